@@ -1,0 +1,170 @@
+//! Findings: what pingshen noticed about a package that is not a check result.
+//!
+//! Finding codes are API (STYLE.md point 3): a code never changes meaning once released. Each code
+//! has one fixed severity and a description; `pingshen explain CODE` prints it.
+
+use serde::Serialize;
+
+/// How much a finding weighs in the verdict (SPEC §9): `error` findings make the package `error`
+/// or `incomplete`, `warning` findings make it at least `needs_review`, `info` never changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $sev:ident, $desc:literal; )*) => {
+        /// Every finding code pingshen can emit.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $(#[$doc])* $variant, )* }
+
+        impl Code {
+            /// All codes, in declaration order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable wire id, e.g. `package.unsafe_entry_name`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code, )* }
+            }
+
+            /// The fixed severity of this code.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+
+            /// One sentence saying what the code means.
+            pub fn description(self) -> &'static str {
+                match self { $( Code::$variant => $desc, )* }
+            }
+
+            /// Looks a code up by its wire id.
+            pub fn from_id(id: &str) -> Option<Code> {
+                match id { $( $code => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    // --- the archive as a whole (SPEC §3) ---
+    PackageEmpty = "package.empty", Error, "The archive file is empty (0 bytes).";
+    PackageNotZip = "package.not_zip", Error, "The archive is not a zip file; the detected format is named (RAR, 7z, gzip, tar, PDF, …).";
+    PackageCorrupt = "package.corrupt", Error, "The zip archive cannot be read: truncated, no central directory, or inconsistent headers.";
+    PackageLimitExceeded = "package.limit_exceeded", Error, "A safety limit of SPEC §3 (archive size, entry count, uncompressed size, compression ratio) was passed; nothing past it was inflated.";
+    PackageUnreadable = "package.unreadable", Error, "The archive file could not be read from disk.";
+    PackageInternalError = "package.internal_error", Error, "pingshen failed internally on this package; the package got an error verdict and the batch went on.";
+    PackageUnsafeEntryName = "package.unsafe_entry_name", Warning, "An entry name holds `..`, an absolute path or a drive letter; the entry was ignored.";
+    PackageDoubleZip = "package.double_zip", Info, "The archive's only real entry was another zip; it was unwrapped once.";
+    PackageEncryptedEntry = "package.encrypted_entry", Info, "An entry is encrypted; its file is unreadable and the rest of the package proceeds.";
+    PackageUnsupportedCompression = "package.unsupported_compression", Info, "An entry uses a compression method pingshen does not inflate; its file is unreadable.";
+    PackageCorruptEntry = "package.corrupt_entry", Info, "An entry's data could not be inflated (bad CRC or broken stream); its file is unreadable.";
+    PackageDuplicateEntry = "package.duplicate_entry", Info, "Two entries have the same decoded path; both are kept.";
+    // --- stage (SPEC §2) ---
+    StageUndecided = "stage.undecided", Error, "No stage could be decided from --stage, the basic-info sheet, the archive name or the materials.";
+    StageUnknownValue = "stage.unknown_value", Warning, "The basic-info sheet's 申报阶段 names no known stage.";
+    StageConflict = "stage.conflict", Info, "The basic-info sheet's 申报阶段 disagrees with the stage chosen on the command line.";
+    // --- files and materials (SPEC §3, §4) ---
+    FileExtensionMismatch = "file.extension_mismatch", Info, "The file's content is of another type than its extension says; it was read by its content.";
+    FileUnreadable = "file.unreadable", Info, "A file's content cannot be read (encrypted, legacy .doc/.wps/.et, image, unsupported or broken).";
+    MaterialAmbiguous = "material.ambiguous", Warning, "A file name matches several materials with equally long keywords; it counts for each of them.";
+    MaterialUnmatched = "material.unmatched", Info, "A file matches no material of the stage by its name or its title.";
+    MaterialWrongFormat = "material.wrong_format", Warning, "A material's file is not of the format the stage asks for (a table given as a document, or the reverse).";
+    // --- basic-info sheet (SPEC §5) ---
+    BasicInfoMissingField = "basic_info.missing_field", Error, "A field the stage requires is absent from the basic-info sheet or empty.";
+    BasicInfoBadValue = "basic_info.bad_value", Warning, "A basic-info value cannot be read as the type its field needs.";
+    BasicInfoInvalidCreditCode = "basic_info.invalid_credit_code", Warning, "The 统一社会信用代码 fails the GB 32100 check; the field is not emitted.";
+    BasicInfoUnreadable = "basic_info.unreadable", Warning, "The basic-info sheet could not be read as a table.";
+    // --- values (SPEC §7) ---
+    ValueBadDate = "value.bad_date", Info, "A value looks like a date but names no real day (2月30日); it is not used as a date.";
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Where a finding or a value came from: the evidence a reviewer clicks through to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Source {
+    /// The file's path inside the archive, as decoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// A cell reference such as `C7`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+    /// A 1-based page number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// The text the value was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Source {
+    /// A source that names a file only.
+    pub fn file(path: impl Into<String>) -> Self {
+        Source {
+            file: Some(path.into()),
+            ..Source::default()
+        }
+    }
+}
+
+/// One finding about a package.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+impl Finding {
+    /// A finding with the code's fixed severity.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Finding {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same finding, pointing at `source`.
+    pub fn at(mut self, source: Source) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// The same finding, pointing at a file of the archive.
+    pub fn in_file(self, path: impl Into<String>) -> Self {
+        self.at(Source::file(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut seen = std::collections::BTreeSet::new();
+        for &c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate code {}", c.as_str());
+            assert_eq!(Code::from_id(c.as_str()), Some(c));
+            assert!(!c.description().is_empty());
+            assert!(
+                c.as_str().contains('.'),
+                "codes are namespaced: {}",
+                c.as_str()
+            );
+        }
+    }
+}
