@@ -78,7 +78,7 @@ codes! {
     BasicInfoInvalidCreditCode = "basic_info.invalid_credit_code", Warning, "The 统一社会信用代码 fails the GB 32100 check; the field is not emitted.";
     BasicInfoUnreadable = "basic_info.unreadable", Warning, "The basic-info sheet could not be read as a table.";
     // --- values (SPEC §7) ---
-    ValueBadDate = "value.bad_date", Info, "A value looks like a date but names no real day (2月30日); it is not used as a date.";
+    ValueBadDate = "value.bad_date", Info, "A value looks like a date but names no real day (2月30日); it is not used as a date. Warning for a basic-info date field, info elsewhere (SPEC §7).";
 }
 
 impl Serialize for Code {
@@ -160,11 +160,7 @@ mod tests {
             assert!(seen.insert(c.as_str()), "duplicate code {}", c.as_str());
             assert_eq!(Code::from_id(c.as_str()), Some(c));
             assert!(!c.description().is_empty());
-            assert!(
-                c.as_str().contains('.'),
-                "codes are namespaced: {}",
-                c.as_str()
-            );
+            assert!(c.as_str().contains('.'), "codes are namespaced: {}", c.as_str());
         }
     }
 }

@@ -1,5 +1,286 @@
-//! pingshen (评审): reviews submission packages of Beijing government IT projects.
+//! pingshen (评审) reviews the submission packages of Beijing government IT projects.
+//!
+//! The whole pipeline is [`review`]: open the archive → identify its files and materials → read
+//! the basic-info sheet → decide the stage → check completeness → assemble the verdict. Every
+//! problem a package has becomes part of its verdict; nothing here panics on input, and
+//! [`review_guarded`] turns an unexpected panic into an `error` verdict as the last guard.
+
 pub mod archive;
+pub mod basic_info;
+pub mod batch;
+pub mod extract;
 pub mod finding;
+pub mod materials;
+pub mod names;
+pub mod package;
+pub mod report;
+pub mod schema;
 pub mod sniff;
 pub mod values;
+pub mod verdict;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use finding::{Code, Finding, Severity};
+use schema::{Schemas, StageId};
+use verdict::{PackageInfo, Presence, Project, Verdict, VerdictKind};
+
+/// What a review needs besides the package: the validated schemas (and, later, reference data).
+#[derive(Debug, Clone)]
+pub struct Reviewer {
+    pub schemas: Schemas,
+}
+
+/// Per-run choices of the user.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// `--stage`: overrides every other way of deciding the stage (SPEC §2).
+    pub stage: Option<StageId>,
+}
+
+impl Reviewer {
+    /// A reviewer with the embedded schemas.
+    pub fn embedded() -> Result<Reviewer, schema::SchemaError> {
+        Ok(Reviewer {
+            schemas: Schemas::embedded()?,
+        })
+    }
+}
+
+/// Reviews one package given as bytes. `file_name` is the archive's name (its stage words count,
+/// SPEC §2).
+pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options) -> Verdict {
+    let schemas = &reviewer.schemas;
+    let mut v = empty_verdict(file_name, bytes, schemas);
+
+    // 1. The archive (SPEC §3).
+    let archive = match archive::open(bytes, &schemas.limits) {
+        Ok(a) => a,
+        Err(e) => {
+            v.findings.push(Finding::new(e.code(), e.to_string()));
+            return finish(v, false);
+        }
+    };
+    v.package.entries = archive.entry_count as u64;
+    v.package.name_encoding = Some(archive.name_encoding.as_str());
+    v.package.unwrapped = archive.unwrapped.clone();
+    v.package.ignored = archive.ignored.clone();
+    v.findings.extend(archive.findings.iter().cloned());
+
+    // 2. Its files: type from content, readability (SPEC §3, §4 "Formats").
+    let mut files = package::files(&archive, &mut v.findings);
+
+    // 3. The basic-info sheet, found by the keywords every stage shares (SPEC §4, §5).
+    let basic = package::read_basic_info(&archive, &files, schemas, &mut v.findings);
+
+    // 4. The stage (SPEC §2).
+    let Some((stage, source)) =
+        package::decide_stage(opts.stage, basic.as_ref(), file_name, &files, schemas, &mut v.findings)
+    else {
+        v.findings.push(Finding::new(
+            Code::StageUndecided,
+            "no stage: give --stage, or 申报阶段 in the basic-info sheet, or a stage word in the archive name",
+        ));
+        return finish(v, false);
+    };
+    v.stage = Some(stage);
+    v.stage_source = Some(source);
+    let stage_schema = schemas.stage(stage);
+
+    // 5. Materials by name, then by title (SPEC §4).
+    package::identify(stage_schema, &archive, &mut files, &mut v.findings);
+
+    // 6. Basic-info fields and completeness (SPEC §5, §9).
+    let mut facts = materials::Facts::default();
+    if let Some(b) = &basic {
+        v.fields.extend(b.fields.iter().map(|(k, f)| (k.clone(), f.clone())));
+        facts.project_type = b.text("project_type").map(str::to_string);
+        facts.classified = b.flag("classified", schemas);
+        facts.within_duties = b.flag("within_duties", schemas);
+        v.project = Project {
+            name: b.text("project_name").map(str::to_string),
+            applicant: b.text("applicant").map(str::to_string),
+            project_type: facts.project_type.clone(),
+            submission_date: b.date("submission_date"),
+        };
+        for field in &stage_schema.required_fields {
+            if !b.fields.contains_key(field) {
+                let basic_file = files.iter().find(|f| f.materials.iter().any(|m| m == "basic_info"));
+                let mut f = Finding::new(
+                    Code::BasicInfoMissingField,
+                    format!("the basic-info sheet gives no {field}, which the {stage} stage requires"),
+                );
+                if let Some(bf) = basic_file {
+                    f = f.in_file(bf.path.clone());
+                }
+                v.findings.push(f);
+            }
+        }
+    }
+    v.materials = materials::completeness(stage_schema, &files, &facts);
+    v.files = files;
+    finish(v, false)
+}
+
+/// A verdict with the package facts filled and nothing else known yet.
+fn empty_verdict(file_name: &str, bytes: &[u8], schemas: &Schemas) -> Verdict {
+    Verdict {
+        schema_version: verdict::SCHEMA_VERSION,
+        tool: verdict::Tool::current(),
+        ruleset: schemas.ruleset.clone(),
+        package: PackageInfo {
+            file: names::base_name(&file_name.replace('\\', "/")).to_string(),
+            sha256: archive::sha256_hex(bytes),
+            bytes: bytes.len() as u64,
+            entries: 0,
+            name_encoding: None,
+            unwrapped: None,
+            ignored: Vec::new(),
+        },
+        stage: None,
+        stage_source: None,
+        verdict: VerdictKind::Error,
+        consequence: None,
+        project: Project::default(),
+        materials: Vec::new(),
+        files: Vec::new(),
+        fields: Default::default(),
+        checks: Vec::new(),
+        items: Vec::new(),
+        findings: Vec::new(),
+    }
+}
+
+/// Sorts every list and applies the precedence of SPEC §9.
+///
+/// `checks_complete` says whether every check of the stage ran; until it does, a package that is
+/// neither `error` nor `incomplete` is `needs_review`, never `pass`.
+fn finish(mut v: Verdict, checks_complete: bool) -> Verdict {
+    v.findings.sort_by(|a, b| {
+        (a.severity, a.code.as_str(), &a.source, &a.message).cmp(&(b.severity, b.code.as_str(), &b.source, &b.message))
+    });
+    v.findings.dedup();
+    v.files.sort_by(|a, b| a.path.cmp(&b.path));
+    v.verdict = decide(&v, checks_complete);
+    v
+}
+
+/// SPEC §9 precedence, first that holds.
+fn decide(v: &Verdict, checks_complete: bool) -> VerdictKind {
+    use verdict::CheckStatus as S;
+    let package_error = v.stage.is_none()
+        || v.findings.iter().any(|f| {
+            f.severity == Severity::Error
+                && matches!(
+                    f.code,
+                    Code::PackageEmpty
+                        | Code::PackageNotZip
+                        | Code::PackageCorrupt
+                        | Code::PackageLimitExceeded
+                        | Code::PackageUnreadable
+                        | Code::PackageInternalError
+                        | Code::StageUndecided
+                )
+        });
+    if package_error {
+        return VerdictKind::Error;
+    }
+    let red_violated = v
+        .checks
+        .iter()
+        .any(|c| c.kind == verdict::CheckKind::RedLine && c.status == S::Violated);
+    if red_violated {
+        return VerdictKind::Fail;
+    }
+    let missing = v.materials.iter().any(|m| m.required && m.status == Presence::Missing);
+    let error_finding = v.findings.iter().any(|f| f.severity == Severity::Error);
+    if missing || error_finding {
+        return VerdictKind::Incomplete;
+    }
+    let undetermined = v
+        .checks
+        .iter()
+        .any(|c| c.status == S::Undetermined || c.status == S::Violated);
+    let unreadable = v
+        .materials
+        .iter()
+        .any(|m| m.required && m.status == Presence::Unreadable);
+    let warning = v.findings.iter().any(|f| f.severity == Severity::Warning);
+    if undetermined || unreadable || warning || !checks_complete {
+        return VerdictKind::NeedsReview;
+    }
+    if v.items.iter().any(|i| i.status == verdict::ItemStatus::NotSupported) {
+        return VerdictKind::Partial;
+    }
+    VerdictKind::Pass
+}
+
+/// [`review`] with a panic turned into an `error` verdict (finding `package.internal_error`), so
+/// one package can never stop a batch.
+pub fn review_guarded(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options) -> Verdict {
+    match catch_unwind(AssertUnwindSafe(|| review(file_name, bytes, reviewer, opts))) {
+        Ok(v) => v,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            let mut v = empty_verdict(file_name, bytes, &reviewer.schemas);
+            v.findings.push(Finding::new(
+                Code::PackageInternalError,
+                format!("internal error: {what}"),
+            ));
+            finish(v, false)
+        }
+    }
+}
+
+/// Reviews the archive at `path`; a file that cannot be read gives an `error` verdict.
+pub fn review_path(path: &std::path::Path, reviewer: &Reviewer, opts: &Options) -> Verdict {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let max = reviewer.schemas.limits.max_archive_bytes;
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > max => {
+            // SPEC §3: past a limit, never read to find out.
+            let mut v = empty_verdict(&name, &[], &reviewer.schemas);
+            v.package.bytes = m.len();
+            v.package.sha256 = String::new();
+            v.findings.push(Finding::new(
+                Code::PackageLimitExceeded,
+                format!("archive of {} bytes exceeds max_archive_bytes = {max}", m.len()),
+            ));
+            return finish(v, false);
+        }
+        _ => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => review_guarded(&name, &bytes, reviewer, opts),
+        Err(e) => {
+            let mut v = empty_verdict(&name, &[], &reviewer.schemas);
+            v.package.sha256 = String::new();
+            v.findings.push(Finding::new(
+                Code::PackageUnreadable,
+                format!("cannot read {}: {e}", path.display()),
+            ));
+            finish(v, false)
+        }
+    }
+}
+
+/// The verdict as the JSON written to files and stdout (pretty, with a final newline).
+pub fn to_json(v: &Verdict) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// The verdict as one JSON line (for `--jsonl`).
+pub fn to_json_line(v: &Verdict) -> String {
+    let mut s = serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

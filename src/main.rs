@@ -1,1 +1,209 @@
-fn main() {}
+//! The `pingshen` command: parses flags, calls the library, maps outcomes to exit codes.
+//!
+//! Exit codes — `check`: 0 pass/partial, 1 fail/incomplete/needs_review, 3 verdict error,
+//! 2 usage or internal error. `batch`: 0 when every package got a verdict, 2 usage or I/O error.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use pingshen::batch::{self, Output};
+use pingshen::schema::{Schemas, StageId};
+use pingshen::verdict::VerdictKind;
+use pingshen::{Options, Reviewer};
+
+#[derive(Parser)]
+#[command(
+    name = "pingshen",
+    version,
+    about = "Reviews Beijing government IT-project submission packages (评审)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Stage {
+    Plan,
+    Addition,
+    Review,
+    Commissioning,
+    Performance,
+}
+
+impl From<Stage> for StageId {
+    fn from(s: Stage) -> StageId {
+        match s {
+            Stage::Plan => StageId::Plan,
+            Stage::Addition => StageId::Addition,
+            Stage::Review => StageId::Review,
+            Stage::Commissioning => StageId::Commissioning,
+            Stage::Performance => StageId::Performance,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// Review every package as this stage (overrides the basic-info sheet and the archive name).
+    #[arg(long, value_enum)]
+    stage: Option<Stage>,
+    /// A folder of schema files replacing the embedded ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
+    /// A folder of reference data (SPEC §10).
+    #[arg(long, value_name = "DIR")]
+    reference: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Review one package and print its verdict.
+    Check {
+        /// The package (.zip).
+        package: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// `text` for a person (default), `json` for the verdict itself.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Review every .zip under the given paths, in parallel.
+    Batch {
+        /// Archives or folders (searched recursively for .zip files).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write DIR/<archive file name>.json for each package.
+        #[arg(
+            long,
+            value_name = "DIR",
+            required_unless_present = "jsonl",
+            conflicts_with = "jsonl"
+        )]
+        out: Option<PathBuf>,
+        /// Write one verdict per line to stdout instead, in input order.
+        #[arg(long)]
+        jsonl: bool,
+        /// Worker threads (default: one per core).
+        #[arg(short = 'j', long, default_value_t = 0)]
+        jobs: usize,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the JSON Schema of the verdict (schemas/verdict.schema.json).
+    Schema,
+}
+
+fn reviewer(common: &Common) -> anyhow::Result<Reviewer> {
+    let schemas = match &common.schemas {
+        Some(dir) => Schemas::with_overrides(dir),
+        None => Schemas::embedded(),
+    }
+    .context("invalid schema")?;
+    if let Some(dir) = &common.reference {
+        anyhow::ensure!(dir.is_dir(), "--reference {}: not a folder", dir.display());
+    }
+    Ok(Reviewer { schemas })
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check {
+            package,
+            common,
+            format,
+        } => {
+            let reviewer = reviewer(&common)?;
+            anyhow::ensure!(package.is_file(), "{}: no such file", package.display());
+            let opts = Options {
+                stage: common.stage.map(Into::into),
+            };
+            let v = pingshen::review_path(&package, &reviewer, &opts);
+            match format {
+                Format::Json => print!("{}", pingshen::to_json(&v)),
+                Format::Text => print!("{}", pingshen::report::render(&v, std::io::stdout().is_terminal())),
+            }
+            Ok(ExitCode::from(match v.verdict {
+                VerdictKind::Pass | VerdictKind::Partial => 0,
+                VerdictKind::Fail | VerdictKind::Incomplete | VerdictKind::NeedsReview => 1,
+                VerdictKind::Error => 3,
+            }))
+        }
+        Command::Schema => {
+            print!("{}", pingshen::verdict::JSON_SCHEMA);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Batch {
+            paths,
+            out,
+            jsonl,
+            jobs,
+            common,
+        } => {
+            let reviewer = reviewer(&common)?;
+            let opts = Options {
+                stage: common.stage.map(Into::into),
+            };
+            let inputs = batch::collect_inputs(&paths)?;
+            let output = match (out, jsonl) {
+                (_, true) => Output::JsonLines,
+                (Some(dir), false) => Output::Dir(dir),
+                (None, false) => anyhow::bail!("give --out DIR or --jsonl"),
+            };
+            let tty = std::io::stderr().is_terminal();
+            let total = inputs.len();
+            let progress = move |done: usize| {
+                if tty && (done % 10 == 0 || done == total) {
+                    eprint!("\r{done}/{total} packages");
+                }
+            };
+            let s = batch::run(&inputs, &reviewer, &opts, &output, jobs, &progress)?;
+            if tty {
+                eprintln!();
+            }
+            let counts: Vec<String> = s.by_verdict.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            eprintln!(
+                "{} packages in {:.2} s ({:.1} packages/s, {:.1} MB/s): {}",
+                s.packages,
+                s.seconds,
+                s.packages as f64 / s.seconds.max(1e-9),
+                s.bytes as f64 / 1e6 / s.seconds.max(1e-9),
+                counts.join(", ")
+            );
+            for (path, err) in &s.write_errors {
+                eprintln!("pingshen: cannot write {}: {err}", path.display());
+            }
+            Ok(ExitCode::from(if s.write_errors.is_empty() { 0 } else { 2 }))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 2,
+            });
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("pingshen: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The package as a set of files: what each file is (by content), whether it can be read, which
+//! materials it is, and which stage the package is for.
+
+use crate::archive::{Archive, Content, Entry};
+use crate::basic_info::{self, BasicInfo};
+use crate::extract::sheet;
+use crate::finding::{Code, Finding};
+use crate::materials::match_name;
+use crate::names::normalize_file_name;
+use crate::schema::{Format, Schemas, StageId, StageSchema};
+use crate::sniff::{sniff, FileKind};
+use crate::verdict::{FileReport, MatchedBy, StageSource};
+
+fn extension(path: &str) -> Option<String> {
+    let base = crate::names::base_name(path);
+    let (stem, ext) = base.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty() && ext.len() <= 5).then(|| ext.to_ascii_lowercase())
+}
+
+/// Every extension some kind of file claims; a file whose extension is one of these but not its
+/// own kind's is an `file.extension_mismatch`.
+const KINDS: [FileKind; 21] = [
+    FileKind::Pdf,
+    FileKind::Docx,
+    FileKind::Xlsx,
+    FileKind::Ods,
+    FileKind::Ofd,
+    FileKind::Zip,
+    FileKind::Doc,
+    FileKind::Xls,
+    FileKind::Rar,
+    FileKind::SevenZip,
+    FileKind::Gzip,
+    FileKind::Bzip2,
+    FileKind::Xz,
+    FileKind::Tar,
+    FileKind::Png,
+    FileKind::Jpeg,
+    FileKind::Gif,
+    FileKind::Bmp,
+    FileKind::Tiff,
+    FileKind::Webp,
+    FileKind::Text,
+];
+
+/// Why a file's content cannot be read, or `None` when it can (SPEC §4 "Formats": `.doc`,
+/// `.wps`, `.et` and images count as present but unreadable).
+fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
+    match &entry.content {
+        Content::Encrypted => return Some("encrypted entry".into()),
+        Content::UnsupportedCompression(m) => return Some(format!("entry compressed with unsupported method {m}")),
+        Content::Corrupt(why) => return Some(format!("entry cannot be inflated: {why}")),
+        Content::Data(_) => {}
+    }
+    match kind {
+        FileKind::Pdf
+        | FileKind::Docx
+        | FileKind::Ofd
+        | FileKind::Text
+        | FileKind::Xlsx
+        | FileKind::Ods
+        | FileKind::Xls => None,
+        FileKind::Doc => Some("legacy binary document (.doc/.wps): its text is not read".into()),
+        FileKind::Ole => Some("OLE compound file of an unknown kind".into()),
+        FileKind::Empty => Some("empty file".into()),
+        k if k.is_image() => Some("image: no text layer".into()),
+        k if k.is_archive() => Some("archive inside the package: not expanded (SPEC §3)".into()),
+        _ => Some("unknown file type".into()),
+    }
+}
+
+/// Builds the file list (materials still empty) and reports extension mismatches.
+pub fn files(archive: &Archive, findings: &mut Vec<Finding>) -> Vec<FileReport> {
+    archive
+        .entries
+        .iter()
+        .map(|e| {
+            let kind = match &e.content {
+                Content::Data(d) => sniff(d),
+                _ => FileKind::Unknown,
+            };
+            if let (Content::Data(_), Some(ext)) = (&e.content, extension(&e.path)) {
+                let claimed_by_other = KINDS
+                    .iter()
+                    .any(|k| *k != kind && k.extensions().contains(&ext.as_str()));
+                if claimed_by_other && !kind.extensions().contains(&ext.as_str()) && kind != FileKind::Unknown {
+                    findings.push(
+                        Finding::new(
+                            Code::FileExtensionMismatch,
+                            format!(
+                                "named .{ext} but its content is {}; read as {}",
+                                kind.as_str(),
+                                kind.as_str()
+                            ),
+                        )
+                        .in_file(e.path.clone()),
+                    );
+                }
+            }
+            let reason = unreadable_reason(e, kind);
+            FileReport {
+                path: e.path.clone(),
+                kind: kind.as_str(),
+                bytes: e.size,
+                readable: reason.is_none(),
+                reason,
+                materials: Vec::new(),
+                matched_by: None,
+                title: None,
+            }
+        })
+        .collect()
+}
+
+fn data<'a>(archive: &'a Archive, path: &str) -> Option<&'a [u8]> {
+    archive
+        .entries
+        .iter()
+        .find(|e| e.path == path)
+        .and_then(|e| match &e.content {
+            Content::Data(d) => Some(d.as_slice()),
+            _ => None,
+        })
+}
+
+fn kind_of(f: &FileReport) -> FileKind {
+    KINDS
+        .into_iter()
+        .find(|k| k.as_str() == f.kind)
+        .unwrap_or(FileKind::Unknown)
+}
+
+/// Finds the basic-info sheet by its name (its keywords are the same in every stage) and reads
+/// it. With several candidates the first readable one by path is used.
+pub fn read_basic_info(
+    archive: &Archive,
+    files: &[FileReport],
+    schemas: &Schemas,
+    findings: &mut Vec<Finding>,
+) -> Option<BasicInfo> {
+    let spec = schemas.basic_info_material()?;
+    for f in files {
+        let name = normalize_file_name(&f.path);
+        let hits = spec.keywords.iter().any(|k| name.contains(k.as_str()));
+        if !hits || spec.exclude.iter().any(|x| name.contains(x.as_str())) || !f.readable {
+            continue;
+        }
+        let Some(bytes) = data(archive, &f.path) else {
+            continue;
+        };
+        match sheet::read_workbook(bytes, kind_of(f)) {
+            Ok(wb) => {
+                let info = basic_info::read(&wb, &f.path, schemas);
+                findings.extend(info.findings.iter().cloned());
+                return Some(info);
+            }
+            Err(e) => findings.push(
+                Finding::new(
+                    Code::BasicInfoUnreadable,
+                    format!("the basic-info sheet cannot be read: {e}"),
+                )
+                .in_file(f.path.clone()),
+            ),
+        }
+    }
+    None
+}
+
+/// SPEC §2: "Stage is decided in this order: the CLI's `--stage`; the basic-info sheet's
+/// `申报阶段`; a stage word from the table above in the archive's file name; else the stage whose
+/// material keywords match the most files (ties: no stage)."
+pub fn decide_stage(
+    cli: Option<StageId>,
+    basic: Option<&BasicInfo>,
+    archive_name: &str,
+    files: &[FileReport],
+    schemas: &Schemas,
+    findings: &mut Vec<Finding>,
+) -> Option<(StageId, StageSource)> {
+    let from_sheet = basic.and_then(|b| b.stage);
+    if let Some(st) = cli {
+        if let Some(sheet) = from_sheet.filter(|s| *s != st) {
+            findings.push(Finding::new(
+                Code::StageConflict,
+                format!("--stage {st} overrides 申报阶段 in the basic-info sheet, which names {sheet}"),
+            ));
+        }
+        return Some((st, StageSource::Cli));
+    }
+    if let Some(st) = from_sheet {
+        return Some((st, StageSource::BasicInfo));
+    }
+    let stem = crate::names::base_name(archive_name);
+    let stem = stem
+        .strip_suffix(".zip")
+        .or_else(|| stem.strip_suffix(".ZIP"))
+        .unwrap_or(stem);
+    if let Some(st) = basic_info::stage_of(stem, schemas) {
+        return Some((st, StageSource::FileName));
+    }
+    let names: Vec<String> = files.iter().map(|f| normalize_file_name(&f.path)).collect();
+    let counts: Vec<(usize, StageId)> = schemas
+        .stages
+        .iter()
+        .map(|s| (names.iter().filter(|n| match_name(s, n).is_some()).count(), s.stage))
+        .collect();
+    let best = counts.iter().map(|(c, _)| *c).max().filter(|c| *c > 0)?;
+    let winners: Vec<StageId> = counts.iter().filter(|(c, _)| *c == best).map(|(_, s)| *s).collect();
+    match winners.as_slice() {
+        [one] => Some((*one, StageSource::Materials)),
+        _ => None,
+    }
+}
+
+/// Matches every file to the stage's materials: by name, else (documents) by title (SPEC §4).
+/// Records ambiguous, unmatched and wrong-format files as findings.
+pub fn identify(stage: &StageSchema, archive: &Archive, files: &mut [FileReport], findings: &mut Vec<Finding>) {
+    for f in files.iter_mut() {
+        let mut m = match_name(stage, &normalize_file_name(&f.path));
+        if m.is_some() {
+            f.matched_by = Some(MatchedBy::Name);
+        } else if f.readable {
+            let title = data(archive, &f.path).and_then(|d| crate::extract::title(d, kind_of(f)));
+            if let Some(t) = title {
+                let tm = match_name(stage, &crate::names::normalize_keyword(&t));
+                if tm.is_some() {
+                    f.matched_by = Some(MatchedBy::Title);
+                    f.title = Some(t);
+                    m = tm;
+                }
+            }
+        }
+        let Some(m) = m else {
+            findings.push(
+                Finding::new(
+                    Code::MaterialUnmatched,
+                    "matches no material of the stage by name or title",
+                )
+                .in_file(f.path.clone()),
+            );
+            continue;
+        };
+        if m.is_ambiguous() {
+            findings.push(
+                Finding::new(
+                    Code::MaterialAmbiguous,
+                    format!("matches {} equally well; it counts for each", m.materials.join(", ")),
+                )
+                .in_file(f.path.clone()),
+            );
+        }
+        let kind = kind_of(f);
+        for id in &m.materials {
+            let Some(spec) = stage.material(id) else {
+                continue;
+            };
+            let is_csv = kind == FileKind::Text && extension(&f.path).as_deref() == Some("csv");
+            let table_ok = kind.is_table() || kind == FileKind::Docx || is_csv;
+            if spec.format == Format::Table && f.readable && !table_ok {
+                findings.push(
+                    Finding::new(
+                        Code::MaterialWrongFormat,
+                        format!(
+                            "{id} is a table (xlsx, xls, ods, csv or a docx table) but this file is {}",
+                            f.kind
+                        ),
+                    )
+                    .in_file(f.path.clone()),
+                );
+            }
+        }
+        f.materials = m.materials;
+        f.materials.sort();
+    }
+}

@@ -1,0 +1,180 @@
+//! The text report of `pingshen check`, for a person at a terminal: the verdict first, then the
+//! materials with ✓ / ✗, the fields read with where they came from, and the findings.
+
+use std::fmt::Write;
+
+use crate::finding::Severity;
+use crate::verdict::{Presence, Value, Verdict, VerdictKind};
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.clone(),
+        Value::Date(d) => d.to_string(),
+        Value::Bool(b) => (if *b { "是" } else { "否" }).to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Number(n) => n.to_string(),
+    }
+}
+
+fn verdict_zh(v: VerdictKind) -> &'static str {
+    match v {
+        VerdictKind::Error => "无法评审",
+        VerdictKind::Fail => "不通过",
+        VerdictKind::Incomplete => "材料不全",
+        VerdictKind::NeedsReview => "需人工复核",
+        VerdictKind::Partial => "部分支持",
+        VerdictKind::Pass => "通过",
+    }
+}
+
+/// Renders the report. `color` adds ANSI colours (for a terminal).
+pub fn render(v: &Verdict, color: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut o = String::new();
+    let verdict_color = match v.verdict {
+        VerdictKind::Pass => "1;32",
+        VerdictKind::Partial | VerdictKind::NeedsReview => "1;33",
+        _ => "1;31",
+    };
+    let _ = writeln!(
+        o,
+        "{}  {}",
+        v.package.file,
+        paint("2", &format!("sha256 {}", v.package.sha256))
+    );
+    let stage = v.stage.map_or("-".to_string(), |s| s.as_str().to_string());
+    let source = v
+        .stage_source
+        .map_or(String::new(), |s| format!(" (from {})", serde_plain(&s)));
+    let _ = writeln!(
+        o,
+        "verdict: {} {}   stage: {stage}{source}",
+        paint(verdict_color, v.verdict.as_str()),
+        verdict_zh(v.verdict)
+    );
+    if let Some(c) = &v.consequence {
+        let _ = writeln!(o, "consequence: {}", paint("1;31", c));
+    }
+    if let Some(n) = &v.project.name {
+        let _ = writeln!(
+            o,
+            "project: {n}  {}  {}  {}",
+            v.project.applicant.as_deref().unwrap_or("-"),
+            v.project.project_type.as_deref().unwrap_or("-"),
+            v.project.submission_date.map_or("-".to_string(), |d| d.to_string())
+        );
+    }
+    if !v.materials.is_empty() {
+        let _ = writeln!(o, "\nmaterials:");
+        for m in &v.materials {
+            let (mark, code) = match m.status {
+                Presence::Present => ("✓", "32"),
+                Presence::Missing => ("✗", "31"),
+                Presence::Unreadable => ("?", "33"),
+                Presence::NotRequired => ("·", "2"),
+            };
+            let req = if m.required { "" } else { " (not required)" };
+            let files = if m.files.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "  ← {}",
+                    m.files
+                        .iter()
+                        .map(|f| crate::names::base_name(f))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let status = pad(&serde_plain(&m.status), 12);
+            let name = pad(&format!("{}{req}", m.name), 34);
+            let _ = writeln!(
+                o,
+                "  {} {:<28} {name} {}{files}",
+                paint(code, mark),
+                m.id,
+                paint(code, &status)
+            );
+        }
+    }
+    if !v.fields.is_empty() {
+        let _ = writeln!(o, "\nfields:");
+        for (k, f) in &v.fields {
+            let mut at = f
+                .source
+                .file
+                .as_deref()
+                .map(crate::names::base_name)
+                .unwrap_or("")
+                .to_string();
+            if let Some(c) = &f.source.cell {
+                at = format!("{at} {}!{c}", f.source.sheet.as_deref().unwrap_or(""));
+            }
+            if let Some(p) = f.source.page {
+                at = format!("{at} p.{p}");
+            }
+            let _ = writeln!(o, "  {k:<28} {}  {}", value_text(&f.value), paint("2", &at));
+        }
+    }
+    if !v.findings.is_empty() {
+        let _ = writeln!(o, "\nfindings:");
+        for f in &v.findings {
+            let code = match f.severity {
+                Severity::Error => "31",
+                Severity::Warning => "33",
+                Severity::Info => "2",
+            };
+            let file = f
+                .source
+                .as_ref()
+                .and_then(|s| s.file.as_deref())
+                .map(|p| format!(" [{p}]"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {} {} {}{}",
+                paint(code, &serde_plain(&f.severity)),
+                f.code.as_str(),
+                f.message,
+                file
+            );
+        }
+    }
+    o
+}
+
+/// Display width in a terminal: CJK and full-width characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `s` padded with spaces to `cols` display columns.
+fn pad(s: &str, cols: usize) -> String {
+    format!("{s}{}", " ".repeat(cols.saturating_sub(width(s))))
+}
+
+/// The serde name of a unit enum variant (`not_required`).
+fn serde_plain<T: serde::Serialize>(t: &T) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
