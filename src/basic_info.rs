@@ -119,7 +119,10 @@ fn hits<'a>(sheet: &Sheet, schemas: &'a Schemas) -> Vec<Hit<'a>> {
                 continue;
             };
             if two_row {
-                let below = sheet.get(r + 1, *col).filter(|c| classify(c, schemas).is_none()).cloned();
+                let below = sheet
+                    .get(r + 1, *col)
+                    .filter(|c| classify(c, schemas).is_none())
+                    .cloned();
                 out.push(Hit {
                     field: f,
                     row: r + 1,

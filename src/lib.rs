@@ -16,6 +16,7 @@ pub mod package;
 pub mod report;
 pub mod schema;
 pub mod sniff;
+pub mod table;
 pub mod values;
 pub mod verdict;
 
@@ -92,6 +93,11 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
 
     // 6. Basic-info fields and completeness (SPEC §5, §9).
     let mut facts = materials::Facts::default();
+    match stage {
+        StageId::Plan => facts.project_list_has_upgrade = package::project_list_has_upgrade(&archive, &files, schemas),
+        StageId::Commissioning => facts.comparison_changed = package::comparison_changed(&archive, &files, schemas),
+        _ => {}
+    }
     if let Some(b) = &basic {
         v.fields.extend(b.fields.iter().map(|(k, f)| (k.clone(), f.clone())));
         facts.project_type = b.text("project_type").map(str::to_string);

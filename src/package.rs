@@ -17,9 +17,8 @@ fn extension(path: &str) -> Option<String> {
     (!stem.is_empty() && !ext.is_empty() && ext.len() <= 5).then(|| ext.to_ascii_lowercase())
 }
 
-/// Every extension some kind of file claims; a file whose extension is one of these but not its
-/// own kind's is an `file.extension_mismatch`.
-const KINDS: [FileKind; 21] = [
+/// Every kind whose extensions are checked for `file.extension_mismatch`.
+const KINDS: [FileKind; 22] = [
     FileKind::Pdf,
     FileKind::Docx,
     FileKind::Xlsx,
@@ -28,6 +27,7 @@ const KINDS: [FileKind; 21] = [
     FileKind::Zip,
     FileKind::Doc,
     FileKind::Xls,
+    FileKind::Ole,
     FileKind::Rar,
     FileKind::SevenZip,
     FileKind::Gzip,
@@ -107,6 +107,7 @@ pub fn files(archive: &Archive, findings: &mut Vec<Finding>) -> Vec<FileReport> 
                 materials: Vec::new(),
                 matched_by: None,
                 title: None,
+                sniffed: kind,
             }
         })
         .collect()
@@ -124,10 +125,7 @@ fn data<'a>(archive: &'a Archive, path: &str) -> Option<&'a [u8]> {
 }
 
 fn kind_of(f: &FileReport) -> FileKind {
-    KINDS
-        .into_iter()
-        .find(|k| k.as_str() == f.kind)
-        .unwrap_or(FileKind::Unknown)
+    f.sniffed
 }
 
 /// Finds the basic-info sheet by its name (its keywords are the same in every stage) and reads
@@ -272,4 +270,73 @@ pub fn identify(stage: &StageSchema, archive: &Archive, files: &mut [FileReport]
         f.materials = m.materials;
         f.materials.sort();
     }
+}
+
+/// Every table of kind `table` found in the readable spreadsheet files of `material`, with the
+/// file it came from. Files that cannot be read as spreadsheets are skipped.
+pub fn tables_of(
+    archive: &Archive,
+    files: &[FileReport],
+    material: &str,
+    table: &str,
+    schemas: &Schemas,
+) -> Vec<(String, crate::table::Table)> {
+    let Some(spec) = schemas.tables.get(table) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| f.readable && f.materials.iter().any(|m| m == material))
+    {
+        let Some(bytes) = data(archive, &f.path) else { continue };
+        let Ok(wb) = sheet::read_workbook(bytes, f.sniffed) else {
+            continue;
+        };
+        for s in &wb.sheets {
+            if let Some(t) = crate::table::find(s, spec, &schemas.table_words) {
+                out.push((f.path.clone(), t));
+            }
+        }
+    }
+    out
+}
+
+/// SPEC §4 plan: funding_proof is required "when a project_list row is 升级改造". `None` when no
+/// project list table could be read.
+pub fn project_list_has_upgrade(archive: &Archive, files: &[FileReport], schemas: &Schemas) -> Option<bool> {
+    let tables = tables_of(archive, files, "project_list", "project_list", schemas);
+    if tables.is_empty() {
+        return None;
+    }
+    Some(tables.iter().any(|(_, t)| {
+        t.rows
+            .iter()
+            .any(|r| basic_info::project_type(&r.text("project_type")) == Some("upgrade"))
+    }))
+}
+
+/// SPEC §5 content_comparison: "A row is *changed* when `变化情况` is one of 变更 调整 增加 减少
+/// 取消 新增 (一致 / 无变化 = unchanged), or, with no `变化情况` column, when the two contents differ
+/// after normalisation or the amounts differ." `None` when no comparison table could be read.
+pub fn comparison_changed(archive: &Archive, files: &[FileReport], schemas: &Schemas) -> Option<bool> {
+    let tables = tables_of(archive, files, "content_comparison", "content_comparison", schemas);
+    if tables.is_empty() {
+        return None;
+    }
+    let words = &schemas.table_words;
+    let cents = |s: &str| crate::values::parse_number(s).map(|n| (n * 100.0).round() as i64);
+    Some(tables.iter().any(|(_, t)| {
+        t.rows.iter().any(|r| {
+            if t.has("change") {
+                let v = crate::names::normalize_keyword(&r.text("change"));
+                words.changed.iter().any(|w| v.contains(w.as_str()))
+                    && !words.unchanged.iter().any(|w| v.contains(w.as_str()))
+            } else {
+                let norm = |c: &str| crate::names::normalize_keyword(&r.text(c));
+                norm("approved_content") != norm("actual_content")
+                    || cents(&r.text("approved_amount")) != cents(&r.text("actual_amount"))
+            }
+        })
+    }))
 }

@@ -203,6 +203,40 @@ pub struct FieldSpec {
     pub default: Option<bool>,
 }
 
+/// One column of a table kind (SPEC §5): its id and the header texts that name it.
+#[derive(Debug, Clone)]
+pub struct ColumnSpec {
+    pub id: String,
+    /// Headers, normalised with [`crate::names::normalize_label`].
+    pub headers: Vec<String>,
+}
+
+/// A kind of table (SPEC §5): its columns and the key column whose emptiness ends a data row.
+#[derive(Debug, Clone)]
+pub struct TableSpec {
+    pub name: String,
+    pub key: String,
+    pub columns: Vec<ColumnSpec>,
+}
+
+impl TableSpec {
+    /// The column a normalised header names.
+    pub fn column_for(&self, header: &str) -> Option<&ColumnSpec> {
+        self.columns.iter().find(|c| c.headers.iter().any(|h| h == header))
+    }
+}
+
+/// Word lists of SPEC §5 that tables use.
+#[derive(Debug, Clone, Default)]
+pub struct TableWords {
+    /// First-cell words of total rows (合计 总计 小计).
+    pub total_row: Vec<String>,
+    /// `变化情况` values that mean a comparison row changed.
+    pub changed: Vec<String>,
+    /// `变化情况` values that mean it did not.
+    pub unchanged: Vec<String>,
+}
+
 /// Every schema pingshen works with, validated.
 #[derive(Debug, Clone)]
 pub struct Schemas {
@@ -211,6 +245,9 @@ pub struct Schemas {
     pub basic_info_fields: Vec<FieldSpec>,
     /// Label cells that are not fields of ours (`联系人`): labels, never values.
     pub other_labels: BTreeSet<String>,
+    /// Table kinds by name (`project_list`, `content_comparison`, …).
+    pub tables: BTreeMap<String, TableSpec>,
+    pub table_words: TableWords,
     pub limits: Limits,
     /// `sha256:` + 16 hex digits over the schema files' names and bytes: changes whenever a schema
     /// changes, so a verdict says which rules made it.
@@ -254,6 +291,28 @@ struct RawFields {
     basic_info: Vec<RawField>,
     #[serde(default)]
     other_labels: Vec<String>,
+    #[serde(default)]
+    tables: BTreeMap<String, RawTable>,
+    #[serde(default)]
+    total_row_words: Vec<String>,
+    #[serde(default)]
+    changed_words: Vec<String>,
+    #[serde(default)]
+    unchanged_words: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    key: String,
+    columns: Vec<RawColumn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumn {
+    id: String,
+    headers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -317,7 +376,94 @@ fn invalid(file: &str, key: impl Into<String>, message: impl Into<String>) -> Sc
     }
 }
 
-fn validate_fields(file: &str, raw: RawFields) -> Result<(Vec<FieldSpec>, BTreeSet<String>), SchemaError> {
+/// The table kinds the pipeline reads; each must be described in fields.json.
+pub const TABLE_KINDS: [&str; 5] = [
+    "project_list",
+    "content_comparison",
+    "progress_table",
+    "system_sheet",
+    "data_sheet",
+];
+
+fn validate_tables(file: &str, raw: BTreeMap<String, RawTable>) -> Result<BTreeMap<String, TableSpec>, SchemaError> {
+    let mut out = BTreeMap::new();
+    for (name, t) in raw {
+        if !TABLE_KINDS.contains(&name.as_str()) {
+            return Err(invalid(
+                file,
+                format!("tables.{name}"),
+                format!("unknown table kind (known: {})", TABLE_KINDS.join(", ")),
+            ));
+        }
+        let mut ids = BTreeSet::new();
+        let mut headers_seen = BTreeSet::new();
+        let mut columns = Vec::new();
+        for (i, c) in t.columns.into_iter().enumerate() {
+            let key = format!("tables.{name}.columns[{i}]");
+            if c.id.is_empty() || !ids.insert(c.id.clone()) {
+                return Err(invalid(
+                    file,
+                    format!("{key}.id"),
+                    format!("empty or duplicate column id {:?}", c.id),
+                ));
+            }
+            let mut headers = Vec::new();
+            for h in &c.headers {
+                let n = crate::names::normalize_label(h);
+                if n.is_empty() || !headers_seen.insert(n.clone()) {
+                    return Err(invalid(
+                        file,
+                        format!("{key}.headers"),
+                        format!("empty or duplicate header {h:?}"),
+                    ));
+                }
+                headers.push(n);
+            }
+            if headers.is_empty() {
+                return Err(invalid(
+                    file,
+                    format!("{key}.headers"),
+                    "a column needs at least one header",
+                ));
+            }
+            columns.push(ColumnSpec { id: c.id, headers });
+        }
+        if !ids.contains(&t.key) {
+            return Err(invalid(
+                file,
+                format!("tables.{name}.key"),
+                format!("{:?} is not a column of the table", t.key),
+            ));
+        }
+        out.insert(
+            name.clone(),
+            TableSpec {
+                name,
+                key: t.key,
+                columns,
+            },
+        );
+    }
+    for kind in TABLE_KINDS {
+        if !out.contains_key(kind) {
+            return Err(invalid(
+                file,
+                "tables",
+                format!("the table kind {kind:?} is needed by the pipeline"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+type ValidFields = (
+    Vec<FieldSpec>,
+    BTreeSet<String>,
+    BTreeMap<String, TableSpec>,
+    TableWords,
+);
+
+fn validate_fields(file: &str, raw: RawFields) -> Result<ValidFields, SchemaError> {
     let mut ids = BTreeSet::new();
     let mut labels_seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -385,7 +531,19 @@ fn validate_fields(file: &str, raw: RawFields) -> Result<(Vec<FieldSpec>, BTreeS
         .map(|l| crate::names::normalize_label(l))
         .filter(|l| !l.is_empty() && !labels_seen.contains(l))
         .collect();
-    Ok((out, other))
+    let tables = validate_tables(file, raw.tables)?;
+    let words = |v: Vec<String>| -> Vec<String> {
+        v.iter()
+            .map(|w| normalize_keyword(w))
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let table_words = TableWords {
+        total_row: words(raw.total_row_words),
+        changed: words(raw.changed_words),
+        unchanged: words(raw.unchanged_words),
+    };
+    Ok((out, other, tables, table_words))
 }
 
 fn validate_stage(file: &str, raw: RawStage, field_ids: &BTreeSet<String>) -> Result<StageSchema, SchemaError> {
@@ -584,7 +742,7 @@ impl Schemas {
     fn from_files(files: &[(String, String)]) -> Result<Schemas, SchemaError> {
         let text = |name: &str| -> &str { files.iter().find(|(n, _)| n == name).map_or("", |(_, t)| t.as_str()) };
         let package: RawPackage = parse("package.json", text("package.json"))?;
-        let (basic_info_fields, other_labels) =
+        let (basic_info_fields, other_labels, tables, table_words) =
             validate_fields("fields.json", parse("fields.json", text("fields.json"))?)?;
         let field_ids: BTreeSet<String> = basic_info_fields.iter().map(|f| f.id.clone()).collect();
         let mut stages = Vec::new();
@@ -624,6 +782,8 @@ impl Schemas {
             stages,
             basic_info_fields,
             other_labels,
+            tables,
+            table_words,
             limits: package.limits,
             ruleset: format!("sha256:{hex}"),
         })

@@ -173,6 +173,9 @@ pub struct FileReport {
     pub matched_by: Option<MatchedBy>,
     /// The title (first non-empty line) when it was used to match.
     pub title: Option<String>,
+    /// The sniffed kind, for the pipeline (its wire form is `type`).
+    #[serde(skip)]
+    pub sniffed: crate::sniff::FileKind,
 }
 
 /// A field's value, normalised per SPEC §9.
