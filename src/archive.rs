@@ -509,11 +509,12 @@ fn check_declared_limits(cd: &[CdEntry], names: &[String], limits: &Limits) -> R
                 path: Some(normalise_or_raw(name)),
             });
         }
-        let ratio = e.size / e.compressed.max(1);
-        if ratio > limits.max_ratio {
+        // Exact comparison (size > max_ratio × compressed): a ratio of 1000.5 is past 1000.
+        let compressed = e.compressed.max(1);
+        if u128::from(e.size) > u128::from(limits.max_ratio) * u128::from(compressed) {
             return Err(ArchiveError::Limit {
                 limit: "max_ratio",
-                actual: ratio,
+                actual: e.size.div_ceil(compressed),
                 max: limits.max_ratio,
                 path: Some(normalise_or_raw(name)),
             });

@@ -78,6 +78,7 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     let Some((stage, source)) =
         package::decide_stage(opts.stage, basic.as_ref(), file_name, &files, schemas, &mut v.findings)
     else {
+        v.files = files;
         v.findings.push(Finding::new(
             Code::StageUndecided,
             "no stage: give --stage, or 申报阶段 in the basic-info sheet, or a stage word in the archive name",

@@ -1,0 +1,212 @@
+//! The `pingshen` command as a user runs it: exit codes, output files, formats, overrides.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use support::packages::{stage_files, stage_package, zip_files, Naming};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pingshen"))
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("pingshen-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn check_prints_a_report_and_exits_by_verdict() {
+    let d = tmpdir("check");
+    let complete = write(&d, "complete.zip", &stage_package("commissioning", Naming::Numbered));
+    let o = bin().arg("check").arg(&complete).output().unwrap();
+    assert_eq!(code(&o), 1, "needs_review exits 1");
+    let text = stdout(&o);
+    assert!(text.contains("verdict: needs_review"), "{text}");
+    assert!(text.contains("✓ final_acceptance"), "{text}");
+
+    let o = bin()
+        .args(["check", "--format", "json"])
+        .arg(&complete)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["stage"], "commissioning");
+
+    let rar = write(&d, "rar.zip", &support::rar_bytes());
+    let o = bin().arg("check").arg(&rar).output().unwrap();
+    assert_eq!(code(&o), 3, "error verdict exits 3");
+    assert!(stdout(&o).contains("RAR"));
+
+    let missing: Vec<_> = stage_files("review", Naming::Plain)
+        .into_iter()
+        .filter(|(p, _)| !p.contains("申报函"))
+        .collect();
+    let incomplete = write(&d, "incomplete.zip", &zip_files(&missing));
+    let o = bin().arg("check").arg(&incomplete).output().unwrap();
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("✗ application_letter"), "{}", stdout(&o));
+
+    let o = bin().arg("check").arg(d.join("nope.zip")).output().unwrap();
+    assert_eq!(code(&o), 2, "usage error exits 2");
+    let o = bin()
+        .args(["check", "--stage", "nonsense"])
+        .arg(&complete)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn schemas_override_changes_the_rules_without_recompiling() {
+    let d = tmpdir("schemas");
+    let pkg = write(&d, "p.zip", &stage_package("commissioning", Naming::Plain));
+    let over = d.join("schemas");
+    std::fs::create_dir_all(&over).unwrap();
+    let text = include_str!("../schemas/commissioning.json").replace("[\"运维方案\"]", "[\"运行维护方案\"]");
+    std::fs::write(over.join("commissioning.json"), text).unwrap();
+    let o = bin()
+        .args(["check", "--format", "json", "--schemas"])
+        .arg(&over)
+        .arg(&pkg)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let om = v["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "om_plan")
+        .unwrap()
+        .clone();
+    assert_eq!(om["status"], "missing");
+    assert_eq!(v["verdict"], "incomplete");
+
+    let default = bin().args(["check", "--format", "json"]).arg(&pkg).output().unwrap();
+    let dv: serde_json::Value = serde_json::from_str(&stdout(&default)).unwrap();
+    assert_ne!(dv["ruleset"], v["ruleset"], "the ruleset id follows the schemas");
+
+    std::fs::write(over.join("commissioning.json"), "{\"stage\": \"commissioning\"").unwrap();
+    let o = bin()
+        .args(["check", "--schemas"])
+        .arg(&over)
+        .arg(&pkg)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("commissioning.json"), "{err}");
+}
+
+#[test]
+fn batch_writes_one_verdict_per_archive_and_never_stops() {
+    let d = tmpdir("batch");
+    let inputs = d.join("in");
+    write(&inputs, "a.zip", &stage_package("plan", Naming::Plain));
+    write(&inputs, "sub/b.zip", &stage_package("review", Naming::Numbered));
+    write(&inputs, "sub/deeper/c.ZIP", &support::sevenz_bytes());
+    write(&inputs, "sub/empty.zip", b"");
+    write(&inputs, "other/a.zip", &stage_package("addition", Naming::Plain));
+    write(&inputs, "notes.txt", b"not an archive");
+    let out = d.join("out");
+    let o = bin()
+        .arg("batch")
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .arg("-j")
+        .arg("2")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "a.zip.2.json",
+            "a.zip.json",
+            "b.zip.json",
+            "c.ZIP.json",
+            "empty.zip.json"
+        ]
+    );
+    let c: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("c.ZIP.json")).unwrap()).unwrap();
+    assert_eq!(c["verdict"], "error");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("5 packages"));
+
+    // Same inputs, one thread: byte-identical files.
+    let out1 = d.join("out1");
+    let o = bin()
+        .arg("batch")
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out1)
+        .arg("-j")
+        .arg("1")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0);
+    for n in &names {
+        assert_eq!(
+            std::fs::read(out.join(n)).unwrap(),
+            std::fs::read(out1.join(n)).unwrap(),
+            "{n}"
+        );
+    }
+}
+
+#[test]
+fn batch_jsonl_streams_lines_in_input_order() {
+    let d = tmpdir("jsonl");
+    write(&d, "1.zip", &stage_package("performance", Naming::Plain));
+    write(&d, "2.zip", b"");
+    write(&d, "3.zip", &stage_package("addition", Naming::Attachment));
+    let o = bin().arg("batch").arg(&d).arg("--jsonl").output().unwrap();
+    assert_eq!(code(&o), 0);
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let files: Vec<&str> = lines.iter().map(|v| v["package"]["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["1.zip", "2.zip", "3.zip"]);
+    assert_eq!(lines[1]["verdict"], "error");
+
+    let o = bin()
+        .arg("batch")
+        .arg(d.join("missing-dir"))
+        .arg("--jsonl")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2, "an input that does not exist is a usage error");
+    let o = bin().arg("batch").arg(&d).output().unwrap();
+    assert_eq!(code(&o), 2, "--out or --jsonl is required");
+}
+
+#[test]
+fn schema_command_prints_the_verdict_schema() {
+    let o = bin().arg("schema").output().unwrap();
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
+}
