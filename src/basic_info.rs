@@ -365,18 +365,9 @@ mod tests {
     }
 
     fn sheet(rows: &[&[&str]]) -> Workbook {
-        let mut s = Sheet {
-            name: "Sheet1".into(),
-            ..Sheet::default()
-        };
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    s.cells.insert((r as u32, c as u32), Cell::Text((*v).into()));
-                }
-            }
+        Workbook {
+            sheets: vec![Sheet::from_rows("Sheet1", rows)],
         }
-        Workbook { sheets: vec![s] }
     }
 
     #[test]

@@ -170,18 +170,7 @@ mod tests {
     use crate::schema::Schemas;
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
-        let mut s = Sheet {
-            name: "S".into(),
-            ..Sheet::default()
-        };
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    s.cells.insert((r as u32, c as u32), Cell::Text((*v).into()));
-                }
-            }
-        }
-        s
+        Sheet::from_rows("S", rows)
     }
 
     #[test]

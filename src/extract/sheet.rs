@@ -65,6 +65,23 @@ pub struct Sheet {
 }
 
 impl Sheet {
+    /// A sheet of text cells from rows of strings (empty strings are empty cells); for tests and
+    /// for text tables.
+    pub fn from_rows(name: &str, rows: &[&[&str]]) -> Sheet {
+        let mut s = Sheet {
+            name: name.to_string(),
+            ..Sheet::default()
+        };
+        for (r, row) in (0u32..).zip(rows) {
+            for (c, v) in (0u32..).zip(row.iter()) {
+                if !v.is_empty() {
+                    s.cells.insert((r, c), Cell::Text((*v).to_string()));
+                }
+            }
+        }
+        s
+    }
+
     /// The cell at (row, col), if it holds a value.
     pub fn get(&self, row: u32, col: u32) -> Option<&Cell> {
         self.cells.get(&(row, col)).filter(|c| !c.is_blank())
