@@ -1,16 +1,115 @@
-//! Readers, one module per format family (STYLE.md point 5).
+//! Readers, one module per format family (STYLE.md point 5). Every document reader produces the
+//! same [`Document`]: lines of text in reading order, each with its page where the format has
+//! pages, and the tables it holds.
 pub mod docx;
 pub mod sheet;
 
 use crate::sniff::FileKind;
 
-/// A document's title: its first non-empty line of text (SPEC §4), for the formats whose text
-/// pingshen reads so far (docx, txt). `None` when the text cannot be read or is empty.
-pub fn title(bytes: &[u8], kind: FileKind) -> Option<String> {
-    let first = |lines: &mut dyn Iterator<Item = String>| lines.map(|l| l.trim().to_string()).find(|l| !l.is_empty());
-    match kind {
-        FileKind::Docx => first(&mut docx::paragraphs(bytes).ok()?.into_iter()),
-        FileKind::Text => first(&mut sheet::decode_text(bytes).lines().map(str::to_string)),
-        _ => None,
+/// One visual line of text. For paged formats (PDF, OFD) `page` is the 1-based page number; for
+/// docx and txt it is `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub text: String,
+    pub page: Option<u32>,
+}
+
+/// A table inside a document (docx `w:tbl`): rows of cell texts, merged cells resolved (a
+/// horizontally merged cell fills every column it spans; a vertically merged one repeats its
+/// text in the rows below).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocTable {
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A document's text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    /// Lines in reading order (table cells of a docx come as lines too, one per row, cells joined
+    /// by a tab).
+    pub lines: Vec<Line>,
+    pub tables: Vec<DocTable>,
+    /// Pages in the document (0 when the format has no pages).
+    pub page_count: u32,
+    /// Pages whose text was read (a reader may stop early when asked for the first pages only).
+    pub pages_read: u32,
+}
+
+impl Document {
+    /// The title: the first non-empty line (SPEC §4).
+    pub fn title(&self) -> Option<&str> {
+        self.lines.iter().map(|l| l.text.trim()).find(|t| !t.is_empty())
     }
+
+    /// True when no line holds any non-whitespace character.
+    pub fn is_blank(&self) -> bool {
+        self.title().is_none()
+    }
+}
+
+/// Why a document's text cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocError {
+    /// The format is not one whose text pingshen reads (legacy .doc, images, …).
+    #[error("no text reader for this format ({0})")]
+    Unsupported(&'static str),
+    /// Encrypted with a password other than the empty one.
+    #[error("encrypted: its text cannot be read without a password")]
+    Encrypted,
+    /// Pages are images with no text layer (a scan).
+    #[error("no text layer: the pages are scanned images")]
+    NoTextLayer,
+    /// A safety limit was passed (size, depth, count); the message names it.
+    #[error("limit exceeded: {0}")]
+    Limit(String),
+    /// The file is broken.
+    #[error("cannot be read: {0}")]
+    Broken(String),
+}
+
+/// How much of a document to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Read at most this many pages (paged formats); `None` reads all.
+    pub max_pages: Option<u32>,
+}
+
+impl ReadOptions {
+    /// Everything.
+    pub const ALL: ReadOptions = ReadOptions { max_pages: None };
+    /// The first page only (enough for a title and a text-layer check).
+    pub const FIRST_PAGE: ReadOptions = ReadOptions { max_pages: Some(1) };
+}
+
+/// Reads a document's text by its sniffed kind.
+pub fn read_document(bytes: &[u8], kind: FileKind, opts: ReadOptions) -> Result<Document, DocError> {
+    let _ = opts;
+    match kind {
+        FileKind::Docx => docx::paragraphs(bytes)
+            .map(|ps| Document {
+                lines: ps.into_iter().map(|text| Line { text, page: None }).collect(),
+                ..Document::default()
+            })
+            .map_err(|e| DocError::Broken(e.to_string())),
+        FileKind::Text => Ok(Document {
+            lines: sheet::decode_text(bytes)
+                .lines()
+                .map(|l| Line {
+                    text: l.to_string(),
+                    page: None,
+                })
+                .collect(),
+            ..Document::default()
+        }),
+        other => Err(DocError::Unsupported(other.as_str())),
+    }
+}
+
+/// A document's title: its first non-empty line of text (SPEC §4). `None` when the text cannot
+/// be read or is empty.
+pub fn title(bytes: &[u8], kind: FileKind) -> Option<String> {
+    read_document(bytes, kind, ReadOptions::FIRST_PAGE)
+        .ok()?
+        .title()
+        .map(str::to_string)
 }
