@@ -191,7 +191,14 @@ pub fn read(wb: &Workbook, file: &str, schemas: &Schemas) -> BasicInfo {
                         info.stage = StageId::parse(id);
                     }
                 }
-                info.fields.insert(hit.field.id.clone(), Field { value, source });
+                info.fields.insert(
+                    hit.field.id.clone(),
+                    Field {
+                        value,
+                        source,
+                        statements: Vec::new(),
+                    },
+                );
             }
             Ok(Converted::Skip) => {}
             Err(finding) => info.findings.push(finding.at(source)),

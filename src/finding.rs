@@ -77,6 +77,9 @@ codes! {
     BasicInfoBadValue = "basic_info.bad_value", Warning, "A basic-info value cannot be read as the type its field needs.";
     BasicInfoInvalidCreditCode = "basic_info.invalid_credit_code", Warning, "The 统一社会信用代码 fails the GB 32100 check; the field is not emitted.";
     BasicInfoUnreadable = "basic_info.unreadable", Warning, "The basic-info sheet could not be read as a table.";
+    // --- tables (SPEC §5) ---
+    DataDirectoryBadValue = "data_directory.bad_value", Warning, "A data-directory cell holds a value outside its column's vocabulary (SPEC §5).";
+    TableNotFound = "table.not_found", Warning, "A table material holds no table whose header row names its columns (SPEC §5).";
     // --- values (SPEC §7) ---
     ValueBadDate = "value.bad_date", Info, "A value looks like a date but names no real day (2月30日); it is not used as a date. Warning for a basic-info date field, info elsewhere (SPEC §7).";
 }

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod basic_info;
 pub mod batch;
 pub mod extract;
+pub mod fields;
 pub mod finding;
 pub mod materials;
 pub mod names;
@@ -68,8 +69,9 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     v.package.ignored = archive.ignored.clone();
     v.findings.extend(archive.findings.iter().cloned());
 
-    // 2. Its files: type from content, readability (SPEC §3, §4 "Formats").
+    // 2. Its files: type from content, readability (SPEC §3, §4 "Formats"), text layers (§6).
     let mut files = package::files(&archive, &mut v.findings);
+    package::check_text_layers(&archive, &mut files, &mut v.findings);
 
     // 3. The basic-info sheet, found by the keywords every stage shares (SPEC §4, §5).
     let basic = package::read_basic_info(&archive, &files, schemas, &mut v.findings);
@@ -94,11 +96,11 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
 
     // 6. Basic-info fields and completeness (SPEC §5, §9).
     let mut facts = materials::Facts::default();
-    match stage {
-        StageId::Plan => facts.project_list_has_upgrade = package::project_list_has_upgrade(&archive, &files, schemas),
-        StageId::Commissioning => facts.comparison_changed = package::comparison_changed(&archive, &files, schemas),
-        _ => {}
-    }
+    let tables = package::find_tables(stage_schema, &archive, &files, schemas, &mut v.findings);
+    facts.project_list_has_upgrade = package::project_list_has_upgrade(&tables);
+    facts.comparison_changed = package::comparison_changed(&tables, schemas);
+    let table_fields = package::table_fields(&tables, schemas, &mut v.findings);
+    v.fields.extend(table_fields);
     if let Some(b) = &basic {
         v.fields.extend(b.fields.iter().map(|(k, f)| (k.clone(), f.clone())));
         facts.project_type = b.text("project_type").map(str::to_string);
@@ -125,6 +127,10 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
         }
     }
     v.materials = materials::completeness(stage_schema, &files, &facts);
+
+    // 7. Document fields (SPEC §6).
+    let doc_fields = package::document_fields(stage, &archive, &files, facts.project_type.as_deref(), &mut v.findings);
+    v.fields.extend(doc_fields);
     v.files = files;
     finish(v, false)
 }

@@ -163,7 +163,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let tty = std::io::stderr().is_terminal();
             let total = inputs.len();
             let progress = move |done: usize| {
-                if tty && (done % 10 == 0 || done == total) {
+                if tty && (done.is_multiple_of(10) || done == total) {
                     eprint!("\r{done}/{total} packages");
                 }
             };

@@ -4,6 +4,7 @@
 use crate::archive::{Archive, Content, Entry};
 use crate::basic_info::{self, BasicInfo};
 use crate::extract::sheet;
+use crate::fields::{self, MaterialText};
 use crate::finding::{Code, Finding};
 use crate::materials::match_name;
 use crate::names::normalize_file_name;
@@ -272,44 +273,165 @@ pub fn identify(stage: &StageSchema, archive: &Archive, files: &mut [FileReport]
     }
 }
 
-/// Every table of kind `table` found in the readable spreadsheet files of `material`, with the
-/// file it came from. Files that cannot be read as spreadsheets are skipped.
-pub fn tables_of(
-    archive: &Archive,
-    files: &[FileReport],
-    material: &str,
-    table: &str,
-    schemas: &Schemas,
-) -> Vec<(String, crate::table::Table)> {
-    let Some(spec) = schemas.tables.get(table) else {
-        return Vec::new();
-    };
+/// Every sheet of the readable files of `material`: spreadsheet sheets, and the tables of docx
+/// files as sheets named `表1`, `表2`, … (SPEC §4: a table may sit inside a docx).
+fn sheets_of(archive: &Archive, files: &[FileReport], material: &str) -> Vec<(String, sheet::Sheet)> {
     let mut out = Vec::new();
     for f in files
         .iter()
         .filter(|f| f.readable && f.materials.iter().any(|m| m == material))
     {
         let Some(bytes) = data(archive, &f.path) else { continue };
-        let Ok(wb) = sheet::read_workbook(bytes, f.sniffed) else {
+        if f.sniffed == FileKind::Docx {
+            let Ok(doc) = crate::extract::read_document(bytes, f.sniffed, crate::extract::ReadOptions::ALL) else {
+                continue;
+            };
+            for (i, t) in doc.tables.iter().enumerate() {
+                let rows: Vec<Vec<&str>> = t.rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+                let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+                out.push((f.path.clone(), sheet::Sheet::from_rows(&format!("表{}", i + 1), &rows)));
+            }
+        } else if let Ok(wb) = sheet::read_workbook(bytes, f.sniffed) {
+            out.extend(wb.sheets.into_iter().map(|s| (f.path.clone(), s)));
+        }
+    }
+    out
+}
+
+/// The tables of a package, by table kind (`project_list`, `system_sheet`, …), each with its file.
+#[derive(Debug, Clone, Default)]
+pub struct FoundTables {
+    pub by_kind: std::collections::BTreeMap<&'static str, Vec<(String, crate::table::Table)>>,
+}
+
+impl FoundTables {
+    /// The tables of one kind.
+    pub fn of(&self, kind: &str) -> &[(String, crate::table::Table)] {
+        self.by_kind.get(kind).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Finds the tables of the stage's table materials (SPEC §5). A data directory's sheets are told
+/// apart by their headers, the sheet name breaking a tie (系统 → system sheet; 数据, 资源 → data
+/// sheet). A readable table material without any matching table is a `table.not_found` warning.
+pub fn find_tables(
+    stage: &StageSchema,
+    archive: &Archive,
+    files: &[FileReport],
+    schemas: &Schemas,
+    findings: &mut Vec<Finding>,
+) -> FoundTables {
+    let mut found = FoundTables::default();
+    let words = &schemas.table_words;
+    let kinds: [(&str, &[&'static str]); 4] = [
+        ("project_list", &["project_list"]),
+        ("content_comparison", &["content_comparison"]),
+        ("progress_table", &["progress_table"]),
+        ("data_directory", &["system_sheet", "data_sheet"]),
+    ];
+    for (material, table_kinds) in kinds {
+        if stage.material(material).is_none() {
             continue;
-        };
-        for s in &wb.sheets {
-            if let Some(t) = crate::table::find(s, spec, &schemas.table_words) {
-                out.push((f.path.clone(), t));
+        }
+        let sheets = sheets_of(archive, files, material);
+        let mut any = false;
+        for (file, sh) in &sheets {
+            let candidates: Vec<(&'static str, crate::table::Table)> = table_kinds
+                .iter()
+                .filter_map(|k| {
+                    let spec = schemas.tables.get(*k)?;
+                    crate::table::find(sh, spec, words).map(|t| (*k, t))
+                })
+                .collect();
+            let hint = |k: &str| match k {
+                "system_sheet" => sh.name.contains("系统"),
+                "data_sheet" => sh.name.contains("数据") || sh.name.contains("资源"),
+                _ => false,
+            };
+            let best = candidates.into_iter().max_by_key(|(k, t)| (t.columns.len(), hint(k)));
+            if let Some((kind, t)) = best {
+                any = true;
+                found.by_kind.entry(kind).or_default().push((file.clone(), t));
             }
         }
+        let readable = files
+            .iter()
+            .any(|f| f.readable && f.materials.iter().any(|m| m == material));
+        if readable && !any {
+            let file = files
+                .iter()
+                .find(|f| f.readable && f.materials.iter().any(|m| m == material));
+            let mut f = Finding::new(
+                Code::TableNotFound,
+                format!("{material}: no sheet has a header row naming its columns (SPEC §5)"),
+            );
+            if let Some(file) = file {
+                f = f.in_file(file.path.clone());
+            }
+            findings.push(f);
+        }
+    }
+    found
+}
+
+/// The tables as verdict fields: `project_list`, `content_comparison`, `progress_table`,
+/// `data_directory_systems`, `data_directory_resources`, each the list of its data rows.
+pub fn table_fields(
+    tables: &FoundTables,
+    schemas: &Schemas,
+    findings: &mut Vec<Finding>,
+) -> Vec<(String, crate::verdict::Field)> {
+    let names = [
+        ("project_list", "project_list"),
+        ("content_comparison", "content_comparison"),
+        ("progress_table", "progress_table"),
+        ("system_sheet", "data_directory_systems"),
+        ("data_sheet", "data_directory_resources"),
+    ];
+    let mut out = Vec::new();
+    for (kind, field) in names {
+        let (Some(spec), list) = (schemas.tables.get(kind), tables.of(kind)) else {
+            continue;
+        };
+        let Some((first_file, first)) = list.first() else {
+            continue;
+        };
+        let report_bad = matches!(kind, "system_sheet" | "data_sheet");
+        let mut rows = Vec::new();
+        for (file, t) in list {
+            let (r, f) = crate::table::row_values(t, spec, &schemas.table_words, file, report_bad);
+            rows.extend(r);
+            findings.extend(f);
+        }
+        let source = crate::finding::Source {
+            file: Some(first_file.clone()),
+            sheet: Some(first.sheet.clone()),
+            cell: Some(crate::extract::sheet::cell_ref(
+                first.header_row,
+                first.columns.values().copied().min().unwrap_or(0),
+            )),
+            ..crate::finding::Source::default()
+        };
+        out.push((
+            field.to_string(),
+            crate::verdict::Field {
+                value: crate::verdict::Value::Rows(rows),
+                source,
+                statements: Vec::new(),
+            },
+        ));
     }
     out
 }
 
 /// SPEC §4 plan: funding_proof is required "when a project_list row is 升级改造". `None` when no
 /// project list table could be read.
-pub fn project_list_has_upgrade(archive: &Archive, files: &[FileReport], schemas: &Schemas) -> Option<bool> {
-    let tables = tables_of(archive, files, "project_list", "project_list", schemas);
-    if tables.is_empty() {
+pub fn project_list_has_upgrade(tables: &FoundTables) -> Option<bool> {
+    let list = tables.of("project_list");
+    if list.is_empty() {
         return None;
     }
-    Some(tables.iter().any(|(_, t)| {
+    Some(list.iter().any(|(_, t)| {
         t.rows
             .iter()
             .any(|r| basic_info::project_type(&r.text("project_type")) == Some("upgrade"))
@@ -319,14 +441,14 @@ pub fn project_list_has_upgrade(archive: &Archive, files: &[FileReport], schemas
 /// SPEC §5 content_comparison: "A row is *changed* when `变化情况` is one of 变更 调整 增加 减少
 /// 取消 新增 (一致 / 无变化 = unchanged), or, with no `变化情况` column, when the two contents differ
 /// after normalisation or the amounts differ." `None` when no comparison table could be read.
-pub fn comparison_changed(archive: &Archive, files: &[FileReport], schemas: &Schemas) -> Option<bool> {
-    let tables = tables_of(archive, files, "content_comparison", "content_comparison", schemas);
-    if tables.is_empty() {
+pub fn comparison_changed(tables: &FoundTables, schemas: &Schemas) -> Option<bool> {
+    let list = tables.of("content_comparison");
+    if list.is_empty() {
         return None;
     }
     let words = &schemas.table_words;
     let cents = |s: &str| crate::values::parse_number(s).map(|n| (n * 100.0).round() as i64);
-    Some(tables.iter().any(|(_, t)| {
+    Some(list.iter().any(|(_, t)| {
         t.rows.iter().any(|r| {
             if t.has("change") {
                 let v = crate::names::normalize_keyword(&r.text("change"));
@@ -339,4 +461,96 @@ pub fn comparison_changed(archive: &Archive, files: &[FileReport], schemas: &Sch
             }
         })
     }))
+}
+
+/// Reads page 1 of every PDF and OFD: a scan without a text layer, an encrypted or a broken
+/// document is `unreadable` for text (SPEC §6), with a `file.unreadable` finding saying why.
+pub fn check_text_layers(archive: &Archive, files: &mut [FileReport], findings: &mut Vec<Finding>) {
+    for f in files
+        .iter_mut()
+        .filter(|f| f.readable && matches!(f.sniffed, FileKind::Pdf | FileKind::Ofd))
+    {
+        let Some(bytes) = data(archive, &f.path) else { continue };
+        if let Err(e) = crate::extract::read_document(bytes, f.sniffed, crate::extract::ReadOptions::FIRST_PAGE) {
+            f.readable = false;
+            f.reason = Some(e.to_string());
+            findings
+                .push(Finding::new(Code::FileUnreadable, format!("text cannot be read: {e}")).in_file(f.path.clone()));
+        }
+    }
+}
+
+/// The text of every readable document of `material`, in path order.
+fn material_text(archive: &Archive, files: &[FileReport], material: &str, findings: &mut Vec<Finding>) -> MaterialText {
+    let mut t = MaterialText::default();
+    for f in files
+        .iter()
+        .filter(|f| f.readable && f.materials.iter().any(|m| m == material))
+    {
+        let Some(bytes) = data(archive, &f.path) else { continue };
+        match crate::extract::read_document(bytes, f.sniffed, crate::extract::ReadOptions::ALL) {
+            Ok(doc) => t.push(&f.path, &doc),
+            Err(crate::extract::DocError::Unsupported(_)) => {}
+            Err(e) => findings
+                .push(Finding::new(Code::FileUnreadable, format!("text cannot be read: {e}")).in_file(f.path.clone())),
+        }
+    }
+    t
+}
+
+/// SPEC §6: the document fields of the stage, read from the materials that carry them.
+pub fn document_fields(
+    stage: StageId,
+    archive: &Archive,
+    files: &[FileReport],
+    project_type: Option<&str>,
+    findings: &mut Vec<Finding>,
+) -> Vec<(String, crate::verdict::Field)> {
+    type Extractor = fn(&MaterialText) -> fields::Extracted;
+    let perf_sections: Extractor = |t| fields::sections(t, &fields::PERFORMANCE_SECTIONS);
+    let addition_sections: Extractor = |t| fields::sections(t, &fields::ADDITION_SECTIONS);
+    let plan: Vec<(&str, Extractor)> = match stage {
+        StageId::Commissioning => vec![
+            ("final_acceptance", fields::final_acceptance),
+            ("warranty_plan", fields::warranty),
+            ("mlps_filing", fields::mlps),
+        ],
+        StageId::Review => {
+            // SPEC §8 REVIEW-RL6: the application form (upgrade) or the proposal (new).
+            let doc = match project_type {
+                Some("upgrade") => "application_form",
+                Some("new") => "proposal",
+                _ => {
+                    if files
+                        .iter()
+                        .any(|f| f.materials.iter().any(|m| m == "application_form"))
+                    {
+                        "application_form"
+                    } else {
+                        "proposal"
+                    }
+                }
+            };
+            vec![("list_approval", fields::list_approval), (doc, fields::mentions)]
+        }
+        StageId::Performance => vec![("project_performance_report", perf_sections)],
+        StageId::Addition => {
+            vec![
+                ("addition_request", addition_sections),
+                ("funding_proof", fields::funding_authority),
+            ]
+        }
+        StageId::Plan => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (material, extract) in plan {
+        let text = material_text(archive, files, material, findings);
+        if text.is_empty() {
+            continue;
+        }
+        let e = extract(&text);
+        findings.extend(e.findings);
+        out.extend(e.fields);
+    }
+    out
 }

@@ -13,6 +13,9 @@ fn value_text(v: &Value) -> String {
         Value::Bool(b) => (if *b { "是" } else { "否" }).to_string(),
         Value::Int(i) => i.to_string(),
         Value::Number(n) => n.to_string(),
+        Value::List(l) if l.is_empty() => "[]".to_string(),
+        Value::List(l) => l.join("、"),
+        Value::Rows(r) => format!("{} rows", r.len()),
     }
 }
 

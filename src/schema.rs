@@ -203,12 +203,31 @@ pub struct FieldSpec {
     pub default: Option<bool>,
 }
 
+/// How a table column's cells are normalised (SPEC §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Text as written (NFKC, trimmed).
+    Text,
+    /// 是/否 and the other forms of SPEC §7.
+    Bool,
+    /// A number (thousands separators allowed).
+    Number,
+    /// 新建 → `new`, 升级改造 → `upgrade`.
+    ProjectType,
+    /// Several names split on the list separators (`涉及系统`).
+    List,
+}
+
 /// One column of a table kind (SPEC §5): its id and the header texts that name it.
 #[derive(Debug, Clone)]
 pub struct ColumnSpec {
     pub id: String,
     /// Headers, normalised with [`crate::names::normalize_label`].
     pub headers: Vec<String>,
+    pub ty: ColumnType,
+    /// The column's vocabulary (SPEC §5); empty when any value goes. A value outside it is a
+    /// `data_directory.bad_value` finding.
+    pub values: Vec<String>,
 }
 
 /// A kind of table (SPEC §5): its columns and the key column whose emptiness ends a data row.
@@ -235,6 +254,8 @@ pub struct TableWords {
     pub changed: Vec<String>,
     /// `变化情况` values that mean it did not.
     pub unchanged: Vec<String>,
+    /// Separators of list cells (`涉及系统`: 、 ， , ; ； / line break).
+    pub list_separators: Vec<String>,
 }
 
 /// Every schema pingshen works with, validated.
@@ -299,6 +320,8 @@ struct RawFields {
     changed_words: Vec<String>,
     #[serde(default)]
     unchanged_words: Vec<String>,
+    #[serde(default)]
+    list_separators: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -313,6 +336,10 @@ struct RawTable {
 struct RawColumn {
     id: String,
     headers: Vec<String>,
+    #[serde(default, rename = "type")]
+    ty: Option<String>,
+    #[serde(default)]
+    values: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -426,7 +453,32 @@ fn validate_tables(file: &str, raw: BTreeMap<String, RawTable>) -> Result<BTreeM
                     "a column needs at least one header",
                 ));
             }
-            columns.push(ColumnSpec { id: c.id, headers });
+            let ty = match c.ty.as_deref() {
+                None | Some("text") => ColumnType::Text,
+                Some("bool") => ColumnType::Bool,
+                Some("number") => ColumnType::Number,
+                Some("project_type") => ColumnType::ProjectType,
+                Some("list") => ColumnType::List,
+                Some(other) => {
+                    return Err(invalid(
+                        file,
+                        format!("{key}.type"),
+                        format!("unknown column type {other:?} (expected text, bool, number, project_type or list)"),
+                    ))
+                }
+            };
+            let values = c
+                .values
+                .iter()
+                .map(|v| normalize_keyword(v))
+                .filter(|v| !v.is_empty())
+                .collect();
+            columns.push(ColumnSpec {
+                id: c.id,
+                headers,
+                ty,
+                values,
+            });
         }
         if !ids.contains(&t.key) {
             return Err(invalid(
@@ -542,6 +594,8 @@ fn validate_fields(file: &str, raw: RawFields) -> Result<ValidFields, SchemaErro
         total_row: words(raw.total_row_words),
         changed: words(raw.changed_words),
         unchanged: words(raw.unchanged_words),
+        // Separators are kept as written: a line break is one.
+        list_separators: raw.list_separators.into_iter().filter(|w| !w.is_empty()).collect(),
     };
     Ok((out, other, tables, table_words))
 }

@@ -10,9 +10,10 @@
 use std::collections::BTreeMap;
 
 use crate::extract::sheet::{cell_ref, Cell, Sheet};
-use crate::finding::Source;
+use crate::finding::{Code, Finding, Source};
 use crate::names::normalize_label;
 use crate::schema::{TableSpec, TableWords};
+use crate::verdict::{CellValue, RowValue, Value};
 
 /// How far down a sheet the header row may sit.
 pub const HEADER_SEARCH_ROWS: u32 = 15;
@@ -164,6 +165,101 @@ pub fn find(sheet: &Sheet, spec: &TableSpec, words: &TableWords) -> Option<Table
     })
 }
 
+/// Normalises one cell by its column's type (SPEC §7). `Err` carries the value as written when
+/// it does not fit the type or the column's vocabulary.
+fn cell_value(c: &Cell, spec: &crate::schema::ColumnSpec, words: &TableWords) -> (Value, bool) {
+    use crate::schema::ColumnType;
+    let written = crate::values::normalize_text(&c.text());
+    let fits_vocab =
+        |t: &str| spec.values.is_empty() || spec.values.iter().any(|v| *v == crate::names::normalize_keyword(t));
+    match spec.ty {
+        ColumnType::Text => {
+            let ok = fits_vocab(&written);
+            (Value::Text(written), ok)
+        }
+        ColumnType::Bool => match c {
+            Cell::Bool(b) => (Value::Bool(*b), true),
+            _ => match crate::values::parse_bool(&written) {
+                Some(b) => (Value::Bool(b), true),
+                None => (Value::Text(written), false),
+            },
+        },
+        ColumnType::Number => match c {
+            Cell::Number(n) => (Value::Number(*n), true),
+            _ => match crate::values::parse_number(&written) {
+                Some(n) => (Value::Number(n), true),
+                None => (Value::Text(written), false),
+            },
+        },
+        ColumnType::ProjectType => match crate::basic_info::project_type(&written) {
+            Some(t) => (Value::Text(t.to_string()), true),
+            None => (Value::Text(written), false),
+        },
+        ColumnType::List => {
+            let mut parts = vec![c.text()];
+            for sep in &words.list_separators {
+                parts = parts
+                    .iter()
+                    .flat_map(|p| p.split(sep.as_str()).map(str::to_string).collect::<Vec<_>>())
+                    .collect();
+            }
+            let items: Vec<String> = parts
+                .iter()
+                .map(|p| crate::values::normalize_text(p))
+                .filter(|p| !p.is_empty())
+                .collect();
+            (Value::List(items), true)
+        }
+    }
+}
+
+/// The table's data rows as verdict values. With `report_bad`, a cell that does not fit its
+/// column (a bool column that is not yes/no, a word outside the vocabulary) is a
+/// `data_directory.bad_value` finding with its cell (SPEC §5).
+pub fn row_values(
+    t: &Table,
+    spec: &TableSpec,
+    words: &TableWords,
+    file: &str,
+    report_bad: bool,
+) -> (Vec<RowValue>, Vec<Finding>) {
+    let mut rows = Vec::new();
+    let mut findings = Vec::new();
+    for r in &t.rows {
+        let mut cells = BTreeMap::new();
+        for (id, tc) in &r.cells {
+            let Some(col) = spec.columns.iter().find(|c| c.id == *id) else {
+                continue;
+            };
+            let (value, ok) = cell_value(&tc.cell, col, words);
+            if !ok && report_bad {
+                let header = col.headers.first().map_or(id.as_str(), String::as_str);
+                findings.push(
+                    Finding::new(
+                        Code::DataDirectoryBadValue,
+                        format!("{header} {:?} is not one of the values SPEC §5 allows", tc.cell.text()),
+                    )
+                    .at(r.source(file, &t.sheet, id)),
+                );
+            }
+            cells.insert(
+                id.clone(),
+                CellValue {
+                    value,
+                    cell: tc.cell_ref(),
+                },
+            );
+        }
+        rows.push(RowValue {
+            file: file.to_string(),
+            sheet: t.sheet.clone(),
+            row: r.row + 1,
+            cells,
+        });
+    }
+    (rows, findings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,5 +318,46 @@ mod tests {
         let mut rows: Vec<&[&str]> = vec![&["说明"]; 15];
         rows.push(&["项目名称", "项目类型"]);
         assert!(find(&sheet(&rows), &sch.tables["project_list"], &sch.table_words).is_none());
+    }
+
+    #[test]
+    fn row_values_normalise_by_column_type_and_flag_bad_vocabulary() {
+        let sch = Schemas::embedded().unwrap();
+        let s = sheet(&[
+            &["系统名称", "是否入云", "是否上链", "运行状态"],
+            &["甲系统", "是", "√", "已投入运行"],
+            &["乙系统", "待定", "否", "建设中"],
+        ]);
+        let spec = &sch.tables["system_sheet"];
+        let t = find(&s, spec, &sch.table_words).unwrap();
+        let (rows, findings) = row_values(&t, spec, &sch.table_words, "a.xlsx", true);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].row, 2);
+        assert_eq!(rows[0].cells["in_cloud"].value, Value::Bool(true));
+        assert_eq!(rows[0].cells["on_chain"].value, Value::Bool(true));
+        assert_eq!(rows[1].cells["in_cloud"].value, Value::Text("待定".into()));
+        let cells: Vec<_> = findings
+            .iter()
+            .map(|f| f.source.as_ref().unwrap().cell.clone().unwrap())
+            .collect();
+        assert_eq!(cells, ["B3", "D3"]);
+        let pl = &sch.tables["project_list"];
+        let s = sheet(&[
+            &["项目名称", "涉及系统", "预算金额（万元）"],
+            &["甲项目", "A系统、B系统；C系统", "1,268.40"],
+        ]);
+        let (rows, findings) = row_values(
+            &find(&s, pl, &sch.table_words).unwrap(),
+            pl,
+            &sch.table_words,
+            "b.xlsx",
+            false,
+        );
+        assert!(findings.is_empty());
+        assert_eq!(
+            rows[0].cells["systems"].value,
+            Value::List(vec!["A系统".into(), "B系统".into(), "C系统".into()])
+        );
+        assert_eq!(rows[0].cells["budget"].value, Value::Number(1268.4));
     }
 }

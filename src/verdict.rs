@@ -187,6 +187,28 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Number(f64),
+    /// A list of texts (`missing_sections`, a project's systems).
+    List(Vec<String>),
+    /// The data rows of a table (`project_list`, `data_directory_systems`, …).
+    Rows(Vec<RowValue>),
+}
+
+/// One data row of a table, with where it sits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowValue {
+    pub file: String,
+    pub sheet: String,
+    /// 1-based sheet row.
+    pub row: u32,
+    /// Column id → value and cell.
+    pub cells: BTreeMap<String, CellValue>,
+}
+
+/// One cell's value, normalised by its column's type, and its cell reference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellValue {
+    pub value: Value,
+    pub cell: String,
 }
 
 /// A field read from the package, with where it came from.
@@ -194,6 +216,10 @@ pub enum Value {
 pub struct Field {
     pub value: Value,
     pub source: Source,
+    /// When the field is the strictest of several statements (`warranty_months`), every statement
+    /// found, in text order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub statements: Vec<Field>,
 }
 
 /// SPEC §8 check status.

@@ -1,8 +1,12 @@
 //! Readers, one module per format family (STYLE.md point 5). Every document reader produces the
 //! same [`Document`]: lines of text in reading order, each with its page where the format has
 //! pages, and the tables it holds.
+pub mod cmap;
 pub mod docx;
+pub mod ofd;
+pub mod pdf;
 pub mod sheet;
+pub mod text;
 
 use crate::sniff::FileKind;
 

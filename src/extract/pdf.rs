@@ -1,0 +1,1 @@
+//! Reader in progress; not wired into read_document yet.

@@ -1,0 +1,582 @@
+//! Fields read from documents (SPEC §6): dates, periods, statements and contents that the checks
+//! decide on, each with the file, page and text it was read from.
+//!
+//! SPEC §6: "The patterns below are matched on the text with all whitespace (line breaks
+//! included) removed — PDF producers put spaces in `2021 年 6 月 16 日` and break lines inside
+//! dates — and a number or date pattern must not run on into a following digit."
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::extract::Document;
+use crate::finding::{Code, Finding, Source};
+use crate::values::{self, Date, DateParse};
+use crate::verdict::{Field, Value};
+
+/// The text of one material: every readable document of it, in path order, with all whitespace
+/// removed, and a map back from each byte to its file and page.
+#[derive(Debug, Clone, Default)]
+pub struct MaterialText {
+    compact: String,
+    /// (start byte in `compact`, file index, page) — one per source line, in order.
+    segments: Vec<(usize, usize, Option<u32>)>,
+    files: Vec<String>,
+}
+
+impl MaterialText {
+    /// Adds a document's lines.
+    pub fn push(&mut self, file: &str, doc: &Document) {
+        let idx = self.files.len();
+        self.files.push(file.to_string());
+        for line in &doc.lines {
+            let start = self.compact.len();
+            self.compact
+                .extend(line.text.chars().filter(|c| !c.is_whitespace() && *c != '\u{200b}'));
+            if self.compact.len() > start {
+                self.segments.push((start, idx, line.page));
+            }
+        }
+    }
+
+    /// True when no document was added.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The whitespace-free text.
+    pub fn text(&self) -> &str {
+        &self.compact
+    }
+
+    /// Where the bytes `range` came from: file, page, and the text (with a little context before).
+    pub fn source(&self, range: Range<usize>) -> Source {
+        let seg = self.segments.iter().rev().find(|(start, _, _)| *start <= range.start);
+        let (file, page) = seg.map_or((self.files.first().cloned(), None), |(_, f, p)| {
+            (self.files.get(*f).cloned(), *p)
+        });
+        let from = floor_char(&self.compact, range.start.saturating_sub(12));
+        let to = floor_char(&self.compact, range.end.min(self.compact.len()));
+        Source {
+            file,
+            page,
+            text: self.compact.get(from..to).map(str::to_string),
+            ..Source::default()
+        }
+    }
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// What extraction found.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    pub fields: Vec<(String, Field)>,
+    pub findings: Vec<Finding>,
+}
+
+impl Extracted {
+    fn put(&mut self, name: &str, value: Value, source: Source) {
+        self.fields.push((
+            name.to_string(),
+            Field {
+                value,
+                source,
+                statements: Vec::new(),
+            },
+        ));
+    }
+}
+
+/// Every real date in the text, with impossible ones reported as `value.bad_date` (info).
+fn dates(t: &MaterialText, out: &mut Extracted) -> Vec<(Range<usize>, Date)> {
+    let mut v = Vec::new();
+    for (r, d) in values::find_dates(t.text()) {
+        match d {
+            DateParse::Date(d) => v.push((r, d)),
+            DateParse::Impossible { year, month, day } => out.findings.push(
+                Finding::new(Code::ValueBadDate, format!("{year}-{month}-{day} is not a real day")).at(t.source(r)),
+            ),
+            DateParse::NotADate => {}
+        }
+    }
+    v
+}
+
+/// The date right after one of `labels` (tried in order; a colon or 为/是 may stand between),
+/// else the last date of the text.
+fn labelled_or_last(t: &MaterialText, labels: &[&str], dates: &[(Range<usize>, Date)]) -> Option<(Range<usize>, Date)> {
+    let text = t.text();
+    for label in labels {
+        for (at, _) in text.match_indices(label) {
+            let end = at + label.len();
+            let gap = text.get(end..).map_or("", |rest| {
+                let n = rest.char_indices().nth(2).map_or(rest.len(), |(i, _)| i);
+                rest.get(..n).unwrap_or("")
+            });
+            let skip: usize = gap
+                .chars()
+                .take_while(|c| matches!(c, ':' | '：' | '为' | '是'))
+                .map(char::len_utf8)
+                .sum();
+            if let Some((r, d)) = dates.iter().find(|(r, _)| r.start == end + skip) {
+                return Some((at..r.end, *d));
+            }
+        }
+    }
+    dates.last().cloned()
+}
+
+// ------------------------------------------------------------------ final acceptance
+
+static PASSED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"同意[^。；;！!]{0,30}?通过|验收合格|通过[^。；;！!]{0,12}?验收").expect("valid"));
+static NOT_PASSED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"不同意|不予通过|未通过|不通过").expect("valid"));
+
+/// SPEC §6 final_acceptance: `final_acceptance_date` ("the date after a label 验收日期 / 会议日期 /
+/// 日期 if present, else the last date in the text") and `final_acceptance_passed` ("true when
+/// the text says 同意…通过 / 验收合格 / 通过…验收 and does not say 不同意 / 不予通过 / 未通过 /
+/// 不通过").
+pub fn final_acceptance(t: &MaterialText) -> Extracted {
+    let mut out = Extracted::default();
+    let ds = dates(t, &mut out);
+    if let Some((r, d)) = labelled_or_last(t, &["验收日期", "会议日期", "日期"], &ds) {
+        out.put("final_acceptance_date", Value::Date(d), t.source(r));
+    }
+    if let Some(m) = NOT_PASSED.find(t.text()) {
+        out.put("final_acceptance_passed", Value::Bool(false), t.source(m.range()));
+    } else if let Some(m) = PASSED.find(t.text()) {
+        out.put("final_acceptance_passed", Value::Bool(true), t.source(m.range()));
+    }
+    out
+}
+
+// ------------------------------------------------------------------ warranty
+
+const NUM: &str = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百半]+";
+static WARRANTY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:保修期限|保修期|质保期限|质保期|免费保修|免费质保|维保期限|维保期)[^。；;！!0-9零〇一二两三四五六七八九十半]{{0,12}}?(?:不少于|不低于|不短于|至少)?({NUM})(个月|年半|年|月)"
+    ))
+    .expect("valid")
+});
+static WARRANTY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:不少于|至少)?({NUM})(个月|年半|年|月)(?:的)?(?:免费)?(?:保修|质保|维保)"
+    ))
+    .expect("valid")
+});
+static AT_LEAST_YEARS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"不少于({NUM})(个月|年半|年)")).expect("valid"));
+
+fn months_of(num: &str, unit: &str) -> Option<u32> {
+    let n = if num == "半" {
+        0.5
+    } else if let Ok(f) = num.parse::<f64>() {
+        f
+    } else {
+        let t = num.replace('半', "");
+        let whole = if t.is_empty() {
+            0.0
+        } else {
+            values::parse_cn_integer(&t)? as f64
+        };
+        whole + if num.ends_with('半') { 0.5 } else { 0.0 }
+    };
+    let months = match unit {
+        "年" => n * 12.0,
+        "年半" => n * 12.0 + 6.0,
+        _ => n,
+    };
+    // A warranty is months to a few decades; a bigger number is a year or an amount, not a period.
+    (months.is_finite() && months > 0.0 && months <= 600.0 && months.fract() == 0.0).then_some(months as u32)
+}
+
+/// SPEC §6 warranty_plan → `warranty_months`: "every warranty statement (保修期, 保修期限, 质保期,
+/// 免费保修, 免费质保, 维保期, followed within a short span by a number and 年/个月/月, or
+/// `不少于N年`), converted to months; the field is the **minimum** (the strictest reading), and
+/// all statements are kept as evidence." A number directly before the words (`3年免费保修`) is a
+/// statement too, as a reviewer reads it. Numbers inside dates never count.
+pub fn warranty(t: &MaterialText) -> Extracted {
+    let mut out = Extracted::default();
+    let text = t.text();
+    let date_ranges: Vec<Range<usize>> = values::find_dates(text).into_iter().map(|(r, _)| r).collect();
+    let in_date = |r: &Range<usize>| date_ranges.iter().any(|d| d.start < r.end && r.start < d.end);
+    let mut found: Vec<(Range<usize>, u32)> = Vec::new();
+    for re in [&*WARRANTY_AFTER, &*WARRANTY_BEFORE, &*AT_LEAST_YEARS] {
+        for c in re.captures_iter(text) {
+            let (Some(whole), Some(num), Some(unit)) = (c.get(0), c.get(1), c.get(2)) else {
+                continue;
+            };
+            // A digit right before the number means it runs on from another number.
+            let prev_digit = text
+                .get(..num.start())
+                .and_then(|p| p.chars().last())
+                .is_some_and(|ch| ch.is_ascii_digit());
+            if prev_digit || in_date(&num.range()) {
+                continue;
+            }
+            if let Some(m) = months_of(num.as_str(), unit.as_str()) {
+                if !found
+                    .iter()
+                    .any(|(r, _)| r.start < whole.end() && whole.start() < r.end)
+                {
+                    found.push((whole.range(), m));
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(r, _)| r.start);
+    if let Some((r, m)) = found.iter().min_by_key(|(r, m)| (*m, r.start)).cloned() {
+        let statements = found
+            .iter()
+            .map(|(r, m)| Field {
+                value: Value::Int(i64::from(*m)),
+                source: t.source(r.clone()),
+                statements: Vec::new(),
+            })
+            .collect();
+        out.fields.push((
+            "warranty_months".to_string(),
+            Field {
+                value: Value::Int(i64::from(m)),
+                source: t.source(r),
+                statements,
+            },
+        ));
+    }
+    out
+}
+
+// ------------------------------------------------------------------ list approval
+
+static VALID_UNTIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"有效期至").expect("valid"));
+static VALID_FOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"有效期(?:为|是|:|：)?({NUM})(个月|年)|({NUM})(个月|年)(?:内|以内)?有效"
+    ))
+    .expect("valid")
+});
+
+/// SPEC §6 list_approval → `list_approval_date` ("发文日期: labelled, else the last date") and
+/// `list_approval_valid_until`: "`有效期至<date>`, or for `有效期为N年/N个月` / `N个月内有效`
+/// add_months(`list_approval_date`, N or 12·N). That day itself is still valid. No validity
+/// statement → field missing."
+pub fn list_approval(t: &MaterialText) -> Extracted {
+    let mut out = Extracted::default();
+    let ds = dates(t, &mut out);
+    let issued = labelled_or_last(t, &["发文日期", "印发日期", "成文日期"], &ds);
+    if let Some((r, d)) = &issued {
+        out.put("list_approval_date", Value::Date(*d), t.source(r.clone()));
+    }
+    let text = t.text();
+    for m in VALID_UNTIL.find_iter(text) {
+        if let Some((r, d)) = ds.iter().find(|(r, _)| r.start >= m.end() && r.start <= m.end() + 3) {
+            out.put("list_approval_valid_until", Value::Date(*d), t.source(m.start()..r.end));
+            return out;
+        }
+    }
+    if let Some(c) = VALID_FOR.captures(text) {
+        let (num, unit) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
+            (Some(n), Some(u), _, _) | (_, _, Some(n), Some(u)) => (n.as_str(), u.as_str()),
+            _ => return out,
+        };
+        let months = months_of(num, unit);
+        if let (Some(months), Some((_, issued))) = (months, issued) {
+            if let Some(until) = i32::try_from(months).ok().and_then(|m| issued.add_months(m)) {
+                let whole = c.get(0).map_or(0..0, |m| m.range());
+                out.put("list_approval_valid_until", Value::Date(until), t.source(whole));
+            }
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------------ mentions, MLPS, contents
+
+/// SPEC §6 application_form / proposal → `mentions_cybersecurity` (网络安全 or 等级保护) and
+/// `mentions_cryptography` (密码). A readable document that never says them gives `false`.
+pub fn mentions(t: &MaterialText) -> Extracted {
+    let mut out = Extracted::default();
+    for (name, words) in [
+        ("mentions_cybersecurity", &["网络安全", "等级保护"][..]),
+        ("mentions_cryptography", &["密码"][..]),
+    ] {
+        let hit = words
+            .iter()
+            .filter_map(|w| t.text().find(w).map(|i| i..i + w.len()))
+            .min_by_key(|r| r.start);
+        match hit {
+            Some(r) => out.put(name, Value::Bool(true), t.source(r)),
+            None => out.put(name, Value::Bool(false), t.source(0..0)),
+        }
+    }
+    out
+}
+
+static FILING_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"备案编号(?:为|是|:|：)?([0-9０-９][0-9０-９\-－—–]*)").expect("valid"));
+static FILING_FORM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]{11}-[0-9]{5}$").expect("valid"));
+static LEVEL_LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:保护等级|安全等级|定级|等级)(?:为|是|:|：|确定为|定为)?第?([一二三四五1-5])级").expect("valid")
+});
+static LEVEL_ANY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"第([一二三四五1-5])级").expect("valid"));
+
+/// SPEC §6 mlps_filing → `mlps_filing_number` ("the value after 备案编号, when it is
+/// `\d{11}-\d{5}`") and `mlps_level` ("an integer 1–5 (from 第一级…第五级, 一级…五级, 三级)").
+pub fn mlps(t: &MaterialText) -> Extracted {
+    let mut out = Extracted::default();
+    let text = t.text();
+    if let Some(c) = FILING_NUMBER.captures(text) {
+        if let Some(m) = c.get(1) {
+            let value = values::normalize_text(m.as_str()).replace(['－', '—', '–'], "-");
+            let value = value.trim_end_matches('-').to_string();
+            if FILING_FORM.is_match(&value) {
+                out.put(
+                    "mlps_filing_number",
+                    Value::Text(value),
+                    t.source(c.get(0).map_or(0..0, |m| m.range())),
+                );
+            }
+        }
+    }
+    let level = LEVEL_LABELLED.captures(text).or_else(|| LEVEL_ANY.captures(text));
+    if let Some(c) = level {
+        if let (Some(whole), Some(n)) = (c.get(0), c.get(1)) {
+            let v = match n.as_str() {
+                "一" | "1" => 1,
+                "二" | "2" => 2,
+                "三" | "3" => 3,
+                "四" | "4" => 4,
+                _ => 5,
+            };
+            out.put("mlps_level", Value::Int(v), t.source(whole.range()));
+        }
+    }
+    out
+}
+
+/// The six contents of seed 四(二)1(2) that a project performance report must have (SPEC §6).
+pub const PERFORMANCE_SECTIONS: [&[&str]; 6] = [
+    &["建设内容完成情况"],
+    &["用户使用情况"],
+    &["预期绩效完成情况"],
+    &["统筹建设情况"],
+    &["数据资源建设情况"],
+    &["数据资源汇聚共享情况"],
+];
+
+/// The six contents of seed 一(二)4 that an addition request must have (SPEC §6); the first word
+/// of each names it.
+pub const ADDITION_SECTIONS: [&[&str]; 6] = [
+    &["三定职责"],
+    &["项目背景"],
+    &["必要性"],
+    &["预期绩效"],
+    &["项目投资", "投资"],
+    &["数据汇聚共享"],
+];
+
+/// `missing_sections`: the names of the absent contents, in the spec's order; `[]` when all are
+/// there.
+pub fn sections(t: &MaterialText, wanted: &[&[&str]]) -> Extracted {
+    let mut out = Extracted::default();
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|alts| !alts.iter().any(|w| t.text().contains(w)))
+        .filter_map(|alts| alts.first().map(|s| s.to_string()))
+        .collect();
+    out.put("missing_sections", Value::List(missing), t.source(0..0));
+    out
+}
+
+static DRC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"发展改革委|发展和改革委员会|发改委").expect("valid"));
+static FINANCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"财政局").expect("valid"));
+static BY_WHOM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"经(?:市)?(发展改革委|发展和改革委员会|发改委|财政局)[^。；;]{0,6}?(?:审核|审定|确认|批准|同意)")
+        .expect("valid")
+});
+
+/// SPEC §6 funding_proof (addition) → `funding_authority`: 发展改革委 / 发改委 → `drc`; 财政局 →
+/// `finance`. When both are named, the one that reviewed (`经市财政局审核`) decides; otherwise the
+/// field is not read.
+pub fn funding_authority(t: &MaterialText) -> Extracted {
+    let mut out = Extracted::default();
+    let text = t.text();
+    let of = |s: &str| if s.contains("财政") { "finance" } else { "drc" };
+    let pick = match (DRC.find(text), FINANCE.find(text)) {
+        (Some(m), None) => Some(("drc", m.range())),
+        (None, Some(m)) => Some(("finance", m.range())),
+        (Some(_), Some(_)) => BY_WHOM.captures(text).and_then(|c| {
+            let who = c.get(1)?;
+            Some((of(who.as_str()), c.get(0)?.range()))
+        }),
+        (None, None) => None,
+    };
+    if let Some((v, r)) = pick {
+        out.put("funding_authority", Value::Text(v.to_string()), t.source(r));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Line;
+
+    fn text(lines: &[&str]) -> MaterialText {
+        let doc = Document {
+            lines: lines
+                .iter()
+                .map(|l| Line {
+                    text: l.to_string(),
+                    page: Some(1),
+                })
+                .collect(),
+            ..Document::default()
+        };
+        let mut t = MaterialText::default();
+        t.push("a/x.pdf", &doc);
+        t
+    }
+
+    fn get<'a>(e: &'a Extracted, name: &str) -> Option<&'a Value> {
+        e.fields.iter().find(|(n, _)| n == name).map(|(_, f)| &f.value)
+    }
+
+    fn date(s: &str) -> Value {
+        match values::parse_date(s) {
+            DateParse::Date(d) => Value::Date(d),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn acceptance_date_prefers_the_label_and_spaces_do_not_matter() {
+        let e = final_acceptance(&text(&[
+            "某项目竣工验收意见",
+            "会议日期：2020 年 5 月",
+            " 5 日",
+            "2020年4月1日完成试运行",
+            "日期：2020-06-01",
+        ]));
+        assert_eq!(get(&e, "final_acceptance_date"), Some(&date("2020-05-05")));
+        let e = final_acceptance(&text(&[
+            "2019年3月4日获得立项批复",
+            "专家组同意通过验收",
+            "二〇二〇年八月五日",
+        ]));
+        assert_eq!(get(&e, "final_acceptance_date"), Some(&date("2020-08-05")));
+        assert_eq!(get(&e, "final_acceptance_passed"), Some(&Value::Bool(true)));
+    }
+
+    #[test]
+    fn a_refusal_is_not_a_pass() {
+        let e = final_acceptance(&text(&["专家组不同意该项目通过竣工验收。"]));
+        assert_eq!(get(&e, "final_acceptance_passed"), Some(&Value::Bool(false)));
+        let e = final_acceptance(&text(&["专家组听取了汇报。"]));
+        assert_eq!(get(&e, "final_acceptance_passed"), None);
+        let e = final_acceptance(&text(&["验收结论：验收合格"]));
+        assert_eq!(get(&e, "final_acceptance_passed"), Some(&Value::Bool(true)));
+    }
+
+    #[test]
+    fn warranty_takes_the_strictest_statement_and_keeps_all() {
+        let e = warranty(&text(&[
+            "本项目软硬件保修期为5年。",
+            "其中软件免费质保期 23 个月，自2021年3月15日起计算",
+        ]));
+        assert_eq!(get(&e, "warranty_months"), Some(&Value::Int(23)));
+        let f = &e.fields[0].1;
+        assert_eq!(f.statements.len(), 2);
+        let e = warranty(&text(&["保修期限不少于两年"]));
+        assert_eq!(get(&e, "warranty_months"), Some(&Value::Int(24)));
+        let e = warranty(&text(&["乙方提供3年免费保修服务"]));
+        assert_eq!(get(&e, "warranty_months"), Some(&Value::Int(36)));
+        let e = warranty(&text(&["保修期自2021年3月15日起计算"]));
+        assert_eq!(get(&e, "warranty_months"), None, "a date is not a period");
+        let e = warranty(&text(&["维保期一年半"]));
+        assert_eq!(get(&e, "warranty_months"), Some(&Value::Int(18)));
+        let e = warranty(&text(&["本方案未写期限"]));
+        assert!(e.fields.is_empty());
+    }
+
+    #[test]
+    fn list_approval_validity_in_each_form() {
+        let e = list_approval(&text(&[
+            "本批复自印发之日起 18 个月内有效",
+            "北京市经济和信息化局",
+            "2020-03-25",
+        ]));
+        assert_eq!(get(&e, "list_approval_date"), Some(&date("2020-03-25")));
+        assert_eq!(get(&e, "list_approval_valid_until"), Some(&date("2021-09-25")));
+        let e = list_approval(&text(&["有效期为一年。", "2021年8月31日"]));
+        assert_eq!(get(&e, "list_approval_valid_until"), Some(&date("2022-08-31")));
+        let e = list_approval(&text(&[
+            "发文日期：2021年1月18日",
+            "有效期至2021年7月18日。",
+            "抄送：2021年1月20日",
+        ]));
+        assert_eq!(get(&e, "list_approval_date"), Some(&date("2021-01-18")));
+        assert_eq!(get(&e, "list_approval_valid_until"), Some(&date("2021-07-18")));
+        let e = list_approval(&text(&["同意纳入清单。", "2021年1月18日"]));
+        assert_eq!(get(&e, "list_approval_valid_until"), None);
+    }
+
+    #[test]
+    fn mlps_number_must_have_the_official_form() {
+        let e = mlps(&text(&["该系统安全保护等级为第三级", "备案编号：11011652204-77896"]));
+        assert_eq!(
+            get(&e, "mlps_filing_number"),
+            Some(&Value::Text("11011652204-77896".into()))
+        );
+        assert_eq!(get(&e, "mlps_level"), Some(&Value::Int(3)));
+        let e = mlps(&text(&["备案编号：11012084-6469", "定级为二级"]));
+        assert_eq!(get(&e, "mlps_filing_number"), None);
+        assert_eq!(get(&e, "mlps_level"), Some(&Value::Int(2)));
+    }
+
+    #[test]
+    fn missing_sections_are_named_in_spec_order() {
+        let e = sections(
+            &text(&["二、项目背景", "三、项目必要性", "五、项目投资", "六、数据汇聚共享情况"]),
+            &ADDITION_SECTIONS,
+        );
+        assert_eq!(
+            get(&e, "missing_sections"),
+            Some(&Value::List(vec!["三定职责".into(), "预期绩效".into()]))
+        );
+        let e = sections(&text(&["总投资1000万元"]), &ADDITION_SECTIONS);
+        let Some(Value::List(m)) = get(&e, "missing_sections") else {
+            panic!()
+        };
+        assert!(!m.contains(&"项目投资".to_string()));
+    }
+
+    #[test]
+    fn funding_authority_by_the_reviewing_body() {
+        assert_eq!(
+            get(
+                &funding_authority(&text(&["经市财政局审核，资金已纳入预算"])),
+                "funding_authority"
+            ),
+            Some(&Value::Text("finance".into()))
+        );
+        assert_eq!(
+            get(&funding_authority(&text(&["经市发展改革委审定"])), "funding_authority"),
+            Some(&Value::Text("drc".into()))
+        );
+        let both = funding_authority(&text(&[
+            "按规定报市发展改革委或市财政局",
+            "经市发展改革委审定，资金有保障",
+        ]));
+        assert_eq!(get(&both, "funding_authority"), Some(&Value::Text("drc".into())));
+        assert!(funding_authority(&text(&["资金已落实"])).fields.is_empty());
+    }
+}
