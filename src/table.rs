@@ -124,12 +124,22 @@ pub fn find(sheet: &Sheet, spec: &TableSpec, words: &TableWords) -> Option<Table
     let key_col = columns.get(&spec.key).copied();
     let mut out = Vec::new();
     for r in rows.into_iter().filter(|r| *r >= data_start) {
+        // A total row: 合计/总计/小计 in its first cell, or in its key cell when the key column is
+        // not the first (a layout with the amounts first).
         let first = sheet
             .row(r)
             .next()
             .map(|(_, c)| normalize_label(&c.text()))
             .unwrap_or_default();
-        if words.total_row.iter().any(|w| first.starts_with(w.as_str())) {
+        let key = key_col
+            .and_then(|k| sheet.get(r, k))
+            .map(|c| normalize_label(&c.text()))
+            .unwrap_or_default();
+        if words
+            .total_row
+            .iter()
+            .any(|w| first.starts_with(w.as_str()) || key.starts_with(w.as_str()))
+        {
             continue;
         }
         let cells: BTreeMap<String, TableCell> = by_col
