@@ -9,6 +9,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::extract::Document;
 use crate::finding::{Code, Finding, Source};
@@ -32,8 +33,10 @@ impl MaterialText {
         self.files.push(file.to_string());
         for line in &doc.lines {
             let start = self.compact.len();
+            // NFKC: full-width digits become ASCII and the Kangxi radicals some Word/WPS
+            // ToUnicode maps use (⽇) become the ideographs the patterns name (日).
             self.compact
-                .extend(line.text.chars().filter(|c| !c.is_whitespace() && *c != '\u{200b}'));
+                .extend(line.text.nfkc().filter(|c| !c.is_whitespace() && *c != '\u{200b}'));
             if self.compact.len() > start {
                 self.segments.push((start, idx, line.page));
             }

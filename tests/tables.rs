@@ -9,7 +9,7 @@ use std::io::{Cursor, Read, Write};
 use pingshen::verdict::{Presence, Value, Verdict};
 use pingshen::{review, Options, Reviewer};
 use support::packages::{stage_basic_info, stage_files, zip_files, Naming};
-use support::{n, s, text_row, xlsx, xlsx_with_merges, Cell};
+use support::{docx_with_table, n, s, text_row, xlsx, xlsx_with_merges, Cell};
 
 fn run(files: &[(String, Vec<u8>)]) -> Verdict {
     review(
@@ -113,6 +113,44 @@ fn comparison_table_with_every_layout_quirk() {
     let cd = v.materials.iter().find(|m| m.id == "change_documents").unwrap();
     assert!(cd.required);
     assert_eq!(cd.status, Presence::Missing);
+}
+
+#[test]
+fn comparison_table_inside_a_docx() {
+    let mut files = stage_files("commissioning", Naming::Plain);
+    let table = vec![
+        vec![
+            "序号",
+            "批复建设内容",
+            "实际建设内容",
+            "批复金额（万元）",
+            "实际金额（万元）",
+            "变化情况",
+            "变更说明",
+        ],
+        vec!["1", "应用系统", "应用系统", "100", "100", "一致", ""],
+        vec!["2", "机房改造", "取消", "50", "0", "取消", "经批准取消"],
+    ];
+    let name = files
+        .iter()
+        .find(|(p, _)| p.contains("对比表"))
+        .unwrap()
+        .0
+        .replace(".xlsx", ".docx");
+    files.retain(|(p, _)| !p.contains("对比表"));
+    files.push((name, docx_with_table(&["建设内容与批复内容对比表"], &table)));
+    let v = run(&files);
+    let r = rows(&v, "content_comparison");
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1].sheet, "表1");
+    assert_eq!(cell(&r[1], "change"), &Value::Text("取消".into()));
+    assert!(
+        v.materials
+            .iter()
+            .find(|m| m.id == "change_documents")
+            .unwrap()
+            .required
+    );
 }
 
 #[test]

@@ -1,1 +1,691 @@
-//! Reader in progress; not wired into read_document yet.
+//! Character maps of PDF fonts: a lenient parser of CMap files (ToUnicode maps and embedded
+//! encoding CMaps: codespace ranges of 1–4 byte codes, `bfchar`, `bfrange` in both forms,
+//! `cidchar`, `cidrange`), and the predefined Adobe-GB1 CID → Unicode table, vendored from
+//! poppler-data's `Adobe-GB1-UCS2` (Adobe's BSD licence, see `cmaps/NOTICE`).
+//!
+//! Parsing never fails: whatever cannot be read is skipped, and a map that held nothing usable is
+//! simply empty. Lookups append to a caller's `String` so that a text extractor allocates nothing
+//! per glyph.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[path = "cmaps/encodings.rs"]
+pub mod encodings;
+
+/// Codes are at most 4 bytes long (ISO 32000-1, 9.7.6.2).
+const MAX_CODE_LEN: usize = 4;
+/// A destination longer than this is cut (real ones are 2–16 bytes).
+const MAX_DST_LEN: usize = 32;
+
+#[derive(Debug, Clone, Copy)]
+struct CodeRange {
+    len: u8,
+    lo: [u8; MAX_CODE_LEN],
+    hi: [u8; MAX_CODE_LEN],
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BfRange {
+    lo: u32,
+    hi: u32,
+    /// The first destination, UTF-16BE bytes in `CMap::dst`.
+    dst_start: u32,
+    dst_len: u8,
+}
+
+/// A parsed CMap.
+#[derive(Debug, Clone, Default)]
+pub struct CMap {
+    codespace: Vec<CodeRange>,
+    /// `bfchar` (and expanded array-form `bfrange`) targets: code → span of `text`.
+    singles: HashMap<u32, (u32, u32)>,
+    /// `bfrange` with an incrementing destination, sorted by `lo`.
+    ranges: Vec<BfRange>,
+    text: String,
+    dst: Vec<u8>,
+    cid_singles: HashMap<u32, u32>,
+    /// `cidrange`: (lo, hi, first CID), sorted by `lo`.
+    cid_ranges: Vec<(u32, u32, u32)>,
+    use_cmap: Option<String>,
+}
+
+impl CMap {
+    /// Parses a CMap leniently (garbage between entries is skipped).
+    pub fn parse(bytes: &[u8]) -> CMap {
+        let mut map = CMap::default();
+        let mut lex = Lexer { b: bytes, pos: 0 };
+        let mut section = Section::None;
+        let mut pending: Vec<Item> = Vec::new();
+        let mut last_name: Option<Vec<u8>> = None;
+        while let Some(tok) = lex.next() {
+            match tok {
+                Tok::Keyword(kw) => {
+                    pending.clear();
+                    section = match kw {
+                        b"begincodespacerange" => Section::Codespace,
+                        b"beginbfchar" => Section::BfChar,
+                        b"beginbfrange" => Section::BfRange,
+                        b"begincidchar" => Section::CidChar,
+                        b"begincidrange" => Section::CidRange,
+                        b"usecmap" => {
+                            if let Some(name) = last_name.take() {
+                                map.use_cmap = Some(String::from_utf8_lossy(&name).into_owned());
+                            }
+                            Section::None
+                        }
+                        // Garbage inside a section drops the entry in progress, not the section.
+                        _ if !kw.starts_with(b"begin") && !kw.starts_with(b"end") => section,
+                        _ => Section::None,
+                    };
+                }
+                Tok::Name(n) => {
+                    last_name = Some(n.to_vec());
+                    if section != Section::None {
+                        pending.push(Item::Name(n.to_vec()));
+                    }
+                }
+                Tok::Hex(h) => {
+                    if section != Section::None {
+                        pending.push(Item::Hex(h));
+                    }
+                }
+                Tok::Str(s) => {
+                    if section != Section::None {
+                        pending.push(Item::Hex(s));
+                    }
+                }
+                Tok::Num(n) => {
+                    if section != Section::None {
+                        pending.push(Item::Num(n));
+                    }
+                }
+                Tok::ArrayOpen => {
+                    if section == Section::BfRange {
+                        let mut items = Vec::new();
+                        while let Some(t) = lex.next() {
+                            match t {
+                                Tok::Hex(h) | Tok::Str(h) => items.push(Item::Hex(h)),
+                                Tok::Name(n) => items.push(Item::Name(n.to_vec())),
+                                Tok::ArrayClose => break,
+                                _ => {}
+                            }
+                        }
+                        pending.push(Item::Array(items));
+                    }
+                }
+                Tok::ArrayClose | Tok::Other => {}
+            }
+            map.take_entry(section, &mut pending);
+        }
+        map.ranges.sort_by_key(|r| r.lo);
+        map.cid_ranges.sort_by_key(|r| r.0);
+        map
+    }
+
+    /// Consumes a complete entry of `section` from `pending`, if there is one.
+    fn take_entry(&mut self, section: Section, pending: &mut Vec<Item>) {
+        let need = match section {
+            Section::None => {
+                pending.clear();
+                return;
+            }
+            Section::Codespace | Section::BfChar | Section::CidChar => 2,
+            Section::BfRange | Section::CidRange => 3,
+        };
+        if pending.len() < need {
+            // The source of every entry is a code; anything else first is garbage.
+            if matches!(pending.first(), Some(Item::Num(_) | Item::Array(_) | Item::Name(_))) {
+                pending.clear();
+            }
+            return;
+        }
+        match (section, &pending[..]) {
+            (Section::Codespace, [Item::Hex(lo), Item::Hex(hi)]) => self.add_codespace(lo, hi),
+            (Section::BfChar, [Item::Hex(src), dst]) => {
+                if let Some(code) = code_value(src) {
+                    let start = self.text.len();
+                    match dst {
+                        Item::Hex(d) => push_utf16be(&d[..d.len().min(MAX_DST_LEN)], &mut self.text),
+                        Item::Name(n) => {
+                            encodings::glyph_name_to_unicode(n, &mut self.text);
+                        }
+                        _ => {}
+                    }
+                    self.add_single(code, start);
+                }
+            }
+            (Section::BfRange, [Item::Hex(lo), Item::Hex(hi), dst]) => {
+                if let (Some(lo), Some(hi)) = (code_value(lo), code_value(hi)) {
+                    if lo <= hi {
+                        self.add_bfrange(lo, hi, dst);
+                    }
+                }
+            }
+            (Section::CidChar, [Item::Hex(src), Item::Num(cid)]) => {
+                if let (Some(code), Ok(cid)) = (code_value(src), u32::try_from(*cid)) {
+                    self.cid_singles.insert(code, cid);
+                }
+            }
+            (Section::CidRange, [Item::Hex(lo), Item::Hex(hi), Item::Num(cid)]) => {
+                if let (Some(lo), Some(hi), Ok(cid)) = (code_value(lo), code_value(hi), u32::try_from(*cid)) {
+                    if lo <= hi {
+                        self.cid_ranges.push((lo, hi, cid));
+                    }
+                }
+            }
+            _ => {}
+        }
+        pending.clear();
+    }
+
+    fn add_codespace(&mut self, lo: &[u8], hi: &[u8]) {
+        if lo.is_empty() || lo.len() > MAX_CODE_LEN || lo.len() != hi.len() {
+            return;
+        }
+        let mut r = CodeRange {
+            len: lo.len() as u8,
+            lo: [0; MAX_CODE_LEN],
+            hi: [0; MAX_CODE_LEN],
+        };
+        r.lo[..lo.len()].copy_from_slice(lo);
+        r.hi[..hi.len()].copy_from_slice(hi);
+        self.codespace.push(r);
+    }
+
+    fn add_single(&mut self, code: u32, start: usize) {
+        let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(self.text.len())) else {
+            return;
+        };
+        self.singles.insert(code, (s, e));
+    }
+
+    fn add_bfrange(&mut self, lo: u32, hi: u32, dst: &Item) {
+        match dst {
+            Item::Hex(d) if !d.is_empty() => {
+                let d = &d[..d.len().min(MAX_DST_LEN)];
+                let Ok(dst_start) = u32::try_from(self.dst.len()) else {
+                    return;
+                };
+                self.dst.extend_from_slice(d);
+                self.ranges.push(BfRange {
+                    lo,
+                    hi,
+                    dst_start,
+                    dst_len: d.len() as u8,
+                });
+            }
+            Item::Array(items) => {
+                for (code, item) in (lo..=hi).zip(items) {
+                    let start = self.text.len();
+                    match item {
+                        Item::Hex(d) => push_utf16be(&d[..d.len().min(MAX_DST_LEN)], &mut self.text),
+                        Item::Name(n) => {
+                            encodings::glyph_name_to_unicode(n, &mut self.text);
+                        }
+                        _ => {}
+                    }
+                    self.add_single(code, start);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// True when the map holds no code → text or code → CID entry.
+    pub fn is_empty(&self) -> bool {
+        self.singles.is_empty() && self.ranges.is_empty() && self.cid_singles.is_empty() && self.cid_ranges.is_empty()
+    }
+
+    /// True when the map has codespace ranges (and so can split a string into codes).
+    pub fn has_codespace(&self) -> bool {
+        !self.codespace.is_empty()
+    }
+
+    /// The name given to `usecmap`, if any (a CMap built on another one).
+    pub fn use_cmap(&self) -> Option<&str> {
+        self.use_cmap.as_deref()
+    }
+
+    /// The length in bytes (1–4) of the code at the start of `bytes`, by the codespace ranges;
+    /// `None` when the map has no codespace or `bytes` is empty. A byte sequence in no range is
+    /// taken as a 1-byte code (as pdf.js does).
+    pub fn code_len(&self, bytes: &[u8]) -> Option<usize> {
+        if self.codespace.is_empty() || bytes.is_empty() {
+            return None;
+        }
+        for n in 1..=MAX_CODE_LEN.min(bytes.len()) {
+            let hit = self.codespace.iter().any(|r| {
+                usize::from(r.len) == n
+                    && bytes
+                        .iter()
+                        .zip(r.lo.iter().zip(r.hi.iter()))
+                        .take(n)
+                        .all(|(b, (lo, hi))| lo <= b && b <= hi)
+            });
+            if hit {
+                return Some(n);
+            }
+        }
+        Some(1)
+    }
+
+    /// Appends the text of `code` to `out`; false when the map has no entry for it.
+    pub fn lookup(&self, code: u32, out: &mut String) -> bool {
+        if let Some(&(s, e)) = self.singles.get(&code) {
+            if let Some(t) = self.text.get(s as usize..e as usize) {
+                out.push_str(t);
+            }
+            return true;
+        }
+        let Some(r) = find_range(&self.ranges, code, |r| (r.lo, r.hi)) else {
+            return false;
+        };
+        let start = r.dst_start as usize;
+        let Some(dst) = self.dst.get(start..start + usize::from(r.dst_len)) else {
+            return false;
+        };
+        let mut buf = [0u8; MAX_DST_LEN];
+        let buf = &mut buf[..dst.len()];
+        buf.copy_from_slice(dst);
+        add_to_tail(buf, code - r.lo);
+        if buf.len() == 1 {
+            // A one-byte destination is taken as a code point (broken generators write `<20>`).
+            out.push(char::from(buf[0]));
+        } else {
+            push_utf16be(buf, out);
+        }
+        true
+    }
+
+    /// The CID of `code` by the map's `cidchar`/`cidrange` entries.
+    pub fn cid(&self, code: u32) -> Option<u32> {
+        if let Some(&cid) = self.cid_singles.get(&code) {
+            return Some(cid);
+        }
+        let &(lo, _, first) = find_range(&self.cid_ranges, code, |r| (r.0, r.1))?;
+        first.checked_add(code - lo)
+    }
+}
+
+/// The range holding `code` in a list sorted by its low end (the latest-starting one when ranges
+/// overlap).
+fn find_range<T>(ranges: &[T], code: u32, bounds: impl Fn(&T) -> (u32, u32)) -> Option<&T> {
+    let end = ranges.partition_point(|r| bounds(r).0 <= code);
+    // Overlaps are rare; look back a few ranges for one that still covers the code.
+    ranges[..end].iter().rev().take(8).find(|r| {
+        let (lo, hi) = bounds(r);
+        lo <= code && code <= hi
+    })
+}
+
+/// Adds `n` to the big-endian number in the last (up to 4) bytes of `buf`.
+fn add_to_tail(buf: &mut [u8], n: u32) {
+    let k = buf.len().min(4);
+    let tail_start = buf.len() - k;
+    let mut v: u64 = 0;
+    for &b in &buf[tail_start..] {
+        v = (v << 8) | u64::from(b);
+    }
+    v = v.wrapping_add(u64::from(n));
+    for (i, b) in buf[tail_start..].iter_mut().rev().enumerate() {
+        *b = (v >> (8 * i)) as u8;
+    }
+}
+
+/// A code's value from its bytes (big-endian), `None` for an empty or over-long code.
+fn code_value(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > MAX_CODE_LEN {
+        return None;
+    }
+    Some(bytes.iter().fold(0u32, |v, &b| (v << 8) | u32::from(b)))
+}
+
+/// Appends UTF-16BE text to `out`, dropping unpaired surrogates (an odd last byte is dropped).
+pub fn push_utf16be(bytes: &[u8], out: &mut String) {
+    let units = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+    out.extend(char::decode_utf16(units).filter_map(Result::ok));
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    None,
+    Codespace,
+    BfChar,
+    BfRange,
+    CidChar,
+    CidRange,
+}
+
+#[derive(Debug)]
+enum Item {
+    Hex(Vec<u8>),
+    Name(Vec<u8>),
+    Num(i64),
+    Array(Vec<Item>),
+}
+
+enum Tok<'a> {
+    Hex(Vec<u8>),
+    Str(Vec<u8>),
+    Name(&'a [u8]),
+    Num(i64),
+    Keyword(&'a [u8]),
+    ArrayOpen,
+    ArrayClose,
+    Other,
+}
+
+/// The PostScript-like tokens of a CMap file.
+struct Lexer<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
+}
+
+fn is_delim(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+}
+
+impl<'a> Lexer<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn regular_run(&mut self) -> &'a [u8] {
+        let start = self.pos;
+        while let Some(c) = self.peek() {
+            if is_space(c) || is_delim(c) {
+                break;
+            }
+            self.pos += 1;
+        }
+        &self.b[start..self.pos]
+    }
+
+    fn next(&mut self) -> Option<Tok<'a>> {
+        loop {
+            let c = self.peek()?;
+            if is_space(c) {
+                self.pos += 1;
+                continue;
+            }
+            if c == b'%' {
+                while let Some(c) = self.peek() {
+                    if c == b'\n' || c == b'\r' {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                continue;
+            }
+            break;
+        }
+        let c = self.peek()?;
+        self.pos += 1;
+        Some(match c {
+            b'<' => {
+                if self.peek() == Some(b'<') {
+                    self.pos += 1;
+                    return Some(Tok::Other);
+                }
+                let mut out = Vec::new();
+                let mut half: Option<u8> = None;
+                while let Some(c) = self.peek() {
+                    self.pos += 1;
+                    if c == b'>' {
+                        break;
+                    }
+                    let Some(v) = hex_val(c) else { continue };
+                    match half.take() {
+                        Some(h) => out.push((h << 4) | v),
+                        None => half = Some(v),
+                    }
+                }
+                if let Some(h) = half {
+                    out.push(h << 4);
+                }
+                Tok::Hex(out)
+            }
+            b'>' => {
+                if self.peek() == Some(b'>') {
+                    self.pos += 1;
+                }
+                Tok::Other
+            }
+            b'(' => {
+                let mut out = Vec::new();
+                let mut depth = 1usize;
+                while let Some(c) = self.peek() {
+                    self.pos += 1;
+                    match c {
+                        b'\\' => {
+                            let Some(e) = self.peek() else { break };
+                            self.pos += 1;
+                            match e {
+                                b'n' => out.push(b'\n'),
+                                b'r' => out.push(b'\r'),
+                                b't' => out.push(b'\t'),
+                                b'b' => out.push(8),
+                                b'f' => out.push(12),
+                                b'0'..=b'7' => {
+                                    let mut v = u32::from(e - b'0');
+                                    for _ in 0..2 {
+                                        match self.peek() {
+                                            Some(d @ b'0'..=b'7') => {
+                                                v = v * 8 + u32::from(d - b'0');
+                                                self.pos += 1;
+                                            }
+                                            _ => break,
+                                        }
+                                    }
+                                    out.push(v as u8);
+                                }
+                                b'\r' | b'\n' => {}
+                                other => out.push(other),
+                            }
+                        }
+                        b'(' => {
+                            depth += 1;
+                            out.push(c);
+                        }
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                            out.push(c);
+                        }
+                        _ => out.push(c),
+                    }
+                }
+                Tok::Str(out)
+            }
+            b'/' => Tok::Name(self.regular_run()),
+            b'[' => Tok::ArrayOpen,
+            b']' => Tok::ArrayClose,
+            b'{' | b'}' | b')' => Tok::Other,
+            _ => {
+                self.pos -= 1;
+                let run = self.regular_run();
+                if run.is_empty() {
+                    self.pos += 1;
+                    return Some(Tok::Other);
+                }
+                match std::str::from_utf8(run).ok().and_then(|s| s.parse::<i64>().ok()) {
+                    Some(n) => Tok::Num(n),
+                    None => Tok::Keyword(run),
+                }
+            }
+        })
+    }
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The Adobe-GB1 character collection: CID → Unicode and its inverse.
+struct Gb1 {
+    /// Per CID: a code point, `MULTI | index` into `multi`, or 0 for none.
+    to_unicode: Vec<u32>,
+    multi: Vec<String>,
+    /// Unicode scalar → the lowest CID that maps to it alone.
+    from_unicode: HashMap<u32, u32>,
+}
+
+const MULTI: u32 = 0x8000_0000;
+/// CIDs of Adobe-GB1-5 end at 30283; the table is not grown past this for a broken entry.
+const MAX_GB1_CID: u32 = 0xFFFF;
+
+static GB1: LazyLock<Gb1> = LazyLock::new(|| {
+    let map = CMap::parse(include_bytes!("cmaps/Adobe-GB1-UCS2"));
+    let max = map
+        .singles
+        .keys()
+        .copied()
+        .chain(map.ranges.iter().map(|r| r.hi))
+        .max()
+        .unwrap_or(0)
+        .min(MAX_GB1_CID);
+    let mut gb1 = Gb1 {
+        to_unicode: vec![0; max as usize + 1],
+        multi: Vec::new(),
+        from_unicode: HashMap::new(),
+    };
+    let mut s = String::new();
+    // CID 0 is .notdef: it stands for no text.
+    for cid in 1..=max {
+        s.clear();
+        if !map.lookup(cid, &mut s) || s.is_empty() {
+            continue;
+        }
+        let mut chars = s.chars();
+        let value = match (chars.next(), chars.next()) {
+            (Some(c), None) => {
+                gb1.from_unicode.entry(u32::from(c)).or_insert(cid);
+                u32::from(c)
+            }
+            _ => {
+                gb1.multi.push(s.clone());
+                MULTI | (gb1.multi.len() - 1) as u32
+            }
+        };
+        if let Some(slot) = gb1.to_unicode.get_mut(cid as usize) {
+            *slot = value;
+        }
+    }
+    gb1
+});
+
+/// Appends the Unicode text of an Adobe-GB1 CID to `out`; false when the CID has none.
+pub fn gb1_cid_to_unicode(cid: u32, out: &mut String) -> bool {
+    let Some(&v) = GB1.to_unicode.get(cid as usize) else {
+        return false;
+    };
+    if v == 0 {
+        return false;
+    }
+    if v & MULTI != 0 {
+        match GB1.multi.get((v & !MULTI) as usize) {
+            Some(s) => out.push_str(s),
+            None => return false,
+        }
+        return true;
+    }
+    match char::from_u32(v) {
+        Some(c) => {
+            out.push(c);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The Adobe-GB1 CID of a character (the lowest when several CIDs show it), as the predefined
+/// `UniGB-UCS2-H` CMap gives it.
+pub fn gb1_unicode_to_cid(c: char) -> Option<u32> {
+    GB1.from_unicode.get(&u32::from(c)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(map: &CMap, code: u32) -> Option<String> {
+        let mut s = String::new();
+        map.lookup(code, &mut s).then_some(s)
+    }
+
+    #[test]
+    fn bfchar_bfrange_and_arrays() {
+        let src = br"
+            /CIDInit /ProcSet findresource begin 12 dict begin begincmap
+            1 begincodespacerange <0000> <FFFF> endcodespacerange
+            3 beginbfchar
+            <0003> <0020>
+            <0010> <D842DFB7>
+            <0011> <00660069>
+            endbfchar
+            2 beginbfrange
+            <0020> <0022> <4E2D>
+            <0030> <0032> [<6587> <5B57> <D842DFB7>]
+            endbfrange
+            endcmap";
+        let m = CMap::parse(src);
+        assert_eq!(text(&m, 3).as_deref(), Some(" "));
+        assert_eq!(text(&m, 0x10).as_deref(), Some("𠮷"));
+        assert_eq!(text(&m, 0x11).as_deref(), Some("fi"));
+        assert_eq!(text(&m, 0x20).as_deref(), Some("中"));
+        assert_eq!(text(&m, 0x22).as_deref(), Some("\u{4E2F}"));
+        assert_eq!(text(&m, 0x31).as_deref(), Some("字"));
+        assert_eq!(text(&m, 0x32).as_deref(), Some("𠮷"));
+        assert_eq!(text(&m, 0x40), None);
+        assert_eq!(m.code_len(&[0x12, 0x34]), Some(2));
+    }
+
+    #[test]
+    fn mixed_codespace_and_cids() {
+        let src = b"2 begincodespacerange <00> <80> <8140> <FEFE> endcodespacerange
+            1 begincidrange <8140> <817E> 100 endcidrange 1 begincidchar <41> 34 endcidchar";
+        let m = CMap::parse(src);
+        assert_eq!(m.code_len(&[0x41, 0x81]), Some(1));
+        assert_eq!(m.code_len(&[0x81, 0x41]), Some(2));
+        assert_eq!(m.cid(0x8142), Some(102));
+        assert_eq!(m.cid(0x41), Some(34));
+        assert_eq!(m.cid(0x42), None);
+    }
+
+    #[test]
+    fn garbage_is_tolerated() {
+        let m = CMap::parse(b"beginbfchar <01> garbage <02> <0041> [ ] endbfchar beginbfrange <05> <03> <0041> (x");
+        assert_eq!(text(&m, 2).as_deref(), Some("A"));
+        assert!(CMap::parse(b"").is_empty());
+        assert!(CMap::parse(&[0xFF; 100]).is_empty());
+        // A range reaching the carry: the last bytes count as one number.
+        let m = CMap::parse(b"beginbfrange <00> <02> <00FF> endbfrange");
+        assert_eq!(text(&m, 1).as_deref(), Some("\u{100}"));
+    }
+
+    #[test]
+    fn adobe_gb1() {
+        let get = |cid| {
+            let mut s = String::new();
+            gb1_cid_to_unicode(cid, &mut s).then_some(s)
+        };
+        assert_eq!(get(1).as_deref(), Some(" "));
+        assert_eq!(get(34).as_deref(), Some("A"));
+        assert_eq!(get(0), None);
+        assert_eq!(gb1_unicode_to_cid(' '), Some(1));
+        let zhong = gb1_unicode_to_cid('中').unwrap();
+        assert_eq!(get(zhong).as_deref(), Some("中"));
+    }
+}

@@ -87,24 +87,11 @@ impl ReadOptions {
 
 /// Reads a document's text by its sniffed kind.
 pub fn read_document(bytes: &[u8], kind: FileKind, opts: ReadOptions) -> Result<Document, DocError> {
-    let _ = opts;
     match kind {
-        FileKind::Docx => docx::paragraphs(bytes)
-            .map(|ps| Document {
-                lines: ps.into_iter().map(|text| Line { text, page: None }).collect(),
-                ..Document::default()
-            })
-            .map_err(|e| DocError::Broken(e.to_string())),
-        FileKind::Text => Ok(Document {
-            lines: sheet::decode_text(bytes)
-                .lines()
-                .map(|l| Line {
-                    text: l.to_string(),
-                    page: None,
-                })
-                .collect(),
-            ..Document::default()
-        }),
+        FileKind::Pdf => pdf::read_pdf(bytes, opts),
+        FileKind::Docx => docx::read_docx(bytes),
+        FileKind::Ofd => ofd::read_ofd(bytes, opts),
+        FileKind::Text => Ok(text::read_text(bytes)),
         other => Err(DocError::Unsupported(other.as_str())),
     }
 }

@@ -1,1 +1,803 @@
-//! Reader in progress; not wired into read_document yet.
+//! OFD documents (GB/T 33190, the Chinese fixed-layout format of government e-documents): a zip
+//! package whose pages hold positioned text (`ofd:TextCode`). The text is laid out into lines by
+//! position, as for PDF.
+//!
+//! SPEC §6: "Text comes from … OFD (TextCode)"; SPEC §4: the title is the first non-empty line of
+//! "page 1 of a PDF or OFD in reading order".
+//!
+//! The package is walked `OFD.xml` → `ofd:DocBody/ofd:DocRoot` (`Document.xml`) →
+//! `ofd:Pages/ofd:Page@BaseLoc` (each page's `Content.xml`), with the template pages a page names
+//! (`ofd:Template@TemplateID` → `ofd:CommonData/ofd:TemplatePage`) counted as part of the page.
+//! Fonts are not needed: `TextCode` holds Unicode text. Every path is resolved inside the package:
+//! a path that leaves it (`../../x.xml`), a file-system path or a missing part is skipped.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use quick_xml::events::{BytesStart, Event};
+
+use super::docx::package::{attr, parent_dir, push_entity, resolve, Package, Xml};
+use super::text::decode_xml;
+use super::{DocError, Document, Line, ReadOptions};
+
+/// Largest XML part inflated from an OFD.
+pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Most bytes inflated from one OFD, all parts together (a page part named by many pages is read
+/// each time).
+const MAX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Most pages an OFD may list; more is [`DocError::Limit`].
+pub const MAX_PAGES: usize = 10_000;
+
+/// Most lines read from one OFD; more is [`DocError::Limit`].
+const MAX_LINES: usize = 1_000_000;
+
+/// Deepest nesting of `ofd:PageBlock`s read; deeper blocks are skipped.
+const MAX_PAGE_BLOCK_DEPTH: usize = 64;
+
+/// Most glyphs on one page (its templates included); more is [`DocError::Limit`].
+const MAX_GLYPHS: usize = 4_000_000;
+
+/// Most glyphs laid out from one OFD, all pages (and the templates repeated on them) together.
+const MAX_DOC_GLYPHS: usize = 16_000_000;
+
+/// Font size (mm) assumed for a `TextObject` without a usable `Size`: a third of it (1.5 mm) is
+/// the tolerance for glyphs to share a baseline.
+const DEFAULT_SIZE: f64 = 4.5;
+
+/// The page box assumed when neither the page nor the document gives one: A4 in mm.
+const A4: Rect = Rect {
+    x: 0.0,
+    y: 0.0,
+    w: 210.0,
+    h: 297.0,
+};
+
+/// Reads an OFD's text: one [`Line`] per visual line, top to bottom, page by page (1-based, in
+/// `ofd:Pages` order), at most `opts.max_pages` pages. Glyph runs are grouped by baseline (within
+/// a third of the font size), sorted by x and joined with no space between CJK characters, one
+/// space for a gap over 0.3 em otherwise, and a tab for a gap over 2 em.
+///
+/// Errors: not a zip, no `OFD.xml`, no readable `Document.xml`, no pages or no readable page →
+/// [`DocError::Broken`]; every page read without text and at least one of them covered by an
+/// image (a scan) → [`DocError::NoTextLayer`]; a part over [`MAX_PART_BYTES`], XML nested deeper
+/// than 256 elements, more than [`MAX_PAGES`] pages, too many glyphs or lines →
+/// [`DocError::Limit`].
+pub fn read_ofd(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
+    let mut pkg = Package::open(bytes, "OFD", MAX_PART_BYTES, MAX_TOTAL_BYTES)?;
+    let entry = pkg.read("OFD.xml").map_err(|e| match e {
+        DocError::Limit(m) => DocError::Limit(m),
+        _ => DocError::Broken("OFD.xml, the entry point of an OFD package, is missing or unreadable".to_string()),
+    })?;
+    let roots = doc_roots(&decode_xml(&entry))?;
+    let mut document = None;
+    for root in &roots {
+        let Some(path) = resolve("", root) else { continue };
+        match pkg.read(&path) {
+            Ok(bytes) => {
+                document = Some((path, bytes));
+                break;
+            }
+            Err(DocError::Limit(m)) => return Err(DocError::Limit(m)),
+            Err(_) => continue,
+        }
+    }
+    let Some((doc_path, doc_bytes)) = document else {
+        return Err(DocError::Broken(
+            "OFD.xml names no readable document (ofd:DocBody/ofd:DocRoot)".to_string(),
+        ));
+    };
+    let info = parse_document(&decode_xml(&doc_bytes), &doc_path)?;
+    if info.pages.is_empty() {
+        return Err(DocError::Broken(format!("{doc_path} lists no pages")));
+    }
+    let doc_dir = parent_dir(&doc_path).to_string();
+    let page_count = info.pages.len();
+    let to_read = opts
+        .max_pages
+        .map_or(page_count, |m| usize::try_from(m).unwrap_or(usize::MAX).min(page_count));
+
+    let mut templates: HashMap<String, Option<Rc<Scan>>> = HashMap::new();
+    let mut lines = Vec::new();
+    let mut readable = 0usize;
+    let mut any_text = false;
+    let mut any_scanned = false;
+    let mut glyphs_laid_out = 0usize;
+    for (i, page) in info.pages.iter().take(to_read).enumerate() {
+        let page_no = u32::try_from(i.saturating_add(1)).unwrap_or(u32::MAX);
+        let Some(scan) = read_scan(&mut pkg, &doc_dir, page.base_loc.as_deref())? else {
+            continue;
+        };
+        readable += 1;
+        let mut glyphs = scan.glyphs;
+        let mut images = scan.images;
+        let mut page_box = scan.page_box;
+        let mut ids: Vec<&String> = Vec::new();
+        for id in page.templates.iter().chain(scan.templates.iter()) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        for id in ids {
+            let template = match templates.get(id) {
+                Some(t) => t.clone(),
+                None => {
+                    let base = info.templates.get(id).map(String::as_str);
+                    let t = read_scan(&mut pkg, &doc_dir, base)?.map(Rc::new);
+                    templates.insert(id.clone(), t.clone());
+                    t
+                }
+            };
+            if let Some(t) = template {
+                if glyphs.len().saturating_add(t.glyphs.len()) > MAX_GLYPHS {
+                    return Err(glyph_limit());
+                }
+                glyphs.extend(t.glyphs.iter().cloned());
+                images.extend(t.images.iter().copied());
+                page_box = page_box.or(t.page_box);
+            }
+        }
+        glyphs_laid_out = glyphs_laid_out.saturating_add(glyphs.len());
+        if glyphs_laid_out > MAX_DOC_GLYPHS {
+            return Err(DocError::Limit(format!("more than {MAX_DOC_GLYPHS} glyphs in the OFD")));
+        }
+        let has_text = glyphs.iter().any(|g| !g.ch.is_whitespace());
+        if has_text {
+            any_text = true;
+        } else if covered(&images, page_box.or(info.page_box).unwrap_or(A4)) {
+            any_scanned = true;
+        }
+        for text in layout(glyphs) {
+            if lines.len() >= MAX_LINES {
+                return Err(DocError::Limit(format!("more than {MAX_LINES} lines in the OFD")));
+            }
+            lines.push(Line {
+                text,
+                page: Some(page_no),
+            });
+        }
+    }
+    if to_read > 0 && readable == 0 {
+        return Err(DocError::Broken(
+            "none of the OFD's pages could be read (missing, unreadable or outside the package)".to_string(),
+        ));
+    }
+    if !any_text && any_scanned {
+        return Err(DocError::NoTextLayer);
+    }
+    Ok(Document {
+        lines,
+        tables: Vec::new(),
+        page_count: u32::try_from(page_count).unwrap_or(u32::MAX),
+        pages_read: u32::try_from(to_read).unwrap_or(u32::MAX),
+    })
+}
+
+fn glyph_limit() -> DocError {
+    DocError::Limit(format!("more than {MAX_GLYPHS} glyphs on one OFD page"))
+}
+
+/// An axis-aligned box in mm (`x y w h`, y growing downward).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rect {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Rect {
+    fn parse(s: &str) -> Option<Rect> {
+        let n = numbers(s, 4);
+        match n.as_slice() {
+            [x, y, w, h] => Some(Rect {
+                x: *x,
+                y: *y,
+                w: *w,
+                h: *h,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The area of the overlap of two boxes (0 when they do not overlap; NaN-safe).
+    fn overlap(&self, other: &Rect) -> f64 {
+        let w = (self.x + self.w).min(other.x + other.w) - self.x.max(other.x);
+        let h = (self.y + self.h).min(other.y + other.h) - self.y.max(other.y);
+        if w > 0.0 && h > 0.0 {
+            w * h
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Up to `max` finite numbers of a space- (or comma-) separated list.
+fn numbers(s: &str, max: usize) -> Vec<f64> {
+    s.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .take(max)
+        .map_while(number)
+        .collect()
+}
+
+fn number(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Whether an image covers most (half or more) of the page: a scanned page.
+fn covered(images: &[Rect], page: Rect) -> bool {
+    let page = if page.w > 0.0 && page.h > 0.0 && (page.w * page.h).is_finite() {
+        page
+    } else {
+        A4
+    };
+    let area = page.w * page.h;
+    images.iter().any(|r| r.overlap(&page) >= 0.5 * area)
+}
+
+/// The `ofd:DocRoot` paths of `OFD.xml`, in order.
+fn doc_roots(xml: &str) -> Result<Vec<String>, DocError> {
+    let mut reader = Xml::new(xml, "OFD.xml");
+    let mut roots = Vec::new();
+    let mut current: Option<String> = None;
+    loop {
+        let ev = match reader.next() {
+            Ok(ev) => ev,
+            Err(DocError::Broken(m)) if roots.is_empty() => return Err(DocError::Broken(m)),
+            Err(DocError::Broken(_)) => break,
+            Err(e) => return Err(e),
+        };
+        match ev {
+            Event::Start(e) if e.local_name().as_ref() == "DocRoot" => current = Some(String::new()),
+            Event::Text(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(c) = current.as_mut() {
+                    push_entity(&r, c);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "DocRoot" => {
+                if let Some(c) = current.take() {
+                    roots.push(c.trim().to_string());
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(roots)
+}
+
+/// A page as `Document.xml` lists it.
+#[derive(Debug, Default)]
+struct PageRef {
+    base_loc: Option<String>,
+    /// Template ids named inside the `ofd:Page` element of `Document.xml` (usually they are in
+    /// the page's own content part).
+    templates: Vec<String>,
+}
+
+/// What `Document.xml` says.
+#[derive(Debug, Default)]
+struct DocInfo {
+    pages: Vec<PageRef>,
+    /// `ofd:CommonData/ofd:TemplatePage`: id → BaseLoc.
+    templates: HashMap<String, String>,
+    /// `ofd:CommonData/ofd:PageArea/ofd:PhysicalBox`: the default page box.
+    page_box: Option<Rect>,
+}
+
+fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum K {
+        CommonData,
+        PageArea,
+        PhysicalBox,
+        Pages,
+        Page,
+        Other,
+    }
+    let mut reader = Xml::new(xml, part);
+    let mut info = DocInfo::default();
+    let mut stack: Vec<K> = Vec::new();
+    let mut box_text: Option<String> = None;
+    loop {
+        let (e, empty) = match reader.next()? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(_) => {
+                if stack.pop() == Some(K::PhysicalBox) {
+                    if let Some(t) = box_text.take() {
+                        info.page_box = Rect::parse(&t);
+                    }
+                }
+                continue;
+            }
+            Event::Text(t) => {
+                if let Some(b) = box_text.as_mut() {
+                    b.push_str(&t.xml10_content());
+                }
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let parent = stack.last().copied();
+        let kind = match e.local_name().as_ref() {
+            "CommonData" => K::CommonData,
+            "PageArea" if parent == Some(K::CommonData) => K::PageArea,
+            "PhysicalBox" if parent == Some(K::PageArea) => {
+                box_text = Some(String::new());
+                K::PhysicalBox
+            }
+            "TemplatePage" if parent == Some(K::CommonData) => {
+                if let (Some(id), Some(base)) = (attr(&e, "ID"), attr(&e, "BaseLoc")) {
+                    info.templates.entry(id.trim().to_string()).or_insert(base);
+                }
+                K::Other
+            }
+            "Pages" => K::Pages,
+            "Page" if parent == Some(K::Pages) => {
+                if info.pages.len() >= MAX_PAGES {
+                    return Err(DocError::Limit(format!("the OFD lists more than {MAX_PAGES} pages")));
+                }
+                info.pages.push(PageRef {
+                    base_loc: attr(&e, "BaseLoc"),
+                    templates: Vec::new(),
+                });
+                K::Page
+            }
+            "Template" if parent == Some(K::Page) => {
+                if let (Some(page), Some(id)) = (info.pages.last_mut(), attr(&e, "TemplateID")) {
+                    page.templates.push(id.trim().to_string());
+                }
+                K::Other
+            }
+            _ => K::Other,
+        };
+        if !empty {
+            stack.push(kind);
+        } else if kind == K::PhysicalBox {
+            box_text = None;
+        }
+    }
+    Ok(info)
+}
+
+/// One positioned character, in page coordinates (mm, y downward; `y` is the baseline).
+#[derive(Debug, Clone, PartialEq)]
+struct Glyph {
+    x: f64,
+    y: f64,
+    /// Width used to measure the gap to the next glyph.
+    w: f64,
+    /// Font size on the page.
+    em: f64,
+    ch: char,
+}
+
+/// What one page (or template page) content part holds.
+#[derive(Debug, Default)]
+struct Scan {
+    glyphs: Vec<Glyph>,
+    images: Vec<Rect>,
+    /// `ofd:Area/ofd:PhysicalBox` of the page.
+    page_box: Option<Rect>,
+    /// `ofd:Template@TemplateID`s of the page.
+    templates: Vec<String>,
+}
+
+/// Reads and scans the content part at `base_loc` (relative to the document's folder; a path
+/// missing there is also tried from the package root, some producers write it so). `Ok(None)`
+/// when the part is skipped: no path, outside the package, missing, unreadable or broken XML.
+fn read_scan(pkg: &mut Package<'_>, doc_dir: &str, base_loc: Option<&str>) -> Result<Option<Scan>, DocError> {
+    let Some(base) = base_loc else { return Ok(None) };
+    let mut candidates = Vec::new();
+    for dir in [doc_dir, ""] {
+        if let Some(path) = resolve(dir, base) {
+            if !candidates.contains(&path) {
+                candidates.push(path);
+            }
+        }
+    }
+    for path in candidates {
+        if !pkg.contains(&path) {
+            continue;
+        }
+        let bytes = match pkg.read(&path) {
+            Ok(b) => b,
+            Err(DocError::Limit(m)) => return Err(DocError::Limit(m)),
+            Err(_) => return Ok(None),
+        };
+        return match scan_content(&decode_xml(&bytes), &path) {
+            Ok(scan) => Ok(Some(scan)),
+            Err(DocError::Limit(m)) => Err(DocError::Limit(m)),
+            Err(_) => Ok(None),
+        };
+    }
+    Ok(None)
+}
+
+/// A `TextObject` being read.
+#[derive(Debug, Clone)]
+struct TextCtx {
+    /// The Boundary's origin.
+    origin: (f64, f64),
+    /// `CTM` (`a b c d e f`): object space → boundary space.
+    ctm: [f64; 6],
+    /// Font size in object space.
+    size: f64,
+    /// Where a `TextCode` without `X`/`Y` starts: after the previous one.
+    pen: (f64, f64),
+}
+
+/// A `TextCode` being read.
+#[derive(Debug, Default)]
+struct CodeBuilder {
+    x: Option<f64>,
+    y: Option<f64>,
+    delta_x: String,
+    delta_y: String,
+    text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum K {
+    TextObject,
+    TextCode,
+    PageBlock,
+    Area,
+    PhysicalBox,
+    Other,
+}
+
+/// Collects the glyphs, images, page box and template references of a content part. Every
+/// `TextObject` counts, in layers and `PageBlock`s at any depth up to 64; `CompositeObject`s are
+/// ignored.
+fn scan_content(xml: &str, part: &str) -> Result<Scan, DocError> {
+    let mut reader = Xml::new(xml, part);
+    let mut st = ScanState::default();
+    loop {
+        match reader.next()? {
+            Event::Start(e) => st.start(&e)?,
+            Event::Empty(e) => {
+                st.start(&e)?;
+                st.end()?;
+            }
+            Event::End(_) => st.end()?,
+            Event::Text(t) => st.text(&t.xml10_content()),
+            Event::CData(t) => st.text(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let mut s = String::new();
+                push_entity(&r, &mut s);
+                st.text(&s);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(st.scan)
+}
+
+#[derive(Debug, Default)]
+struct ScanState {
+    stack: Vec<K>,
+    skip_at: Option<usize>,
+    blocks: usize,
+    objects: Vec<TextCtx>,
+    code: Option<CodeBuilder>,
+    box_text: Option<String>,
+    scan: Scan,
+}
+
+impl ScanState {
+    fn start(&mut self, e: &BytesStart<'_>) -> Result<(), DocError> {
+        if self.skip_at.is_some() {
+            self.stack.push(K::Other);
+            return Ok(());
+        }
+        let parent = self.stack.last().copied();
+        let at_root = self.stack.len() == 1;
+        let mut skip = false;
+        let kind = match e.local_name().as_ref() {
+            "CompositeObject" => {
+                skip = true;
+                K::Other
+            }
+            "PageBlock" => {
+                if self.blocks >= MAX_PAGE_BLOCK_DEPTH {
+                    skip = true;
+                    K::Other
+                } else {
+                    self.blocks += 1;
+                    K::PageBlock
+                }
+            }
+            "TextObject" => {
+                let origin = attr(e, "Boundary")
+                    .and_then(|b| Rect::parse(&b))
+                    .map_or((0.0, 0.0), |r| (r.x, r.y));
+                let ctm = attr(e, "CTM")
+                    .and_then(|c| <[f64; 6]>::try_from(numbers(&c, 6)).ok())
+                    .unwrap_or([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+                let size = attr(e, "Size")
+                    .and_then(|s| number(s.trim()))
+                    .filter(|s| *s > 0.0)
+                    .unwrap_or(DEFAULT_SIZE);
+                self.objects.push(TextCtx {
+                    origin,
+                    ctm,
+                    size,
+                    pen: (0.0, 0.0),
+                });
+                K::TextObject
+            }
+            "TextCode" if !self.objects.is_empty() => {
+                self.code = Some(CodeBuilder {
+                    x: attr(e, "X").and_then(|v| number(v.trim())),
+                    y: attr(e, "Y").and_then(|v| number(v.trim())),
+                    delta_x: attr(e, "DeltaX").unwrap_or_default(),
+                    delta_y: attr(e, "DeltaY").unwrap_or_default(),
+                    text: String::new(),
+                });
+                K::TextCode
+            }
+            "ImageObject" => {
+                if let Some(r) = attr(e, "Boundary").and_then(|b| Rect::parse(&b)) {
+                    self.scan.images.push(r);
+                }
+                K::Other
+            }
+            "Template" if at_root => {
+                if let Some(id) = attr(e, "TemplateID") {
+                    self.scan.templates.push(id.trim().to_string());
+                }
+                K::Other
+            }
+            "Area" if at_root => K::Area,
+            "PhysicalBox" if parent == Some(K::Area) => {
+                self.box_text = Some(String::new());
+                K::PhysicalBox
+            }
+            _ => K::Other,
+        };
+        self.stack.push(kind);
+        if skip {
+            self.skip_at = Some(self.stack.len());
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, s: &str) {
+        if self.skip_at.is_some() {
+            return;
+        }
+        match self.stack.last() {
+            Some(K::TextCode) => {
+                if let Some(code) = self.code.as_mut() {
+                    code.text.push_str(s);
+                }
+            }
+            Some(K::PhysicalBox) => {
+                if let Some(b) = self.box_text.as_mut() {
+                    b.push_str(s);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self) -> Result<(), DocError> {
+        let Some(kind) = self.stack.pop() else {
+            return Ok(());
+        };
+        if let Some(depth) = self.skip_at {
+            if self.stack.len() < depth {
+                self.skip_at = None;
+            }
+            return Ok(());
+        }
+        match kind {
+            K::PageBlock => self.blocks = self.blocks.saturating_sub(1),
+            K::TextObject => {
+                self.objects.pop();
+            }
+            K::TextCode => {
+                if let (Some(code), Some(ctx)) = (self.code.take(), self.objects.last_mut()) {
+                    emit(ctx, code, &mut self.scan.glyphs)?;
+                }
+            }
+            K::PhysicalBox => {
+                if let Some(t) = self.box_text.take() {
+                    self.scan.page_box = Rect::parse(&t);
+                }
+            }
+            K::Area | K::Other => {}
+        }
+        Ok(())
+    }
+}
+
+/// Places a `TextCode`'s characters: the first at (`X`, `Y`) (or where the previous `TextCode`
+/// of the object ended), each next one advanced by the next `DeltaX`/`DeltaY` value; when the
+/// list runs out the advance is estimated from the font size (1 em for CJK, 0.55 em otherwise).
+/// Page position = Boundary origin + CTM × (x, y).
+fn emit(ctx: &mut TextCtx, code: CodeBuilder, out: &mut Vec<Glyph>) -> Result<(), DocError> {
+    let count = code.text.chars().count();
+    let steps = count.saturating_sub(1);
+    let dx = deltas(&code.delta_x, steps);
+    let dy = deltas(&code.delta_y, steps);
+    let [a, b, c, d, e, f] = ctx.ctm;
+    let scale_x = (a * a + b * b).sqrt();
+    let em = ctx.size * (a * d - b * c).abs().sqrt();
+    let em = if em.is_finite() && em > 0.0 { em } else { DEFAULT_SIZE };
+    let mut px = code.x.unwrap_or(ctx.pen.0);
+    let mut py = code.y.unwrap_or(ctx.pen.1);
+    for (i, ch) in code.text.chars().enumerate() {
+        let estimate = ctx.size * if is_wide(ch) { 1.0 } else { 0.55 };
+        let step = dx.get(i).copied();
+        let width = match step {
+            Some(s) if s > 0.0 => s.min(ctx.size),
+            _ => estimate,
+        };
+        let x = ctx.origin.0 + a * px + c * py + e;
+        let y = ctx.origin.1 + b * px + d * py + f;
+        let w = width * scale_x;
+        let ch = if ch.is_whitespace() { ' ' } else { ch };
+        if x.is_finite() && y.is_finite() && w.is_finite() && !ch.is_control() {
+            if out.len() >= MAX_GLYPHS {
+                return Err(glyph_limit());
+            }
+            out.push(Glyph { x, y, w, em, ch });
+        }
+        px += step.unwrap_or(estimate);
+        py += dy.get(i).copied().unwrap_or(0.0);
+    }
+    ctx.pen = (px, py);
+    Ok(())
+}
+
+/// The first `limit` values of a `DeltaX`/`DeltaY` list, `g N d` meaning N times d. The repeat
+/// is never expanded beyond `limit`, so `g 1000000000 1` costs nothing.
+fn deltas(s: &str, limit: usize) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut toks = s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty());
+    while out.len() < limit {
+        let Some(tok) = toks.next() else { break };
+        if let Some(rest) = tok.strip_prefix('g') {
+            let count_tok = if rest.is_empty() { toks.next() } else { Some(rest) };
+            let count = count_tok.and_then(number).filter(|n| *n >= 0.0);
+            let value = toks.next().and_then(number);
+            let (Some(count), Some(value)) = (count, value) else {
+                break;
+            };
+            // `as` saturates: a huge count becomes usize::MAX and is cut to what is needed.
+            let n = (count as usize).min(limit.saturating_sub(out.len()));
+            out.extend(std::iter::repeat_n(value, n));
+        } else if let Some(v) = number(tok) {
+            out.push(v);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// CJK ideographs, kana, hangul, CJK punctuation and full-width forms: no space is put between
+/// two of them, and they are about 1 em wide.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303F
+        | 0x3040..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA960..=0xA97F
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFF)
+}
+
+/// Lays glyphs out into lines, top to bottom: glyphs whose baselines are within a third of the
+/// font size share a line.
+fn layout(mut glyphs: Vec<Glyph>) -> Vec<String> {
+    glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut out = Vec::new();
+    let mut line: Vec<Glyph> = Vec::new();
+    let mut base = 0.0f64;
+    let mut em = 0.0f64;
+    for g in glyphs {
+        if !line.is_empty() && g.y - base > em.max(g.em) / 3.0 {
+            if let Some(text) = join(std::mem::take(&mut line)) {
+                out.push(text);
+            }
+        }
+        if line.is_empty() {
+            base = g.y;
+            em = g.em;
+        } else {
+            em = em.max(g.em);
+        }
+        line.push(g);
+    }
+    if let Some(text) = join(line) {
+        out.push(text);
+    }
+    out
+}
+
+/// One line's text: glyphs in x order (a stable sort, so glyphs drawn right to left come out
+/// left to right); no space between CJK characters, one space for a gap over 0.3 em otherwise, a
+/// tab for a gap over 2 em; a glyph drawn twice at the same place (fake bold) counts once.
+fn join(mut line: Vec<Glyph>) -> Option<String> {
+    line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let mut out = String::new();
+    let mut prev: Option<&Glyph> = None;
+    for g in &line {
+        if let Some(p) = prev {
+            let em = p.em.max(g.em);
+            if g.ch == p.ch && (g.x - p.x).abs() < 0.15 * em {
+                continue;
+            }
+            let gap = g.x - (p.x + p.w);
+            if gap > 2.0 * em {
+                let kept = out.trim_end_matches(' ').len();
+                out.truncate(kept);
+                if !out.ends_with('\t') {
+                    out.push('\t');
+                }
+            } else if gap > 0.3 * em && !(is_wide(p.ch) && is_wide(g.ch)) && g.ch != ' ' && !out.ends_with([' ', '\t'])
+            {
+                out.push(' ');
+            }
+        }
+        if !(g.ch == ' ' && out.ends_with([' ', '\t'])) {
+            out.push(g.ch);
+        }
+        prev = Some(g);
+    }
+    let text = out.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delta_repeat_syntax() {
+        assert_eq!(deltas("g 3 10.5 2", 10), vec![10.5, 10.5, 10.5, 2.0]);
+        assert_eq!(deltas("1 g2 3", 2), vec![1.0, 3.0]);
+        assert_eq!(deltas("g 1000000000000 1", 3), vec![1.0; 3]);
+        assert_eq!(deltas("g x 1", 3), Vec::<f64>::new());
+        assert_eq!(deltas("1 NaN 2", 3), vec![1.0]);
+    }
+
+    #[test]
+    fn joins_by_gap() {
+        let g = |x: f64, ch: char| Glyph {
+            x,
+            y: 10.0,
+            w: if is_wide(ch) { 4.0 } else { 2.2 },
+            em: 4.0,
+            ch,
+        };
+        assert_eq!(join(vec![g(8.0, '文'), g(4.0, '中')]).as_deref(), Some("中文"));
+        assert_eq!(
+            join(vec![g(0.0, 'a'), g(2.2, 'b'), g(6.0, 'c')]).as_deref(),
+            Some("ab c")
+        );
+        assert_eq!(join(vec![g(0.0, '名'), g(30.0, '值')]).as_deref(), Some("名\t值"));
+        assert_eq!(join(vec![g(0.0, '粗'), g(0.1, '粗')]).as_deref(), Some("粗"));
+    }
+}

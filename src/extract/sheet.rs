@@ -238,20 +238,9 @@ fn read_dense(bytes: &[u8]) -> Result<Workbook, SheetError> {
     Ok(out)
 }
 
-/// Decodes a text file: UTF-8 (BOM optional), UTF-16 with BOM, else GB18030.
-pub fn decode_text(bytes: &[u8]) -> String {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
-    }
-}
-
 /// RFC 4180 csv (quotes, doubled quotes, line breaks inside quotes), comma or tab separated.
 fn read_csv(bytes: &[u8]) -> Result<Workbook, SheetError> {
-    let text = decode_text(bytes);
+    let text = crate::extract::text::decode(bytes);
     let first_line = text.lines().next().unwrap_or("");
     let sep = if first_line.matches('\t').count() > first_line.matches(',').count() {
         '\t'
