@@ -8,12 +8,14 @@
 pub mod archive;
 pub mod basic_info;
 pub mod batch;
+pub mod checks;
 pub mod extract;
 pub mod fields;
 pub mod finding;
 pub mod materials;
 pub mod names;
 pub mod package;
+pub mod reference;
 pub mod report;
 pub mod schema;
 pub mod sniff;
@@ -31,6 +33,8 @@ use verdict::{PackageInfo, Presence, Project, Verdict, VerdictKind};
 #[derive(Debug, Clone)]
 pub struct Reviewer {
     pub schemas: Schemas,
+    /// Reference data of SPEC §10 (embedded defaults unless `--reference DIR`).
+    pub reference: reference::Reference,
 }
 
 /// Per-run choices of the user.
@@ -45,6 +49,7 @@ impl Reviewer {
     pub fn embedded() -> Result<Reviewer, schema::SchemaError> {
         Ok(Reviewer {
             schemas: Schemas::embedded()?,
+            reference: reference::Reference::embedded(),
         })
     }
 }
@@ -132,7 +137,27 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     let doc_fields = package::document_fields(stage, &archive, &files, facts.project_type.as_deref(), &mut v.findings);
     v.fields.extend(doc_fields);
     v.files = files;
-    finish(v, false)
+
+    // 8. Checks (SPEC §8) and the verdict (SPEC §9).
+    let defaults: std::collections::BTreeMap<String, bool> = schemas
+        .basic_info_fields
+        .iter()
+        .filter_map(|f| f.default.map(|d| (f.id.clone(), d)))
+        .collect();
+    let ctx = checks::Ctx {
+        stage,
+        fields: &v.fields,
+        materials: &v.materials,
+        params: &stage_schema.params,
+        reference: &reviewer.reference,
+        facts: &facts,
+        defaults: &defaults,
+    };
+    let results = checks::run(&ctx);
+    v.consequence = checks::consequence(&results);
+    v.checks = results.checks;
+    v.items = results.items;
+    finish(v, true)
 }
 
 /// A verdict with the package facts filled and nothing else known yet.
@@ -198,28 +223,37 @@ fn decide(v: &Verdict, checks_complete: bool) -> VerdictKind {
     if package_error {
         return VerdictKind::Error;
     }
+    // Plan item rules (PLAN-RL2…RL6) make rows not supported and "never by themselves give `fail`
+    // or `needs_review`" (SPEC §8); the plan fails when every row is not supported.
+    let is_item_rule = |id: &str| checks::find(id).is_some_and(|d| matches!(d.run, checks::Runner::Item(_)));
     let red_violated = v
         .checks
         .iter()
-        .any(|c| c.kind == verdict::CheckKind::RedLine && c.status == S::Violated);
-    if red_violated {
+        .any(|c| c.kind == verdict::CheckKind::RedLine && c.status == S::Violated && !is_item_rule(&c.id));
+    let all_rows_out = !v.items.is_empty() && v.items.iter().all(|i| i.status == verdict::ItemStatus::NotSupported);
+    if red_violated || all_rows_out {
         return VerdictKind::Fail;
     }
     let missing = v.materials.iter().any(|m| m.required && m.status == Presence::Missing);
     let error_finding = v.findings.iter().any(|f| f.severity == Severity::Error);
-    if missing || error_finding {
-        return VerdictKind::Incomplete;
-    }
-    let undetermined = v
+    let content_violated = v
         .checks
         .iter()
-        .any(|c| c.status == S::Undetermined || c.status == S::Violated);
+        .any(|c| c.status == S::Violated && matches!(c.id.as_str(), "PERF-REQ-CONTENT" | "ADD-REQ-CONTENT"));
+    if missing || error_finding || content_violated {
+        return VerdictKind::Incomplete;
+    }
+    let undetermined = v.checks.iter().any(|c| c.status == S::Undetermined);
+    let requirement_violated = v
+        .checks
+        .iter()
+        .any(|c| c.kind == verdict::CheckKind::Requirement && c.status == S::Violated);
     let unreadable = v
         .materials
         .iter()
         .any(|m| m.required && m.status == Presence::Unreadable);
     let warning = v.findings.iter().any(|f| f.severity == Severity::Warning);
-    if undetermined || unreadable || warning || !checks_complete {
+    if undetermined || requirement_violated || unreadable || warning || !checks_complete {
         return VerdictKind::NeedsReview;
     }
     if v.items.iter().any(|i| i.status == verdict::ItemStatus::NotSupported) {

@@ -110,10 +110,11 @@ fn reviewer(common: &Common) -> anyhow::Result<Reviewer> {
         None => Schemas::embedded(),
     }
     .context("invalid schema")?;
-    if let Some(dir) = &common.reference {
-        anyhow::ensure!(dir.is_dir(), "--reference {}: not a folder", dir.display());
-    }
-    Ok(Reviewer { schemas })
+    let reference = match &common.reference {
+        Some(dir) => pingshen::reference::Reference::load(dir).context("invalid reference data")?,
+        None => pingshen::reference::Reference::embedded(),
+    };
+    Ok(Reviewer { schemas, reference })
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {

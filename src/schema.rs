@@ -772,7 +772,9 @@ impl Schemas {
                 message: e.to_string(),
             })?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".json") && name != "verdict.schema.json" {
+            // The verdict schema describes output and the guidance list is reference data (SPEC §10):
+            // neither is a rule file.
+            if name.ends_with(".json") && name != "verdict.schema.json" && name != "guidance_directions.json" {
                 names.push((name, entry.path()));
             }
         }

@@ -1,0 +1,370 @@
+//! Put-into-use (投入使用) red lines, seed 三(四): "当出现以下情况时，申报材料不予受理或不予通过评审",
+//! and the requirements of seed 三(三).
+
+use super::review::on_chain;
+use super::{cell_bool, cell_evidence, cell_text, missing_required, CheckDef, Ctx, Outcome, Runner};
+use crate::schema::StageId;
+use crate::verdict::{CheckKind, CheckStatus as S, Presence, Value};
+
+/// COMM-RL1.
+pub static RL1: CheckDef = CheckDef {
+    id: "COMM-RL1",
+    stage: StageId::Commissioning,
+    kind: CheckKind::RedLine,
+    seed: "三(四)1 未完成入云、更新、上链、确权工作的大数据相关项目，不予受理。",
+    consequence: Some("不予受理"),
+    reads: &[
+        "data_directory_systems.in_cloud",
+        "data_directory_systems.on_chain",
+        "data_directory_systems.updated",
+        "data_directory_systems.rights_confirmed",
+    ],
+    params: &[],
+    doc: "Violated when a system-sheet row has 是否入云, 上链, 是否更新 or 是否确权 false.",
+    run: Runner::Package(rl1),
+};
+
+fn rl1(ctx: &Ctx) -> Outcome {
+    let Some(rows) = ctx.rows("data_directory_systems") else {
+        return Outcome::missing("the data directory's system sheet", Vec::new());
+    };
+    let mut ev = Vec::new();
+    let mut failing = Vec::new();
+    let mut unknown = Vec::new();
+    for r in rows {
+        let name = cell_text(r, "system_name");
+        for (col, zh) in [
+            ("in_cloud", "入云"),
+            ("on_chain", "上链"),
+            ("updated", "更新"),
+            ("rights_confirmed", "确权"),
+        ] {
+            let v = if col == "on_chain" {
+                on_chain(r)
+            } else {
+                cell_bool(r, col)
+            };
+            match v {
+                Some(false) => {
+                    ev.push(cell_evidence("data_directory_systems", r, col));
+                    failing.push(format!("{name} 未{zh}"));
+                }
+                Some(true) => {}
+                None => {
+                    ev.push(cell_evidence("data_directory_systems", r, col));
+                    unknown.push(format!("{name} {zh}"));
+                }
+            }
+        }
+    }
+    if !failing.is_empty() {
+        return Outcome::new(
+            S::Violated,
+            format!("不予受理：{}", failing.join("；")),
+            format!("not accepted: {}", failing.join("; ")),
+            ev,
+        );
+    }
+    if !unknown.is_empty() || rows.is_empty() {
+        return Outcome::missing(&format!("入云/上链/更新/确权 values ({})", unknown.join(", ")), ev);
+    }
+    Outcome::new(
+        S::Satisfied,
+        "各系统均已完成入云、更新、上链、确权",
+        "every system is in the cloud, updated, on the chain and confirmed",
+        ev,
+    )
+}
+
+/// COMM-RL2.
+pub static RL2: CheckDef = CheckDef {
+    id: "COMM-RL2",
+    stage: StageId::Commissioning,
+    kind: CheckKind::RedLine,
+    seed: "三(四)2 应基于市级大数据管理平台实现数据汇通汇聚，未汇通汇聚的，不予出具同意投入使用意见。",
+    consequence: Some("不予出具同意投入使用意见"),
+    reads: &["data_directory_resources.aggregation"],
+    params: &[],
+    doc: "Violated when a data-sheet row's 汇聚状态 is not 已汇聚.",
+    run: Runner::Package(rl2),
+};
+
+fn rl2(ctx: &Ctx) -> Outcome {
+    let Some(rows) = ctx.rows("data_directory_resources") else {
+        return Outcome::missing("the data directory's data sheet", Vec::new());
+    };
+    let mut ev = Vec::new();
+    let mut not = Vec::new();
+    let mut unknown = Vec::new();
+    for r in rows {
+        let v = cell_text(r, "aggregation");
+        let name = cell_text(r, "resource_name");
+        if v.is_empty() {
+            unknown.push(name);
+            ev.push(cell_evidence("data_directory_resources", r, "aggregation"));
+        } else if crate::names::normalize_keyword(&v) != "已汇聚" {
+            not.push(format!("{name}（{v}）"));
+            ev.push(cell_evidence("data_directory_resources", r, "aggregation"));
+        }
+    }
+    if !not.is_empty() {
+        return Outcome::new(
+            S::Violated,
+            format!("数据资源未汇聚：{}", not.join("、")),
+            format!("data resources not aggregated: {}", not.join(", ")),
+            ev,
+        );
+    }
+    if !unknown.is_empty() || rows.is_empty() {
+        return Outcome::missing(&format!("汇聚状态 of {}", unknown.join(", ")), ev);
+    }
+    Outcome::new(
+        S::Satisfied,
+        "数据资源均已汇聚",
+        "every data resource is aggregated",
+        ev,
+    )
+}
+
+/// COMM-RL3.
+pub static RL3: CheckDef = CheckDef {
+    id: "COMM-RL3",
+    stage: StageId::Commissioning,
+    kind: CheckKind::RedLine,
+    seed: "三(四)3 保修方案中保修期限少于2年的，不予出具同意投入使用意见。",
+    consequence: Some("不予出具同意投入使用意见"),
+    reads: &["warranty_months"],
+    params: &["min_warranty_months"],
+    doc: "Violated when the strictest warranty statement is below min_warranty_months (24).",
+    run: Runner::Package(rl3),
+};
+
+fn rl3(ctx: &Ctx) -> Outcome {
+    let min = ctx.param("min_warranty_months", 24.0);
+    let ev = vec![ctx.evidence("warranty_months")];
+    let Some(m) = ctx.int("warranty_months") else {
+        return Outcome::missing("the warranty period in the warranty plan (warranty_months)", ev);
+    };
+    if (m as f64) < min {
+        Outcome::new(
+            S::Violated,
+            format!("保修期限 {m} 个月，少于 {min} 个月"),
+            format!("warranty {m} months < {min}"),
+            ev,
+        )
+    } else {
+        Outcome::new(
+            S::Satisfied,
+            format!("保修期限 {m} 个月"),
+            format!("warranty {m} months ≥ {min}"),
+            ev,
+        )
+    }
+}
+
+/// COMM-RL4.
+pub static RL4: CheckDef = CheckDef {
+    id: "COMM-RL4",
+    stage: StageId::Commissioning,
+    kind: CheckKind::RedLine,
+    seed: "三(四)4 未在项目通过验收6个月内提交投入使用申请的，不予受理。（三(三) 通过竣工验收后六个月内，应向市经济和信息化局提交投入使用申请）",
+    consequence: Some("不予受理"),
+    reads: &["submission_date", "final_acceptance_date"],
+    params: &["commissioning_deadline_months"],
+    doc: "Violated when 申报日期 is after add_months(final acceptance date, commissioning_deadline_months (6)).",
+    run: Runner::Package(rl4),
+};
+
+fn rl4(ctx: &Ctx) -> Outcome {
+    let months = ctx.param("commissioning_deadline_months", 6.0) as i32;
+    let ev = vec![ctx.evidence("submission_date"), ctx.evidence("final_acceptance_date")];
+    let Some(sub) = ctx.date("submission_date") else {
+        return Outcome::missing("申报日期 (submission_date)", ev);
+    };
+    let Some(acc) = ctx.date("final_acceptance_date") else {
+        return Outcome::missing("the final acceptance date (final_acceptance_date)", ev);
+    };
+    let Some(deadline) = acc.add_months(months) else {
+        return Outcome::missing("a valid deadline", ev);
+    };
+    if sub > deadline {
+        Outcome::new(
+            S::Violated,
+            format!("竣工验收 {acc} 后超过 {months} 个月（截止 {deadline}）才申报（{sub}）"),
+            format!("submitted {sub}, after the deadline {deadline} ({months} months after acceptance on {acc})"),
+            ev,
+        )
+    } else {
+        Outcome::new(
+            S::Satisfied,
+            format!("在竣工验收后 {months} 个月内申报（截止 {deadline}）"),
+            format!("submitted {sub}, within {months} months of acceptance (deadline {deadline})"),
+            ev,
+        )
+    }
+}
+
+/// COMM-REQ-ACCEPTANCE.
+pub static ACCEPTANCE: CheckDef = CheckDef {
+    id: "COMM-REQ-ACCEPTANCE",
+    stage: StageId::Commissioning,
+    kind: CheckKind::Requirement,
+    seed: "三(三) 通过竣工验收后六个月内，应向市经济和信息化局提交投入使用申请。",
+    consequence: None,
+    reads: &["final_acceptance_passed"],
+    params: &[],
+    doc: "Violated when the final acceptance opinion does not pass the project (不同意 / 未通过).",
+    run: Runner::Package(acceptance),
+};
+
+fn acceptance(ctx: &Ctx) -> Outcome {
+    let ev = vec![ctx.evidence("final_acceptance_passed")];
+    match ctx.flag("final_acceptance_passed") {
+        Some(true) => Outcome::new(
+            S::Satisfied,
+            "项目已通过竣工验收",
+            "the project passed final acceptance",
+            ev,
+        ),
+        Some(false) => Outcome::new(
+            S::Violated,
+            "竣工验收意见未同意通过验收",
+            "the final acceptance opinion does not pass the project",
+            ev,
+        ),
+        None => Outcome::missing(
+            "the final acceptance opinion's conclusion (final_acceptance_passed)",
+            ev,
+        ),
+    }
+}
+
+/// COMM-REQ-CONSISTENCY.
+pub static CONSISTENCY: CheckDef = CheckDef {
+    id: "COMM-REQ-CONSISTENCY",
+    stage: StageId::Commissioning,
+    kind: CheckKind::Requirement,
+    seed: "三(三)3 一是证明建设内容与立项及我局批复内容一致性……二是如与批复内容有变化，请提供建设过程中的变更说明依据文件。",
+    consequence: None,
+    reads: &["content_comparison.approved_amount", "content_comparison.actual_amount"],
+    params: &[],
+    doc: "Violated when the comparison table's actual total exceeds its approved total (compared in cents); a changed row only makes change_documents required.",
+    run: Runner::Package(consistency),
+};
+
+fn consistency(ctx: &Ctx) -> Outcome {
+    let Some(rows) = ctx.rows("content_comparison") else {
+        return Outcome::missing("the content comparison table", Vec::new());
+    };
+    let cents = |v: Option<&Value>| match v {
+        Some(Value::Number(n)) => Some((n * 100.0).round() as i64),
+        _ => None,
+    };
+    let (mut approved, mut actual) = (0i64, 0i64);
+    let mut ev = Vec::new();
+    for r in rows {
+        let a = cents(r.cells.get("approved_amount").map(|c| &c.value));
+        let b = cents(r.cells.get("actual_amount").map(|c| &c.value));
+        if a.is_none() && b.is_none() {
+            continue;
+        }
+        approved = approved.saturating_add(a.unwrap_or(0));
+        actual = actual.saturating_add(b.unwrap_or(0));
+        ev.push(cell_evidence("content_comparison", r, "approved_amount"));
+        ev.push(cell_evidence("content_comparison", r, "actual_amount"));
+    }
+    if ev.is_empty() {
+        return Outcome::missing("批复金额 / 实际金额 in the comparison table", ev);
+    }
+    let show = |c: i64| format!("{}.{:02}", c / 100, (c % 100).abs());
+    if actual > approved {
+        Outcome::new(
+            S::Violated,
+            format!("实际金额合计 {} 超过批复金额合计 {}", show(actual), show(approved)),
+            format!(
+                "actual total {} exceeds the approved total {}",
+                show(actual),
+                show(approved)
+            ),
+            ev,
+        )
+    } else {
+        Outcome::new(
+            S::Satisfied,
+            format!("实际金额合计 {} 未超过批复金额合计 {}", show(actual), show(approved)),
+            format!(
+                "actual total {} within the approved total {}",
+                show(actual),
+                show(approved)
+            ),
+            ev,
+        )
+    }
+}
+
+/// COMM-REQ-SECURITY.
+pub static SECURITY: CheckDef = CheckDef {
+    id: "COMM-REQ-SECURITY",
+    stage: StageId::Commissioning,
+    kind: CheckKind::Requirement,
+    seed: "三(三)2 对于涉密信息系统，提供分保测评报告和保密主管部门的批复意见；对于非涉密信息系统要求等级保护证明材料……",
+    consequence: None,
+    reads: &["security_acceptance_report", "mlps_filing", "mlps_test_report", "classified_test_report", "secrecy_approval", "mlps_filing_number"],
+    params: &[],
+    doc: "Violated when a security material required for the project's type and classification is missing, or a readable MLPS filing has no 备案编号 of the form \\d{11}-\\d{5}; undetermined when one is unreadable.",
+    run: Runner::Package(security),
+};
+
+const SECURITY_MATERIALS: [&str; 5] = [
+    "security_acceptance_report",
+    "mlps_filing",
+    "mlps_test_report",
+    "classified_test_report",
+    "secrecy_approval",
+];
+
+fn security(ctx: &Ctx) -> Outcome {
+    let mut ev = Vec::new();
+    let missing: Vec<&str> = SECURITY_MATERIALS
+        .iter()
+        .copied()
+        .filter(|id| missing_required(ctx, id))
+        .collect();
+    if !missing.is_empty() {
+        return Outcome::new(
+            S::Violated,
+            format!("缺少网络安全材料：{}", missing.join("、")),
+            format!("required security materials missing: {}", missing.join(", ")),
+            ev,
+        );
+    }
+    let filing = ctx.material("mlps_filing");
+    if filing.is_some_and(|m| m.status == Presence::Present) {
+        ev.push(ctx.evidence("mlps_filing_number"));
+        if ctx.text("mlps_filing_number").is_none() {
+            return Outcome::new(
+                S::Violated,
+                "等保定级备案证明中没有格式正确的备案编号（11位数字-5位数字）",
+                "the MLPS filing has no 备案编号 of the form 11 digits-5 digits",
+                ev,
+            );
+        }
+    }
+    let unreadable: Vec<&str> = SECURITY_MATERIALS
+        .iter()
+        .copied()
+        .filter(|id| {
+            ctx.material(id)
+                .is_some_and(|m| m.required && m.status == Presence::Unreadable)
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        return Outcome::missing(&format!("readable {}", unreadable.join(", ")), ev);
+    }
+    Outcome::new(
+        S::Satisfied,
+        "网络安全材料齐全，备案编号格式正确",
+        "security materials present; the filing number is well formed",
+        ev,
+    )
+}
