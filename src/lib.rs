@@ -9,6 +9,7 @@ pub mod archive;
 pub mod basic_info;
 pub mod batch;
 pub mod checks;
+pub mod explain;
 pub mod extract;
 pub mod fields;
 pub mod finding;

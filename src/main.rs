@@ -102,6 +102,18 @@ enum Command {
     },
     /// Print the JSON Schema of the verdict (schemas/verdict.schema.json).
     Schema,
+    /// List the checks (red lines and requirements), optionally of one stage.
+    Rules {
+        #[arg(long, value_enum)]
+        stage: Option<Stage>,
+    },
+    /// Explain a check id (COMM-RL4), a material id (final_acceptance) or a finding code.
+    Explain {
+        id: String,
+        /// A folder of schema files, to show the params in force.
+        #[arg(long, value_name = "DIR")]
+        schemas: Option<PathBuf>,
+    },
 }
 
 fn reviewer(common: &Common) -> anyhow::Result<Reviewer> {
@@ -139,6 +151,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 VerdictKind::Fail | VerdictKind::Incomplete | VerdictKind::NeedsReview => 1,
                 VerdictKind::Error => 3,
             }))
+        }
+        Command::Rules { stage } => {
+            print!("{}", pingshen::explain::rules(stage.map(Into::into)));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { id, schemas } => {
+            let schemas = match &schemas {
+                Some(dir) => Schemas::with_overrides(dir),
+                None => Schemas::embedded(),
+            }
+            .context("invalid schema")?;
+            match pingshen::explain::explain(&id, &schemas) {
+                Some(text) => {
+                    print!("{text}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => anyhow::bail!("{id}: no such check, material or finding code (see `pingshen rules`)"),
+            }
         }
         Command::Schema => {
             print!("{}", pingshen::verdict::JSON_SCHEMA);

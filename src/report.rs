@@ -4,7 +4,8 @@
 use std::fmt::Write;
 
 use crate::finding::Severity;
-use crate::verdict::{Presence, Value, Verdict, VerdictKind};
+use crate::finding::Source;
+use crate::verdict::{CheckKind, CheckStatus, ItemStatus, Presence, Value, Verdict, VerdictKind};
 
 fn value_text(v: &Value) -> String {
     match v {
@@ -73,6 +74,73 @@ pub fn render(v: &Verdict, color: bool) -> String {
             v.project.submission_date.map_or("-".to_string(), |d| d.to_string())
         );
     }
+    if !v.checks.is_empty() {
+        // Red lines first, then requirements; within each, what needs attention first.
+        let rank = |c: &crate::verdict::Check| {
+            let k = if c.kind == CheckKind::RedLine { 0 } else { 1 };
+            let st = match c.status {
+                CheckStatus::Violated => 0,
+                CheckStatus::Undetermined => 1,
+                CheckStatus::Manual => 2,
+                CheckStatus::Satisfied => 3,
+                CheckStatus::NotApplicable => 4,
+            };
+            (k, st)
+        };
+        let mut checks: Vec<&crate::verdict::Check> = v.checks.iter().collect();
+        checks.sort_by_key(|c| rank(c));
+        let mut last_kind = None;
+        for c in checks {
+            if last_kind != Some(c.kind) {
+                let title = if c.kind == CheckKind::RedLine {
+                    "\nred lines (红线):"
+                } else {
+                    "\nrequirements:"
+                };
+                let _ = writeln!(o, "{title}");
+                last_kind = Some(c.kind);
+            }
+            let (mark, code) = match c.status {
+                CheckStatus::Violated => ("✗", "1;31"),
+                CheckStatus::Undetermined => ("?", "33"),
+                CheckStatus::Manual => ("…", "36"),
+                CheckStatus::Satisfied => ("✓", "32"),
+                CheckStatus::NotApplicable => ("·", "2"),
+            };
+            let status = pad(&serde_plain(&c.status), 14);
+            let _ = writeln!(
+                o,
+                "  {} {:<24} {} {}",
+                paint(code, mark),
+                c.id,
+                paint(code, &status),
+                c.message.zh
+            );
+            if matches!(c.status, CheckStatus::Violated | CheckStatus::Undetermined) {
+                for e in &c.evidence {
+                    let value = e.value.as_ref().map_or("(not read)".to_string(), value_text);
+                    let at = e.source.as_ref().map(source_text).unwrap_or_default();
+                    let _ = writeln!(o, "      {} = {value}  {}", e.field, paint("2", &at));
+                }
+            }
+        }
+    }
+    if !v.items.is_empty() {
+        let _ = writeln!(o, "\nproject list items:");
+        for i in &v.items {
+            let (mark, code) = match i.status {
+                ItemStatus::Supported => ("✓", "32"),
+                ItemStatus::NotSupported => ("✗", "1;31"),
+            };
+            let why: Vec<String> = i
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Violated)
+                .map(|c| format!("{} {}", c.id, c.message.zh))
+                .collect();
+            let _ = writeln!(o, "  {} {}  {}", paint(code, mark), i.key, why.join("；"));
+        }
+    }
     if !v.materials.is_empty() {
         let _ = writeln!(o, "\nmaterials:");
         for m in &v.materials {
@@ -109,19 +177,7 @@ pub fn render(v: &Verdict, color: bool) -> String {
     if !v.fields.is_empty() {
         let _ = writeln!(o, "\nfields:");
         for (k, f) in &v.fields {
-            let mut at = f
-                .source
-                .file
-                .as_deref()
-                .map(crate::names::base_name)
-                .unwrap_or("")
-                .to_string();
-            if let Some(c) = &f.source.cell {
-                at = format!("{at} {}!{c}", f.source.sheet.as_deref().unwrap_or(""));
-            }
-            if let Some(p) = f.source.page {
-                at = format!("{at} p.{p}");
-            }
+            let at = source_text(&f.source);
             let _ = writeln!(o, "  {k:<28} {}  {}", value_text(&f.value), paint("2", &at));
         }
     }
@@ -150,6 +206,18 @@ pub fn render(v: &Verdict, color: bool) -> String {
         }
     }
     o
+}
+
+/// `file sheet!cell p.N`, with folders dropped from the file.
+fn source_text(s: &Source) -> String {
+    let mut at = s.file.as_deref().map(crate::names::base_name).unwrap_or("").to_string();
+    if let Some(c) = &s.cell {
+        at = format!("{at} {}!{c}", s.sheet.as_deref().unwrap_or(""));
+    }
+    if let Some(p) = s.page {
+        at = format!("{at} p.{p}");
+    }
+    at
 }
 
 /// Display width in a terminal: CJK and full-width characters take two columns.
