@@ -549,3 +549,79 @@ fn the_same_archive_gives_byte_identical_json() {
     };
     assert_eq!(strip(&a), strip(&c));
 }
+
+#[path = "pdf_writer/mod.rs"]
+mod pdf_writer;
+
+/// A one-page PDF drawing `lines` in STSong-Light through UniGB-UCS2-H (no embedded font), the
+/// way many Chinese office tools write it.
+fn cjk_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut doc = pdf_writer::DocBuilder::new(true);
+    let font = "<< /Font << /F1 << /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H \
+                /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light \
+                /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 >>] >> >> >>";
+    let mut content = String::from("BT /F1 14 Tf\n");
+    for (i, line) in lines.iter().enumerate() {
+        let hex: String = line.encode_utf16().map(|u| format!("{u:04X}")).collect();
+        content.push_str(&format!("1 0 0 1 72 {} Tm <{hex}> Tj\n", 760 - 24 * i as i32));
+    }
+    content.push_str("ET\n");
+    doc.page(font, content.as_bytes());
+    doc.finish()
+}
+
+#[test]
+fn a_pdf_named_for_nothing_is_matched_by_its_title_and_its_fields_are_read() {
+    let mut files: Vec<_> = stage_files("commissioning", Naming::Plain)
+        .into_iter()
+        .filter(|(p, _)| !p.contains("竣工验收"))
+        .collect();
+    files.push((
+        "申报材料/附件7.pdf".into(),
+        cjk_pdf(&[
+            "政务数据共享交换平台建设项目竣工验收意见",
+            "会议日期：2021年3月15日",
+            "专家组一致同意该项目通过竣工验收。",
+        ]),
+    ));
+    let v = run("x.zip", &zip_files(&files));
+    let f = v.files.iter().find(|f| f.path.ends_with("附件7.pdf")).unwrap();
+    assert_eq!(f.matched_by, Some(MatchedBy::Title));
+    assert_eq!(f.materials, ["final_acceptance"]);
+    assert_eq!(status(&v, "final_acceptance"), Presence::Present);
+    let date = &v.fields["final_acceptance_date"];
+    assert_eq!(
+        date.value,
+        pingshen::verdict::Value::Date(pingshen::values::Date::new(2021, 3, 15).unwrap())
+    );
+    assert_eq!(date.source.file.as_deref(), Some("申报材料/附件7.pdf"));
+    assert_eq!(date.source.page, Some(1));
+    assert_eq!(
+        v.verdict,
+        VerdictKind::Pass,
+        "{:?}",
+        v.checks
+            .iter()
+            .filter(|c| c.status != CheckStatus::Satisfied)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_scanned_pdf_is_unreadable_with_a_finding_and_its_checks_undetermined() {
+    let mut files = stage_files("commissioning", Naming::Plain);
+    files.retain(|(p, _)| !p.contains("质保方案") && !p.contains("保修方案"));
+    files.push(("申报材料/保修方案.pdf".into(), support::pdf_image_only()));
+    let v = run("x.zip", &zip_files(&files));
+    assert_eq!(status(&v, "warranty_plan"), Presence::Unreadable);
+    let f = v.files.iter().find(|f| f.path.ends_with("保修方案.pdf")).unwrap();
+    assert!(
+        f.reason.as_deref().unwrap_or("").contains("no text layer"),
+        "{:?}",
+        f.reason
+    );
+    assert!(v.findings.iter().any(|x| x.code == Code::FileUnreadable));
+    let rl3 = v.checks.iter().find(|c| c.id == "COMM-RL3").unwrap();
+    assert_eq!(rl3.status, CheckStatus::Undetermined);
+    assert_eq!(v.verdict, VerdictKind::NeedsReview);
+}
