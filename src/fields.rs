@@ -301,6 +301,28 @@ pub fn list_approval(t: &MaterialText) -> Extracted {
     out
 }
 
+// ------------------------------------------------------------------ declared investment
+
+static INVESTMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"总投资(?:额)?(?:为|约为|约|共计|合计|:|：)?([0-9][0-9,，]*(?:\.[0-9]+)?)(万元|元|亿元)")
+        .expect("valid")
+});
+
+/// The total investment a proposal or request states (`项目总投资1692.96万元`), in 万元, with its
+/// source; the first statement wins. Not a field of SPEC §6: it is compared with the basic-info
+/// 项目金额 for consistency.
+pub fn declared_investment(t: &MaterialText) -> Option<(f64, Source)> {
+    let c = INVESTMENT.captures(t.text())?;
+    let (whole, num, unit) = (c.get(0)?, c.get(1)?, c.get(2)?);
+    let n = values::parse_number(num.as_str())?;
+    let wan = match unit.as_str() {
+        "元" => n / 10_000.0,
+        "亿元" => n * 10_000.0,
+        _ => n,
+    };
+    Some((wan, t.source(whole.range())))
+}
+
 // ------------------------------------------------------------------ mentions, MLPS, contents
 
 /// SPEC §6 application_form / proposal → `mentions_cybersecurity` (网络安全 or 等级保护) and

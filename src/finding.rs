@@ -80,6 +80,8 @@ codes! {
     // --- tables (SPEC §5) ---
     DataDirectoryBadValue = "data_directory.bad_value", Warning, "A data-directory cell holds a value outside its column's vocabulary (SPEC §5).";
     TableNotFound = "table.not_found", Warning, "A table material holds no table whose header row names its columns (SPEC §5).";
+    // --- consistency across documents (checks issue) ---
+    ConsistencyAmountMismatch = "consistency.amount_mismatch", Warning, "The basic-info sheet's 项目金额 disagrees with the amount the document it comes from states (the proposal's or request's 总投资, the comparison table's approved total).";
     // --- values (SPEC §7) ---
     ValueBadDate = "value.bad_date", Info, "A value looks like a date but names no real day (2月30日); it is not used as a date. Warning for a basic-info date field, info elsewhere (SPEC §7).";
 }

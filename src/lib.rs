@@ -9,6 +9,7 @@ pub mod archive;
 pub mod basic_info;
 pub mod batch;
 pub mod checks;
+pub mod consistency;
 pub mod explain;
 pub mod extract;
 pub mod fields;
@@ -135,8 +136,12 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     v.materials = materials::completeness(stage_schema, &files, &facts);
 
     // 7. Document fields (SPEC §6).
-    let doc_fields = package::document_fields(stage, &archive, &files, facts.project_type.as_deref(), &mut v.findings);
-    v.fields.extend(doc_fields);
+    let doc = package::document_fields(stage, &archive, &files, facts.project_type.as_deref(), &mut v.findings);
+    v.fields.extend(doc.fields);
+    v.findings.extend(consistency::amount_findings(
+        &v.fields,
+        doc.declared_investment.as_ref(),
+    ));
     v.files = files;
 
     // 8. Checks (SPEC §8) and the verdict (SPEC §9).

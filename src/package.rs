@@ -499,13 +499,23 @@ fn material_text(archive: &Archive, files: &[FileReport], material: &str, findin
 }
 
 /// SPEC §6: the document fields of the stage, read from the materials that carry them.
+/// Fields read from documents, and the total investment a proposal or request declares (for the
+/// consistency finding).
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFields {
+    pub fields: Vec<(String, crate::verdict::Field)>,
+    /// (material id, 万元, where) of the first 总投资 statement of a proposal, application form
+    /// or addition request.
+    pub declared_investment: Option<(String, f64, crate::finding::Source)>,
+}
+
 pub fn document_fields(
     stage: StageId,
     archive: &Archive,
     files: &[FileReport],
     project_type: Option<&str>,
     findings: &mut Vec<Finding>,
-) -> Vec<(String, crate::verdict::Field)> {
+) -> DocumentFields {
     type Extractor = fn(&MaterialText) -> fields::Extracted;
     let perf_sections: Extractor = |t| fields::sections(t, &fields::PERFORMANCE_SECTIONS);
     let addition_sections: Extractor = |t| fields::sections(t, &fields::ADDITION_SECTIONS);
@@ -542,7 +552,7 @@ pub fn document_fields(
         }
         StageId::Plan => Vec::new(),
     };
-    let mut out = Vec::new();
+    let mut out = DocumentFields::default();
     for (material, extract) in plan {
         let text = material_text(archive, files, material, findings);
         if text.is_empty() {
@@ -550,7 +560,12 @@ pub fn document_fields(
         }
         let e = extract(&text);
         findings.extend(e.findings);
-        out.extend(e.fields);
+        out.fields.extend(e.fields);
+        if matches!(material, "proposal" | "application_form" | "addition_request") && out.declared_investment.is_none()
+        {
+            out.declared_investment =
+                fields::declared_investment(&text).map(|(wan, src)| (material.to_string(), wan, src));
+        }
     }
     out
 }
