@@ -335,7 +335,7 @@ fn summarise(def: &CheckDef, rows: &[RowValue], results: &[Outcome]) -> Outcome 
         let names: Vec<String> = violated.iter().map(|i| name(*i)).collect();
         return Outcome::new(
             CheckStatus::Violated,
-            format!("{}：{}", def.id, names.join("、")),
+            format!("不予支持的项目：{}", names.join("、")),
             format!("{}: violated by {}", def.id, names.join(", ")),
             row_evidence(&violated),
         );
