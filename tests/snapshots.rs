@@ -5,7 +5,7 @@
 mod support;
 
 use pingshen::{review, to_json, Options, Reviewer};
-use support::packages::{stage_basic_info, stage_files, zip_files, Naming};
+use support::packages::{replace_file, stage_basic_info, stage_files, zip_files, Naming};
 use support::{docx, text_row, xlsx};
 
 fn verdict_json(name: &str, files: &[(String, Vec<u8>)]) -> String {
@@ -20,14 +20,6 @@ fn verdict_json(name: &str, files: &[(String, Vec<u8>)]) -> String {
         .replace(&v.ruleset, "sha256:<ruleset>")
         .replace(env!("CARGO_PKG_VERSION"), "<version>");
     json
-}
-
-fn replace(files: &mut [(String, Vec<u8>)], needle: &str, data: Vec<u8>) {
-    files
-        .iter_mut()
-        .find(|(p, _)| p.contains(needle))
-        .unwrap_or_else(|| panic!("no {needle}"))
-        .1 = data;
 }
 
 #[test]
@@ -63,14 +55,14 @@ fn plan_with_one_item_not_supported_is_partial() {
             "200",
         ]),
     ];
-    replace(&mut files, "项目清单", xlsx(&[("清单", list)]));
+    replace_file(&mut files, "项目清单", xlsx(&[("清单", list)]));
     insta::assert_snapshot!(verdict_json("plan.zip", &files));
 }
 
 #[test]
 fn addition_request_lacking_contents_is_incomplete() {
     let mut files = stage_files("addition", Naming::Attachment);
-    replace(
+    replace_file(
         &mut files,
         "追加申请",
         docx(&[
@@ -91,7 +83,7 @@ fn review_submitted_after_the_list_approval_expired_fails() {
         .into_iter()
         .map(|(l, v)| if l == "申报日期" { (l, "2022-01-21") } else { (l, v) })
         .collect();
-    replace(&mut files, "基本情况表", support::packages::basic_info_xlsx(&rows));
+    replace_file(&mut files, "基本情况表", support::packages::basic_info_xlsx(&rows));
     insta::assert_snapshot!(verdict_json("review.zip", &files));
 }
 
@@ -104,7 +96,7 @@ fn commissioning_with_a_short_warranty_fails() {
         .unwrap()
         .0
         .clone();
-    replace(
+    replace_file(
         &mut files,
         &name,
         docx(&["保修方案", "本项目提供免费质保期23个月，自竣工验收合格之日起计算。"]),

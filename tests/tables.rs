@@ -8,7 +8,7 @@ use std::io::{Cursor, Read, Write};
 
 use pingshen::verdict::{Presence, Value, Verdict};
 use pingshen::{review, Options, Reviewer};
-use support::packages::{stage_basic_info, stage_files, zip_files, Naming};
+use support::packages::{replace_file, stage_basic_info, stage_files, zip_files, Naming};
 use support::{docx_with_table, n, s, text_row, xlsx, xlsx_with_merges, Cell};
 
 fn run(files: &[(String, Vec<u8>)]) -> Verdict {
@@ -18,14 +18,6 @@ fn run(files: &[(String, Vec<u8>)]) -> Verdict {
         &Reviewer::embedded().unwrap(),
         &Options::default(),
     )
-}
-
-fn replace(files: &mut [(String, Vec<u8>)], needle: &str, data: Vec<u8>) {
-    files
-        .iter_mut()
-        .find(|(p, _)| p.contains(needle))
-        .unwrap_or_else(|| panic!("no {needle}"))
-        .1 = data;
 }
 
 fn rows<'a>(v: &'a Verdict, field: &str) -> &'a [pingshen::verdict::RowValue] {
@@ -102,7 +94,7 @@ fn comparison_table_with_every_layout_quirk() {
         ],
     ];
     let mut files = stage_files("commissioning", Naming::Plain);
-    replace(&mut files, "对比表", xlsx(&[("Sheet1", sheet)]));
+    replace_file(&mut files, "对比表", xlsx(&[("Sheet1", sheet)]));
     let v = run(&files);
     let r = rows(&v, "content_comparison");
     assert_eq!(r.len(), 2, "the note row (no 序号) and the total row are not data rows");
@@ -185,7 +177,7 @@ fn data_directory_two_row_header_under_a_merged_cell() {
     ];
     let bytes = xlsx_with_merges(&[("系统", systems, &[]), ("资源", data, &["C2:D2", "A2:A3", "B2:B3"])]);
     let mut files = stage_files("commissioning", Naming::Plain);
-    replace(&mut files, "数据目录", bytes);
+    replace_file(&mut files, "数据目录", bytes);
     let v = run(&files);
     let d = rows(&v, "data_directory_resources");
     assert_eq!(d.len(), 2);
@@ -214,7 +206,7 @@ fn basic_info_dates_as_serials_in_1900_and_1904_workbooks() {
     // 1900 system: a date-styled cell and a plain number are both serials.
     for date in [support::date(2021, 5, 10), n(support::excel_serial(2021, 5, 10))] {
         let mut files = stage_files("review", Naming::Plain);
-        replace(&mut files, "基本情况表", xlsx(&[("基本情况", rows_with(date))]));
+        replace_file(&mut files, "基本情况表", xlsx(&[("基本情况", rows_with(date))]));
         let v = run(&files);
         assert_eq!(
             v.project.submission_date.map(|d| d.to_string()).as_deref(),
@@ -224,7 +216,7 @@ fn basic_info_dates_as_serials_in_1900_and_1904_workbooks() {
     // 1904 system: the same day has a serial 1462 days smaller.
     let serial_1904 = support::excel_serial(2021, 5, 10) - 1462.0;
     let mut files = stage_files("review", Naming::Plain);
-    replace(
+    replace_file(
         &mut files,
         "基本情况表",
         to_1904(&xlsx(&[("基本情况", rows_with(Cell::Date(serial_1904)))])),
@@ -295,7 +287,7 @@ fn plan_project_list_rows_and_the_upgrade_condition() {
         ]),
         text_row(&["合计", "", "", "", "", "", "", "1,500"]),
     ];
-    replace(&mut files, "项目清单", xlsx(&[("清单", list)]));
+    replace_file(&mut files, "项目清单", xlsx(&[("清单", list)]));
     files.retain(|(p, _)| !p.contains("资金保障"));
     let v = run(&files);
     let r = rows(&v, "project_list");
@@ -316,7 +308,7 @@ fn plan_project_list_rows_and_the_upgrade_condition() {
 #[test]
 fn a_table_material_without_its_headers_is_reported() {
     let mut files = stage_files("commissioning", Naming::Plain);
-    replace(
+    replace_file(
         &mut files,
         "对比表",
         xlsx(&[("Sheet1", vec![text_row(&["内容", "金额"]), text_row(&["甲", "1"])])]),

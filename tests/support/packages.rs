@@ -741,6 +741,16 @@ pub fn zip_builder_with(files: &[(String, Vec<u8>)]) -> ZipBuilder {
     builder
 }
 
+/// Replaces the data of the first file whose path contains `needle` (panics when none does:
+/// a test that names a missing file is wrong).
+pub fn replace_file(files: &mut [(String, Vec<u8>)], needle: &str, data: Vec<u8>) {
+    files
+        .iter_mut()
+        .find(|(p, _)| p.contains(needle))
+        .unwrap_or_else(|| panic!("no file matching {needle}"))
+        .1 = data;
+}
+
 /// These files zipped with UTF-8 names (see [`zip_builder_with`]).
 pub fn zip_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     zip_builder_with(files).finish()
