@@ -210,3 +210,91 @@ fn schema_command_prints_the_verdict_schema() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
 }
+
+#[test]
+fn rules_and_explain_describe_the_checks() {
+    let o = bin().args(["rules", "--stage", "commissioning"]).output().unwrap();
+    assert_eq!(code(&o), 0);
+    let text = stdout(&o);
+    assert!(
+        text.contains("COMM-RL4") && text.contains("不予受理") && !text.contains("PLAN-RL1"),
+        "{text}"
+    );
+    let o = bin().args(["explain", "COMM-RL3"]).output().unwrap();
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("min_warranty_months = 24"));
+    let o = bin().args(["explain", "NOT-A-CHECK"]).output().unwrap();
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn reference_data_is_used_and_a_malformed_file_stops_the_run() {
+    let d = tmpdir("reference");
+    let rows: Vec<(&str, &str)> = support::packages::stage_basic_info("review")
+        .into_iter()
+        .map(|(l, v)| {
+            if l == "项目类型" {
+                (l, "升级改造")
+            } else {
+                (l, v)
+            }
+        })
+        .chain([("前期项目投入使用批复文号", "京经信验〔2019〕22号")])
+        .collect();
+    let mut files = stage_files("review", Naming::Plain);
+    support::packages::replace_file(&mut files, "基本情况表", support::packages::basic_info_xlsx(&rows));
+    files.push((
+        "申报材料/项目申报书.docx".into(),
+        support::docx(&["项目申报书", "网络安全等级保护第三级，商用密码应用"]),
+    ));
+    files.push((
+        "申报材料/项目经费表.xlsx".into(),
+        support::xlsx(&[("经费", vec![support::text_row(&["项目", "金额"])])]),
+    ));
+    let pkg = write(&d, "upgrade.zip", &zip_files(&files));
+    let status = |o: &Output| -> String {
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "REVIEW-RL1")
+            .unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let o = bin().args(["check", "--format", "json"]).arg(&pkg).output().unwrap();
+    assert_eq!(status(&o), "satisfied", "a stated reference satisfies without a list");
+    let refs = d.join("ref");
+    std::fs::create_dir_all(&refs).unwrap();
+    std::fs::write(refs.join("approved_commissioning.json"), r#"["京经信验〔2020〕1号"]"#).unwrap();
+    let o = bin()
+        .args(["check", "--format", "json", "--reference"])
+        .arg(&refs)
+        .arg(&pkg)
+        .output()
+        .unwrap();
+    assert_eq!(
+        status(&o),
+        "violated",
+        "a reference missing from the approved list violates"
+    );
+    std::fs::write(refs.join("approved_commissioning.json"), r#"["京经信验 〔2019〕22号"]"#).unwrap();
+    let o = bin()
+        .args(["check", "--format", "json", "--reference"])
+        .arg(&refs)
+        .arg(&pkg)
+        .output()
+        .unwrap();
+    assert_eq!(status(&o), "satisfied");
+    std::fs::write(refs.join("approved_commissioning.json"), "not json").unwrap();
+    let o = bin()
+        .args(["check", "--reference"])
+        .arg(&refs)
+        .arg(&pkg)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("approved_commissioning.json"));
+}
