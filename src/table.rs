@@ -260,6 +260,14 @@ pub fn row_values(
                 },
             );
         }
+        // Empty cells of the table's columns are kept as empty text, so evidence can still name
+        // the cell a check found empty.
+        for (id, col) in &t.columns {
+            cells.entry(id.clone()).or_insert_with(|| CellValue {
+                value: Value::Text(String::new()),
+                cell: cell_ref(r.row, *col),
+            });
+        }
         rows.push(RowValue {
             file: file.to_string(),
             sheet: t.sheet.clone(),

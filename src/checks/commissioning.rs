@@ -44,16 +44,16 @@ fn rl1(ctx: &Ctx) -> Outcome {
             } else {
                 cell_bool(r, col)
             };
+            let used = if col == "on_chain" {
+                super::review::on_chain_column(r)
+            } else {
+                col
+            };
+            ev.push(cell_evidence("data_directory_systems", r, used));
             match v {
-                Some(false) => {
-                    ev.push(cell_evidence("data_directory_systems", r, col));
-                    failing.push(format!("{name} 未{zh}"));
-                }
+                Some(false) => failing.push(format!("{name} 未{zh}")),
                 Some(true) => {}
-                None => {
-                    ev.push(cell_evidence("data_directory_systems", r, col));
-                    unknown.push(format!("{name} {zh}"));
-                }
+                None => unknown.push(format!("{name} {zh}")),
             }
         }
     }
@@ -99,12 +99,11 @@ fn rl2(ctx: &Ctx) -> Outcome {
     for r in rows {
         let v = cell_text(r, "aggregation");
         let name = cell_text(r, "resource_name");
+        ev.push(cell_evidence("data_directory_resources", r, "aggregation"));
         if v.is_empty() {
             unknown.push(name);
-            ev.push(cell_evidence("data_directory_resources", r, "aggregation"));
         } else if crate::names::normalize_keyword(&v) != "已汇聚" {
             not.push(format!("{name}（{v}）"));
-            ev.push(cell_evidence("data_directory_resources", r, "aggregation"));
         }
     }
     if !not.is_empty() {
@@ -330,6 +329,13 @@ fn security(ctx: &Ctx) -> Outcome {
         .copied()
         .filter(|id| missing_required(ctx, id))
         .collect();
+    for id in &missing {
+        ev.push(crate::verdict::Evidence {
+            field: format!("material:{id}"),
+            value: Some(Value::Text("missing".into())),
+            source: None,
+        });
+    }
     if !missing.is_empty() {
         return Outcome::new(
             S::Violated,

@@ -289,6 +289,14 @@ pub fn run(ctx: &Ctx) -> Results {
     for def in &defs {
         match def.run {
             Runner::Package(f) => out.checks.push(dress(def, f(ctx))),
+            // The project list was not read (missing, unreadable, no header row): the item rules
+            // cannot be decided, which is not the same as a list with no rows.
+            Runner::Item(_) if ctx.rows("project_list").is_none() => {
+                out.checks.push(dress(
+                    def,
+                    Outcome::missing("the project list (年度项目清单)", Vec::new()),
+                ));
+            }
             Runner::Item(f) => {
                 let results: Vec<Outcome> = rows.iter().map(|r| f(ctx, r)).collect();
                 for (i, o) in results.iter().enumerate() {

@@ -115,12 +115,25 @@ pub static RL3: CheckDef = CheckDef {
 };
 
 /// SPEC §5: "`是否上链` or, failing that, `目录链注册编号` (non-empty = 上链)".
+/// A sheet with a `是否上链` column decides by it (an empty cell is unknown); a sheet with only
+/// the registration-number column decides by whether it is filled.
 pub fn on_chain(row: &crate::verdict::RowValue) -> Option<bool> {
-    cell_bool(row, "on_chain").or_else(|| {
+    if row.cells.contains_key("on_chain") {
+        cell_bool(row, "on_chain")
+    } else {
         row.cells
             .get("chain_id")
             .map(|_| !cell_text(row, "chain_id").is_empty())
-    })
+    }
+}
+
+/// The column [`on_chain`] reads for this row.
+pub fn on_chain_column(row: &crate::verdict::RowValue) -> &'static str {
+    if row.cells.contains_key("on_chain") || !row.cells.contains_key("chain_id") {
+        "on_chain"
+    } else {
+        "chain_id"
+    }
 }
 
 fn rl3(ctx: &Ctx) -> Outcome {
@@ -149,15 +162,7 @@ fn rl3(ctx: &Ctx) -> Outcome {
     let mut off = Vec::new();
     let mut unknown = Vec::new();
     for r in rows {
-        ev.push(cell_evidence(
-            "data_directory_systems",
-            r,
-            if r.cells.contains_key("on_chain") {
-                "on_chain"
-            } else {
-                "chain_id"
-            },
-        ));
+        ev.push(cell_evidence("data_directory_systems", r, on_chain_column(r)));
         match on_chain(r) {
             Some(false) => off.push(cell_text(r, "system_name")),
             Some(true) => {}
