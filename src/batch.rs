@@ -1,39 +1,106 @@
 //! Bulk review: every `.zip` under the given paths, in parallel (rayon), one verdict each.
 //!
-//! Memory stays flat in the number of packages: only the list of paths is held; each worker reads,
-//! reviews and writes one archive at a time, and only counters are kept.
+//! Memory stays flat in the number of packages: only the list of paths and a few counters per
+//! stage, verdict and check id are held (plus one hash per package, to report duplicates); each
+//! worker reads, reviews and writes one archive at a time. Verdict files are written atomically,
+//! and `--resume` skips archives whose verdict is already there with the same SHA-256 and
+//! ruleset, so a killed batch picks up where it stopped.
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
 use rayon::prelude::*;
+use serde::Serialize;
 
-use crate::verdict::VerdictKind;
-use crate::{review_path, to_json, to_json_line, Options, Reviewer};
+use crate::verdict::{CheckStatus, Verdict};
+use crate::{to_json, to_json_line, Options, Reviewer};
 
 /// Where verdicts go.
 #[derive(Debug, Clone)]
 pub enum Output {
-    /// `DIR/<archive file name>.json`, one file per package.
+    /// `DIR/<archive file name>.json`, one file per package, and `DIR/summary.json`.
     Dir(PathBuf),
     /// One JSON line per package on stdout, in input order.
     JsonLines,
 }
 
-/// What a batch did.
-#[derive(Debug, Clone, Default)]
+/// Counts of one check id over the batch.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct CheckCounts {
+    pub violated: usize,
+    pub undetermined: usize,
+}
+
+/// What a batch did; written as `summary.json` beside the verdicts.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
+    pub schema_version: &'static str,
+    pub ruleset: String,
     pub packages: usize,
-    /// Count per verdict (`pass`, `error`, …), sorted.
-    pub by_verdict: BTreeMap<&'static str, usize>,
+    /// Packages whose verdict was already in the output folder (`--resume`).
+    pub resumed: usize,
     pub bytes: u64,
     pub seconds: f64,
+    pub packages_per_second: f64,
+    pub mb_per_second: f64,
+    /// Count per verdict (`pass`, `error`, …).
+    pub by_verdict: BTreeMap<String, usize>,
+    /// Count per stage (`none` when no stage was decided), then per verdict.
+    pub by_stage: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Per check id, how many packages violate it or leave it undetermined.
+    pub failures_by_check: BTreeMap<String, CheckCounts>,
+    /// Groups of archives with identical bytes (same SHA-256), by path.
+    pub duplicates: Vec<Vec<String>>,
     /// Verdicts that could not be written (path, error).
-    pub write_errors: Vec<(PathBuf, String)>,
+    pub write_errors: Vec<(String, String)>,
+}
+
+impl Summary {
+    /// A few lines for a person: counts, failures, speed.
+    pub fn render(&self) -> String {
+        let mut o = String::new();
+        let counts: Vec<String> = self.by_verdict.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        o.push_str(&format!(
+            "{} packages in {:.2} s ({:.1} packages/s, {:.1} MB/s){}: {}\n",
+            self.packages,
+            self.seconds,
+            self.packages_per_second,
+            self.mb_per_second,
+            if self.resumed > 0 {
+                format!(", {} resumed", self.resumed)
+            } else {
+                String::new()
+            },
+            counts.join(", ")
+        ));
+        for (stage, by) in &self.by_stage {
+            let c: Vec<String> = by.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            o.push_str(&format!("  {stage:<14} {}\n", c.join(", ")));
+        }
+        let mut fails: Vec<(&String, &CheckCounts)> = self.failures_by_check.iter().collect();
+        fails.sort_by(|a, b| {
+            (b.1.violated, b.1.undetermined)
+                .cmp(&(a.1.violated, a.1.undetermined))
+                .then(a.0.cmp(b.0))
+        });
+        if !fails.is_empty() {
+            o.push_str("  failures by check:\n");
+            for (id, c) in fails {
+                o.push_str(&format!(
+                    "    {id:<24} violated {:>5}  undetermined {:>5}\n",
+                    c.violated, c.undetermined
+                ));
+            }
+        }
+        for group in &self.duplicates {
+            o.push_str(&format!("  duplicate archives: {}\n", group.join(" = ")));
+        }
+        o
+    }
 }
 
 /// Every `.zip` (any case) under `paths`, recursively, sorted and de-duplicated. A file named
@@ -105,13 +172,212 @@ pub fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// Reviews `inputs` with `jobs` threads (0 = one per core). `progress` is called after each
-/// package with the number done.
+/// What the summary keeps of one verdict.
+struct Tally {
+    path: String,
+    sha256: String,
+    bytes: u64,
+    stage: String,
+    verdict: String,
+    violated: Vec<String>,
+    undetermined: Vec<String>,
+}
+
+impl Tally {
+    fn of(path: &Path, v: &Verdict) -> Tally {
+        let ids = |s: CheckStatus| {
+            v.checks
+                .iter()
+                .filter(|c| c.status == s)
+                .map(|c| c.id.clone())
+                .collect()
+        };
+        Tally {
+            path: path.display().to_string(),
+            sha256: v.package.sha256.clone(),
+            bytes: v.package.bytes,
+            stage: v.stage.map_or("none".to_string(), |s| s.as_str().to_string()),
+            verdict: v.verdict.as_str().to_string(),
+            violated: ids(CheckStatus::Violated),
+            undetermined: ids(CheckStatus::Undetermined),
+        }
+    }
+
+    /// The same from a verdict file already written (for `--resume`).
+    fn of_json(path: &Path, v: &serde_json::Value) -> Tally {
+        let s = |p: &str| v.pointer(p).and_then(|x| x.as_str()).unwrap_or("").to_string();
+        let ids = |status: &str| -> Vec<String> {
+            v["checks"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter(|c| c["status"] == status)
+                        .filter_map(|c| c["id"].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let stage = s("/stage");
+        Tally {
+            path: path.display().to_string(),
+            sha256: s("/package/sha256"),
+            bytes: v.pointer("/package/bytes").and_then(|b| b.as_u64()).unwrap_or(0),
+            stage: if stage.is_empty() { "none".into() } else { stage },
+            verdict: s("/verdict"),
+            violated: ids("violated"),
+            undetermined: ids("undetermined"),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Aggregate {
+    summary: Summary,
+    by_hash: BTreeMap<String, Vec<String>>,
+}
+
+impl Aggregate {
+    fn add(&mut self, t: Tally) {
+        let s = &mut self.summary;
+        s.bytes += t.bytes;
+        *s.by_verdict.entry(t.verdict.clone()).or_default() += 1;
+        *s.by_stage.entry(t.stage).or_default().entry(t.verdict).or_default() += 1;
+        for id in t.violated {
+            s.failures_by_check.entry(id).or_default().violated += 1;
+        }
+        for id in t.undetermined {
+            s.failures_by_check.entry(id).or_default().undetermined += 1;
+        }
+        if !t.sha256.is_empty() {
+            self.by_hash.entry(t.sha256).or_default().push(t.path);
+        }
+    }
+}
+
+/// Reads and reviews one archive; the verdict's SHA-256 is the archive's.
+fn review_one(path: &Path, reviewer: &Reviewer, opts: &Options) -> Verdict {
+    crate::review_path(path, reviewer, opts)
+}
+
+/// An existing verdict for `path` in `dir` with the archive's SHA-256 and this ruleset, if any.
+fn resumable(verdict_file: &Path, archive: &Path, ruleset: &str) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(verdict_file).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    if v["ruleset"] != ruleset {
+        return None;
+    }
+    let bytes = std::fs::read(archive).ok()?;
+    (v.pointer("/package/sha256").and_then(|s| s.as_str()) == Some(crate::archive::sha256_hex(&bytes).as_str()))
+        .then_some(v)
+}
+
+/// How a batch runs.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    pub output: Output,
+    /// Worker threads (0 = one per core).
+    pub jobs: usize,
+    /// Skip archives whose verdict is already written with the same SHA-256 and ruleset.
+    pub resume: bool,
+}
+
+/// Reviews `inputs`. `progress` is called after each package with the number done.
 pub fn run(
     inputs: &[PathBuf],
     reviewer: &Reviewer,
     opts: &Options,
-    output: &Output,
+    batch: &BatchOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> io::Result<Summary> {
+    let start = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(batch.jobs)
+        .build()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let agg = Mutex::new(Aggregate::default());
+    let done = AtomicUsize::new(0);
+    let resumed = AtomicUsize::new(0);
+    let record = |t: Tally| {
+        if let Ok(mut a) = agg.lock() {
+            a.add(t);
+        }
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+    };
+    let mut write_errors = Vec::new();
+    match &batch.output {
+        Output::Dir(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+            let names = output_names(inputs);
+            let errors = Mutex::new(Vec::new());
+            pool.install(|| {
+                inputs.par_iter().zip(names.par_iter()).for_each(|(path, name)| {
+                    let target = dir.join(name);
+                    if batch.resume {
+                        if let Some(old) = resumable(&target, path, &reviewer.schemas.ruleset) {
+                            resumed.fetch_add(1, Ordering::Relaxed);
+                            record(Tally::of_json(path, &old));
+                            return;
+                        }
+                    }
+                    let v = review_one(path, reviewer, opts);
+                    if let Err(e) = write_atomic(&target, &to_json(&v)) {
+                        if let Ok(mut errs) = errors.lock() {
+                            errs.push((target.display().to_string(), e.to_string()));
+                        }
+                    }
+                    record(Tally::of(path, &v));
+                });
+            });
+            write_errors = errors.into_inner().unwrap_or_default();
+        }
+        Output::JsonLines => {
+            // Ordered output with bounded memory: chunks are reviewed in parallel and printed in
+            // input order.
+            let chunk = (pool.current_num_threads() * 8).max(16);
+            for part in inputs.chunks(chunk) {
+                review_chunk_to_stdout(&pool, part, reviewer, opts, &record)?;
+            }
+        }
+    }
+    Ok(finish_summary(
+        agg,
+        start,
+        resumed.load(Ordering::Relaxed),
+        write_errors,
+        reviewer,
+    ))
+}
+
+fn review_chunk_to_stdout(
+    pool: &rayon::ThreadPool,
+    part: &[PathBuf],
+    reviewer: &Reviewer,
+    opts: &Options,
+    record: &(dyn Fn(Tally) + Sync),
+) -> io::Result<()> {
+    let lines: Vec<(String, Tally)> = pool.install(|| {
+        part.par_iter()
+            .map(|p| {
+                let v = review_one(p, reviewer, opts);
+                (to_json_line(&v), Tally::of(p, &v))
+            })
+            .collect()
+    });
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    for (line, tally) in lines {
+        lock.write_all(line.as_bytes())?;
+        record(tally);
+    }
+    lock.flush()
+}
+
+/// `--jsonl` over paths read from `input` (one per line, as a pipeline feeds them): reviewed in
+/// parallel chunks as they arrive, printed in input order.
+pub fn run_stdin_jsonl(
+    input: &mut dyn BufRead,
+    reviewer: &Reviewer,
+    opts: &Options,
     jobs: usize,
     progress: &(dyn Fn(usize) + Sync),
 ) -> io::Result<Summary> {
@@ -120,78 +386,60 @@ pub fn run(
         .num_threads(jobs)
         .build()
         .map_err(|e| io::Error::other(e.to_string()))?;
-    let counts: Vec<AtomicUsize> = (0..6).map(|_| AtomicUsize::new(0)).collect();
-    let bytes = AtomicU64::new(0);
+    let agg = Mutex::new(Aggregate::default());
     let done = AtomicUsize::new(0);
-    let errors = Mutex::new(Vec::new());
-    let tally = |kind: VerdictKind, size: u64| {
-        if let Some(c) = counts.get(kind as usize) {
-            c.fetch_add(1, Ordering::Relaxed);
+    let record = |t: Tally| {
+        if let Ok(mut a) = agg.lock() {
+            a.add(t);
         }
-        bytes.fetch_add(size, Ordering::Relaxed);
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
     };
-    match output {
-        Output::Dir(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
-            let names = output_names(inputs);
-            pool.install(|| {
-                inputs.par_iter().zip(names.par_iter()).for_each(|(path, name)| {
-                    let v = review_path(path, reviewer, opts);
-                    let target = dir.join(name);
-                    if let Err(e) = write_atomic(&target, &to_json(&v)) {
-                        if let Ok(mut errs) = errors.lock() {
-                            errs.push((target, e.to_string()));
-                        }
-                    }
-                    tally(v.verdict, v.package.bytes);
-                });
-            });
+    let chunk = (pool.current_num_threads() * 8).max(16);
+    let mut part = Vec::with_capacity(chunk);
+    for line in input.lines() {
+        let line = line?;
+        let p = line.trim();
+        if p.is_empty() {
+            continue;
         }
-        Output::JsonLines => {
-            // Ordered output with bounded memory: chunks are reviewed in parallel and printed in
-            // input order.
-            let chunk = (pool.current_num_threads() * 8).max(16);
-            let stdout = io::stdout();
-            for part in inputs.chunks(chunk) {
-                let lines: Vec<(String, VerdictKind, u64)> = pool.install(|| {
-                    part.par_iter()
-                        .map(|p| {
-                            let v = review_path(p, reviewer, opts);
-                            (to_json_line(&v), v.verdict, v.package.bytes)
-                        })
-                        .collect()
-                });
-                let mut lock = stdout.lock();
-                for (line, kind, size) in lines {
-                    lock.write_all(line.as_bytes())?;
-                    tally(kind, size);
-                }
-                lock.flush()?;
-            }
+        part.push(PathBuf::from(p));
+        if part.len() == chunk {
+            review_chunk_to_stdout(&pool, &part, reviewer, opts, &record)?;
+            part.clear();
         }
     }
-    let mut by_verdict = BTreeMap::new();
-    for kind in [
-        VerdictKind::Error,
-        VerdictKind::Fail,
-        VerdictKind::Incomplete,
-        VerdictKind::NeedsReview,
-        VerdictKind::Partial,
-        VerdictKind::Pass,
-    ] {
-        let n = counts.get(kind as usize).map_or(0, |c| c.load(Ordering::Relaxed));
-        if n > 0 {
-            by_verdict.insert(kind.as_str(), n);
-        }
+    if !part.is_empty() {
+        review_chunk_to_stdout(&pool, &part, reviewer, opts, &record)?;
     }
-    Ok(Summary {
-        packages: inputs.len(),
-        by_verdict,
-        bytes: bytes.load(Ordering::Relaxed),
-        seconds: start.elapsed().as_secs_f64(),
-        write_errors: errors.into_inner().unwrap_or_default(),
-    })
+    Ok(finish_summary(agg, start, 0, Vec::new(), reviewer))
+}
+
+fn finish_summary(
+    agg: Mutex<Aggregate>,
+    start: Instant,
+    resumed: usize,
+    write_errors: Vec<(String, String)>,
+    reviewer: &Reviewer,
+) -> Summary {
+    let Aggregate { mut summary, by_hash } = agg.into_inner().unwrap_or_default();
+    summary.schema_version = crate::verdict::SCHEMA_VERSION;
+    summary.ruleset = reviewer.schemas.ruleset.clone();
+    summary.packages = summary.by_verdict.values().sum();
+    summary.resumed = resumed;
+    summary.seconds = start.elapsed().as_secs_f64();
+    summary.packages_per_second = summary.packages as f64 / summary.seconds.max(1e-9);
+    summary.mb_per_second = summary.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
+    summary.duplicates = by_hash
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .map(|mut g| {
+            g.sort();
+            g
+        })
+        .collect();
+    summary.duplicates.sort();
+    summary.write_errors = write_errors;
+    summary
 }
 
 #[cfg(test)]

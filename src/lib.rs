@@ -21,6 +21,7 @@ pub mod reference;
 pub mod report;
 pub mod schema;
 pub mod sniff;
+pub mod stats;
 pub mod table;
 pub mod values;
 pub mod verdict;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use pingshen::batch::{self, Output};
+use pingshen::batch::{self, BatchOptions, Output};
 use pingshen::schema::{Schemas, StageId};
 use pingshen::verdict::VerdictKind;
 use pingshen::{Options, Reviewer};
@@ -80,7 +80,8 @@ enum Command {
     },
     /// Review every .zip under the given paths, in parallel.
     Batch {
-        /// Archives or folders (searched recursively for .zip files).
+        /// Archives or folders (searched recursively for .zip files); `-` reads paths from stdin
+        /// (one per line, with --jsonl).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Write DIR/<archive file name>.json for each package.
@@ -97,6 +98,12 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(short = 'j', long, default_value_t = 0)]
         jobs: usize,
+        /// Skip archives whose verdict in --out already has the same SHA-256 and ruleset.
+        #[arg(long)]
+        resume: bool,
+        /// No progress bar and no summary on stderr.
+        #[arg(short, long)]
+        quiet: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -179,42 +186,79 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             jsonl,
             jobs,
+            resume,
+            quiet,
             common,
         } => {
             let reviewer = reviewer(&common)?;
             let opts = Options {
                 stage: common.stage.map(Into::into),
             };
-            let inputs = batch::collect_inputs(&paths)?;
-            let output = match (out, jsonl) {
-                (_, true) => Output::JsonLines,
-                (Some(dir), false) => Output::Dir(dir),
-                (None, false) => anyhow::bail!("give --out DIR or --jsonl"),
-            };
-            let tty = std::io::stderr().is_terminal();
-            let total = inputs.len();
-            let progress = move |done: usize| {
-                if tty && (done.is_multiple_of(10) || done == total) {
-                    eprint!("\r{done}/{total} packages");
+            let from_stdin = paths.len() == 1 && paths[0].as_os_str() == "-";
+            anyhow::ensure!(!from_stdin || jsonl, "reading paths from stdin (-) needs --jsonl");
+            anyhow::ensure!(
+                !(resume && jsonl),
+                "--resume needs --out DIR (it reads the verdicts written there)"
+            );
+            let show = !quiet && std::io::stderr().is_terminal();
+            let bar = |total: Option<u64>| {
+                let pb = match total {
+                    Some(n) => indicatif::ProgressBar::new(n),
+                    None => indicatif::ProgressBar::new_spinner(),
+                };
+                pb.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {pos}/{len} packages  {per_sec}  ETA {eta}  {elapsed_precise}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                if show {
+                    pb
+                } else {
+                    indicatif::ProgressBar::hidden()
                 }
             };
-            let s = batch::run(&inputs, &reviewer, &opts, &output, jobs, &progress)?;
-            if tty {
-                eprintln!();
+            let (summary, out_dir) = if from_stdin {
+                let pb = bar(None);
+                let progress = |done: usize| pb.set_position(done as u64);
+                let mut stdin = std::io::stdin().lock();
+                let s = batch::run_stdin_jsonl(&mut stdin, &reviewer, &opts, jobs, &progress)?;
+                pb.finish_and_clear();
+                (s, None)
+            } else {
+                let inputs = batch::collect_inputs(&paths)?;
+                let output = match (out, jsonl) {
+                    (_, true) => Output::JsonLines,
+                    (Some(dir), false) => Output::Dir(dir),
+                    (None, false) => anyhow::bail!("give --out DIR or --jsonl"),
+                };
+                let pb = bar(Some(inputs.len() as u64));
+                let progress = |done: usize| pb.set_position(done as u64);
+                let options = BatchOptions {
+                    output: output.clone(),
+                    jobs,
+                    resume,
+                };
+                let s = batch::run(&inputs, &reviewer, &opts, &options, &progress)?;
+                pb.finish_and_clear();
+                let dir = match output {
+                    Output::Dir(d) => Some(d),
+                    Output::JsonLines => None,
+                };
+                (s, dir)
+            };
+            if !quiet {
+                eprint!("{}", summary.render());
             }
-            let counts: Vec<String> = s.by_verdict.iter().map(|(k, n)| format!("{k} {n}")).collect();
-            eprintln!(
-                "{} packages in {:.2} s ({:.1} packages/s, {:.1} MB/s): {}",
-                s.packages,
-                s.seconds,
-                s.packages as f64 / s.seconds.max(1e-9),
-                s.bytes as f64 / 1e6 / s.seconds.max(1e-9),
-                counts.join(", ")
-            );
-            for (path, err) in &s.write_errors {
-                eprintln!("pingshen: cannot write {}: {err}", path.display());
+            if let Some(dir) = out_dir {
+                let text = serde_json::to_string_pretty(&summary)? + "\n";
+                batch::write_atomic(&dir.join("summary.json"), &text)
+                    .with_context(|| format!("cannot write {}", dir.join("summary.json").display()))?;
             }
-            Ok(ExitCode::from(if s.write_errors.is_empty() { 0 } else { 2 }))
+            for (path, err) in &summary.write_errors {
+                eprintln!("pingshen: cannot write {path}: {err}");
+            }
+            Ok(ExitCode::from(if summary.write_errors.is_empty() { 0 } else { 2 }))
         }
     }
 }

@@ -151,7 +151,8 @@ fn batch_writes_one_verdict_per_archive_and_never_stops() {
             "a.zip.json",
             "b.zip.json",
             "c.ZIP.json",
-            "empty.zip.json"
+            "empty.zip.json",
+            "summary.json"
         ]
     );
     let c: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("c.ZIP.json")).unwrap()).unwrap();
@@ -170,7 +171,7 @@ fn batch_writes_one_verdict_per_archive_and_never_stops() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 0);
-    for n in &names {
+    for n in names.iter().filter(|n| *n != "summary.json") {
         assert_eq!(
             std::fs::read(out.join(n)).unwrap(),
             std::fs::read(out1.join(n)).unwrap(),
@@ -297,4 +298,108 @@ fn reference_data_is_used_and_a_malformed_file_stops_the_run() {
         .unwrap();
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("approved_commissioning.json"));
+}
+
+#[test]
+fn resume_skips_unchanged_archives_and_duplicates_are_reported() {
+    let d = tmpdir("resume");
+    let inputs = d.join("in");
+    write(&inputs, "a.zip", &stage_package("plan", Naming::Plain));
+    write(&inputs, "b.zip", &stage_package("review", Naming::Plain));
+    write(&inputs, "copy-of-b.zip", &stage_package("review", Naming::Plain));
+    write(&inputs, "c.zip", b"");
+    let out = d.join("out");
+    let run = |extra: &[&str]| {
+        bin()
+            .arg("batch")
+            .arg(&inputs)
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = run(&[]);
+    assert_eq!(code(&first), 0);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["packages"], 4);
+    assert_eq!(summary["resumed"], 0);
+    let dup: Vec<String> = summary["duplicates"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(dup.len(), 2);
+    assert!(
+        dup[0].ends_with("b.zip") && dup[1].ends_with("copy-of-b.zip"),
+        "{dup:?}"
+    );
+    assert_eq!(summary["by_stage"]["review"]["pass"], 2);
+    let before: Vec<Vec<u8>> = ["a.zip.json", "b.zip.json", "c.zip.json"]
+        .iter()
+        .map(|n| std::fs::read(out.join(n)).unwrap())
+        .collect();
+
+    // Change one archive: only it is reviewed again; the others are skipped and unchanged.
+    write(&inputs, "a.zip", &stage_package("plan", Naming::Numbered));
+    let second = run(&["--resume"]);
+    assert_eq!(code(&second), 0);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["resumed"], 3, "b, its copy and c are unchanged");
+    assert_eq!(summary["packages"], 4);
+    assert_ne!(std::fs::read(out.join("a.zip.json")).unwrap(), before[0]);
+    assert_eq!(std::fs::read(out.join("b.zip.json")).unwrap(), before[1]);
+    assert_eq!(std::fs::read(out.join("c.zip.json")).unwrap(), before[2]);
+    // And a resumed folder holds the same files as a fresh run of the new inputs.
+    let fresh = d.join("fresh");
+    assert_eq!(
+        code(
+            &bin()
+                .arg("batch")
+                .arg(&inputs)
+                .arg("--out")
+                .arg(&fresh)
+                .output()
+                .unwrap()
+        ),
+        0
+    );
+    for n in ["a.zip.json", "b.zip.json", "copy-of-b.zip.json", "c.zip.json"] {
+        assert_eq!(
+            std::fs::read(out.join(n)).unwrap(),
+            std::fs::read(fresh.join(n)).unwrap(),
+            "{n}"
+        );
+    }
+}
+
+#[test]
+fn jsonl_reads_paths_from_stdin() {
+    use std::io::Write as _;
+    let d = tmpdir("stdin");
+    let a = write(&d, "a.zip", &stage_package("performance", Naming::Plain));
+    let b = write(&d, "b.zip", b"");
+    let mut child = bin()
+        .args(["batch", "-", "--jsonl", "-q"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{}\n\n{}", a.display(), b.display()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 0);
+    let files: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["package"]["file"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(files, ["a.zip", "b.zip"]);
+    assert!(o.stderr.is_empty(), "quiet: {}", String::from_utf8_lossy(&o.stderr));
 }

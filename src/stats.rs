@@ -1,0 +1,1 @@
+//! Statistics over a folder of verdicts (in progress).
