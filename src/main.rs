@@ -53,6 +53,14 @@ enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum StatsFormat {
+    Table,
+    Csv,
+    Json,
+    Html,
+}
+
 #[derive(clap::Args)]
 struct Common {
     /// Review every package as this stage (overrides the basic-info sheet and the archive name).
@@ -109,6 +117,14 @@ enum Command {
     },
     /// Print the JSON Schema of the verdict (schemas/verdict.schema.json).
     Schema,
+    /// Statistics over a folder of verdicts, like the office's tables: per stage and period
+    /// (July to June by 申报日期) total, passed and pass rate, and failures by check id.
+    Stats {
+        /// A folder of verdicts (`pingshen batch --out DIR`).
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+    },
     /// List the checks (red lines and requirements), optionally of one stage.
     Rules {
         #[arg(long, value_enum)]
@@ -158,6 +174,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 VerdictKind::Fail | VerdictKind::Incomplete | VerdictKind::NeedsReview => 1,
                 VerdictKind::Error => 3,
             }))
+        }
+        Command::Stats { dir, format } => {
+            let stats = pingshen::stats::collect(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
+            print!(
+                "{}",
+                match format {
+                    StatsFormat::Table => stats.render_table(),
+                    StatsFormat::Csv => stats.render_csv(),
+                    StatsFormat::Json => stats.to_json(),
+                    StatsFormat::Html => stats.render_html(),
+                }
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Rules { stage } => {
             print!("{}", pingshen::explain::rules(stage.map(Into::into)));

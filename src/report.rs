@@ -221,7 +221,7 @@ fn source_text(s: &Source) -> String {
 }
 
 /// Display width in a terminal: CJK and full-width characters take two columns.
-fn width(s: &str) -> usize {
+pub fn width(s: &str) -> usize {
     s.chars()
         .map(|c| match c as u32 {
             0x1100..=0x115F

@@ -1,1 +1,1088 @@
-//! Statistics over a folder of verdicts (in progress).
+//! `pingshen stats`: statistics over a folder of verdicts, in the shape of the office's own
+//! tables — 规划备案 / 前置评审 / 验收报备 by 时间, 总数量, 通过数, 通过率, one row per July–June
+//! period — plus the checks that fail most often.
+//!
+//! It reads verdict JSON only (it never reviews a package again) and takes anything it finds in
+//! its stride: a file that is not a verdict is listed as skipped, never an error. The pure core is
+//! [`from_verdicts`]; [`collect`] reads a folder into it. A [`Stats`] renders as a terminal table,
+//! CSV, JSON or one self-contained HTML page with an inline SVG chart. Every list is in a fixed
+//! order (stages in spec order, periods ascending with `unknown` last, check ids by count), so the
+//! same verdicts always give the same bytes.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write};
+use std::path::Path;
+
+use serde_json::{json, Map, Value};
+
+use crate::schema::StageId;
+use crate::values::Date;
+
+/// The label of the per-stage total row (`合计`), in every format but JSON (`all_periods`).
+pub const TOTAL_LABEL: &str = "合计";
+
+/// The name the office uses for a stage in its tables (规划备案, 前置评审, 验收报备（投入使用）…).
+pub fn stage_name(stage: StageId) -> &'static str {
+    match stage {
+        StageId::Plan => "规划备案",
+        StageId::Addition => "项目追加",
+        StageId::Review => "前置评审",
+        StageId::Commissioning => "验收报备（投入使用）",
+        StageId::Performance => "绩效自评",
+    }
+}
+
+/// A reporting period. The office's periods run from July to June: 2020-07-01..=2021-06-30 is
+/// `2020.7-2021.6`. Periods order ascending, [`Period::Unknown`] last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    /// From July 1 of this year to June 30 of the next.
+    From(i32),
+    /// The verdict gives no (valid) `project.submission_date`.
+    Unknown,
+}
+
+impl Period {
+    /// The period of an ISO `YYYY-MM-DD` date; anything else (a missing, malformed or impossible
+    /// date such as `2021-02-30`) is [`Period::Unknown`].
+    pub fn of_iso_date(s: &str) -> Period {
+        parse_iso(s).map_or(Period::Unknown, Period::of_date)
+    }
+
+    /// The period a date falls in.
+    pub fn of_date(d: Date) -> Period {
+        if d.month() >= 7 {
+            Period::From(d.year())
+        } else {
+            Period::From(d.year() - 1)
+        }
+    }
+
+    /// `2020.7-2021.6`, or `unknown`.
+    pub fn label(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::From(y) => write!(f, "{y}.7-{}.6", i64::from(*y) + 1),
+            Period::Unknown => f.write_str("unknown"),
+        }
+    }
+}
+
+/// A strict `YYYY-MM-DD` (the verdict's date form) that names a real day.
+fn parse_iso(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
+        return None;
+    }
+    Date::new(
+        s.get(0..4)?.parse().ok()?,
+        s.get(5..7)?.parse().ok()?,
+        s.get(8..10)?.parse().ok()?,
+    )
+}
+
+/// Counts of one stage in one period (or over all periods).
+///
+/// Only verdict `pass` counts as passed. A plan with some items not supported is `partial`: it is
+/// *not* counted as passed but reported in its own column, so `passed + partial + fail +
+/// incomplete + needs_review == total`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Packages (总数量).
+    pub total: u64,
+    /// Verdict `pass` (通过数).
+    pub passed: u64,
+    /// Verdict `partial` (部分支持; plans only).
+    pub partial: u64,
+    /// Verdict `fail`.
+    pub fail: u64,
+    /// Verdict `incomplete`.
+    pub incomplete: u64,
+    /// Verdict `needs_review`.
+    pub needs_review: u64,
+}
+
+impl Counts {
+    fn add(&mut self, kind: Kind) {
+        self.total += 1;
+        match kind {
+            Kind::Pass => self.passed += 1,
+            Kind::Partial => self.partial += 1,
+            Kind::Fail => self.fail += 1,
+            Kind::Incomplete => self.incomplete += 1,
+            Kind::NeedsReview => self.needs_review += 1,
+            Kind::Error => {}
+        }
+    }
+
+    fn merge(&mut self, o: &Counts) {
+        self.total += o.total;
+        self.passed += o.passed;
+        self.partial += o.partial;
+        self.fail += o.fail;
+        self.incomplete += o.incomplete;
+        self.needs_review += o.needs_review;
+    }
+
+    /// passed / total in hundredths of a percent, rounded half up (`9909` for 109 of 110); `None`
+    /// when total is 0. Integer arithmetic, so the same counts always print the same rate.
+    pub fn pass_rate_basis_points(&self) -> Option<u64> {
+        if self.total == 0 {
+            return None;
+        }
+        let (p, t) = (u128::from(self.passed), u128::from(self.total));
+        u64::try_from((p * 20_000 + t) / (2 * t)).ok()
+    }
+
+    /// The pass rate as a percentage with two decimals (`99.09`), `None` when total is 0.
+    pub fn pass_rate(&self) -> Option<f64> {
+        self.pass_rate_basis_points().map(|bp| bp as f64 / 100.0)
+    }
+
+    /// The pass rate as the office writes it (`99.09%`), `-` when total is 0.
+    pub fn pass_rate_text(&self) -> String {
+        match self.pass_rate_basis_points() {
+            Some(bp) => format!("{}.{:02}%", bp / 100, bp % 100),
+            None => "-".to_string(),
+        }
+    }
+
+    fn to_json(self) -> Value {
+        json!({
+            "total": self.total,
+            "passed": self.passed,
+            "partial": self.partial,
+            "fail": self.fail,
+            "incomplete": self.incomplete,
+            "needs_review": self.needs_review,
+            "pass_rate": self.pass_rate(),
+        })
+    }
+}
+
+/// One period of a stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodRow {
+    /// The July–June period, or `unknown`.
+    pub period: Period,
+    /// The stage's verdicts in that period.
+    pub counts: Counts,
+}
+
+/// One stage's table: a row per period (ascending, `unknown` last) and the total (`合计`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageStats {
+    /// The stage (its table title is [`stage_name`]).
+    pub stage: StageId,
+    /// One row per period with at least one verdict.
+    pub rows: Vec<PeriodRow>,
+    /// Over all periods (`合计`).
+    pub total: Counts,
+}
+
+/// How many verdicts of a stage have a check `violated`, and how many `undetermined`.
+///
+/// A verdict counts once per check id: `violated` when the package-level check or any plan item's
+/// check with that id is violated, else `undetermined` when one is undetermined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckFailures {
+    /// The check id as the verdicts give it (`COMM-RL4`).
+    pub check_id: String,
+    /// The stage of the verdicts counted.
+    pub stage: StageId,
+    /// Verdicts with the check `violated`.
+    pub violated: u64,
+    /// Verdicts with the check `undetermined` (and not violated).
+    pub undetermined: u64,
+}
+
+/// A verdict that counts in the `errors` total: verdict `error`, or no stage.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ErrorPackage {
+    /// `package.file`, else the verdict's file name (or `#index` for [`from_verdicts`]).
+    pub file: String,
+    /// `project.name`, when the verdict has one.
+    pub project: Option<String>,
+    /// The verdict (`error`, or another verdict whose stage is null).
+    pub verdict: String,
+    /// Codes of the error findings, sorted, without repeats.
+    pub codes: Vec<String>,
+}
+
+/// An input that is not a verdict, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    /// The file name (for [`collect`]) or `#index`, 0-based (for [`from_verdicts`]).
+    pub name: String,
+    /// Why it is not counted.
+    pub reason: String,
+}
+
+/// Statistics over a set of verdicts, like the office's own tables: rows per stage × period,
+/// failures by check id, the `errors` total and the inputs that were skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Stages that have at least one counted verdict, in spec order.
+    pub stages: Vec<StageStats>,
+    /// Verdicts `error` or without a stage, sorted by file; they are in no stage row.
+    pub errors: Vec<ErrorPackage>,
+    /// By `violated` descending, then `undetermined` descending, check id, stage; only check ids
+    /// with at least one violated or undetermined.
+    pub failures: Vec<CheckFailures>,
+    /// Inputs that are not verdicts, sorted by name.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A verdict file larger than this is skipped unread (real verdicts are kilobytes to a few MiB).
+pub const MAX_VERDICT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Statistics over every `*.json` directly in `dir` (not recursive) that is a verdict (an object
+/// with `schema_version` and `verdict`). `summary.json` and every file that cannot be read or is
+/// not a verdict are listed in [`Stats::skipped`] with their names; one bad file never fails the
+/// call (a file over [`MAX_VERDICT_BYTES`] is skipped unread). Only a folder that cannot be
+/// listed is an error.
+pub fn collect(dir: &Path) -> std::io::Result<Stats> {
+    let mut names: Vec<(String, std::path::PathBuf)> = Vec::new();
+    let mut skipped = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                skipped.push(Skipped {
+                    name: "?".to_string(),
+                    reason: format!("cannot list entry: {e}"),
+                });
+                continue;
+            }
+        };
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_json = path
+            .extension()
+            .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case("json"));
+        // Follows symlinks: a linked verdict counts, a folder named `x.json` does not.
+        if !is_json || !path.is_file() {
+            continue;
+        }
+        names.push((name, path));
+    }
+    names.sort();
+    let mut values: Vec<(String, Value)> = Vec::new();
+    for (name, path) in names {
+        if name.eq_ignore_ascii_case("summary.json") {
+            skipped.push(Skipped {
+                name,
+                reason: "batch summary, not a verdict".to_string(),
+            });
+            continue;
+        }
+        if let Ok(m) = std::fs::metadata(&path) {
+            if m.len() > MAX_VERDICT_BYTES {
+                skipped.push(Skipped {
+                    name,
+                    reason: format!("{} bytes, more than {MAX_VERDICT_BYTES}: not read", m.len()),
+                });
+                continue;
+            }
+        }
+        match std::fs::read(&path) {
+            Err(e) => skipped.push(Skipped {
+                name,
+                reason: format!("cannot read: {e}"),
+            }),
+            Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+                Ok(v) => values.push((name, v)),
+                Err(e) => skipped.push(Skipped {
+                    name,
+                    reason: format!("not JSON: {e}"),
+                }),
+            },
+        }
+    }
+    let mut stats = build(values.iter().map(|(n, v)| (n.clone(), v)));
+    stats.skipped.extend(skipped);
+    stats.skipped.sort();
+    Ok(stats)
+}
+
+/// Statistics over verdicts already parsed: the pure core of [`collect`]. Inputs that are not
+/// verdicts are listed in [`Stats::skipped`] as `#index` (0-based).
+pub fn from_verdicts<'a>(verdicts: impl IntoIterator<Item = &'a Value>) -> Stats {
+    build(verdicts.into_iter().enumerate().map(|(i, v)| (format!("#{i}"), v)))
+}
+
+/// SPEC §9 verdicts as read from the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Error,
+    Fail,
+    Incomplete,
+    NeedsReview,
+    Partial,
+    Pass,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "error" => Kind::Error,
+            "fail" => Kind::Fail,
+            "incomplete" => Kind::Incomplete,
+            "needs_review" => Kind::NeedsReview,
+            "partial" => Kind::Partial,
+            "pass" => Kind::Pass,
+            _ => return None,
+        })
+    }
+}
+
+/// What one input is.
+enum Read<'a> {
+    Counted {
+        stage: StageId,
+        kind: Kind,
+        period: Period,
+        checks: BTreeMap<&'a str, bool>,
+    },
+    Error(ErrorPackage),
+    NotAVerdict(String),
+}
+
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter().try_fold(v, |v, k| v.get(k))?.as_str()
+}
+
+fn read_one<'a>(name: &str, v: &'a Value) -> Read<'a> {
+    let Some(obj) = v.as_object() else {
+        return Read::NotAVerdict("not a JSON object".to_string());
+    };
+    if !obj.contains_key("schema_version") {
+        return Read::NotAVerdict("no schema_version: not a verdict".to_string());
+    }
+    let kind = match obj.get("verdict") {
+        None => return Read::NotAVerdict("no verdict: not a verdict".to_string()),
+        Some(Value::String(s)) => match Kind::parse(s) {
+            Some(k) => k,
+            None => return Read::NotAVerdict(format!("unknown verdict {s:?}")),
+        },
+        Some(_) => return Read::NotAVerdict("verdict is not a string".to_string()),
+    };
+    let stage = match obj.get("stage") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => match StageId::parse(s) {
+            Some(st) => Some(st),
+            None => return Read::NotAVerdict(format!("unknown stage {s:?}")),
+        },
+        Some(_) => return Read::NotAVerdict("stage is not a string".to_string()),
+    };
+    let stage = match stage {
+        Some(st) if kind != Kind::Error => st,
+        _ => {
+            let mut codes: Vec<String> = obj
+                .get("findings")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|f| str_at(f, &["severity"]) == Some("error"))
+                .filter_map(|f| str_at(f, &["code"]).map(str::to_string))
+                .collect();
+            codes.sort();
+            codes.dedup();
+            return Read::Error(ErrorPackage {
+                file: str_at(v, &["package", "file"]).unwrap_or(name).to_string(),
+                project: str_at(v, &["project", "name"]).map(str::to_string),
+                verdict: str_at(v, &["verdict"]).unwrap_or_default().to_string(),
+                codes,
+            });
+        }
+    };
+    let period = str_at(v, &["project", "submission_date"]).map_or(Period::Unknown, Period::of_iso_date);
+    // Check id → violated (true) or undetermined (false); violated wins.
+    let mut checks: BTreeMap<&str, bool> = BTreeMap::new();
+    let item_checks = obj
+        .get("items")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i.get("checks").and_then(Value::as_array))
+        .flatten();
+    let all = obj
+        .get("checks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(item_checks);
+    for c in all {
+        let (Some(id), Some(status)) = (str_at(c, &["id"]), str_at(c, &["status"])) else {
+            continue;
+        };
+        match status {
+            "violated" => {
+                checks.insert(id, true);
+            }
+            "undetermined" => {
+                checks.entry(id).or_insert(false);
+            }
+            _ => {}
+        }
+    }
+    Read::Counted {
+        stage,
+        kind,
+        period,
+        checks,
+    }
+}
+
+fn build<'a>(inputs: impl IntoIterator<Item = (String, &'a Value)>) -> Stats {
+    let mut per_stage: BTreeMap<StageId, BTreeMap<Period, Counts>> = BTreeMap::new();
+    let mut failures: BTreeMap<(String, StageId), (u64, u64)> = BTreeMap::new();
+    let mut stats = Stats::default();
+    for (name, v) in inputs {
+        match read_one(&name, v) {
+            Read::NotAVerdict(reason) => stats.skipped.push(Skipped { name, reason }),
+            Read::Error(e) => stats.errors.push(e),
+            Read::Counted {
+                stage,
+                kind,
+                period,
+                checks,
+            } => {
+                per_stage.entry(stage).or_default().entry(period).or_default().add(kind);
+                for (id, violated) in checks {
+                    let slot = failures.entry((id.to_string(), stage)).or_default();
+                    if violated {
+                        slot.0 += 1;
+                    } else {
+                        slot.1 += 1;
+                    }
+                }
+            }
+        }
+    }
+    stats.stages = per_stage
+        .into_iter()
+        .map(|(stage, periods)| {
+            let mut total = Counts::default();
+            let rows = periods
+                .into_iter()
+                .map(|(period, counts)| {
+                    total.merge(&counts);
+                    PeriodRow { period, counts }
+                })
+                .collect();
+            StageStats { stage, rows, total }
+        })
+        .collect();
+    stats.failures = failures
+        .into_iter()
+        .map(|((check_id, stage), (violated, undetermined))| CheckFailures {
+            check_id,
+            stage,
+            violated,
+            undetermined,
+        })
+        .collect();
+    stats.failures.sort_by(|a, b| {
+        (b.violated, b.undetermined)
+            .cmp(&(a.violated, a.undetermined))
+            .then_with(|| (&a.check_id, a.stage).cmp(&(&b.check_id, b.stage)))
+    });
+    stats.errors.sort();
+    stats.skipped.sort();
+    stats
+}
+
+impl StageStats {
+    /// Whether the table shows the `partial` column: always for the plan, otherwise only when a
+    /// verdict of the stage is `partial`.
+    fn shows_partial(&self) -> bool {
+        self.stage == StageId::Plan || self.total.partial > 0
+    }
+}
+
+impl Stats {
+    /// Verdicts counted: those in a stage row plus the `errors`.
+    pub fn verdict_count(&self) -> u64 {
+        self.stages.iter().map(|s| s.total.total).sum::<u64>() + self.errors.len() as u64
+    }
+
+    /// Verdicts `error` or without a stage.
+    pub fn error_count(&self) -> u64 {
+        self.errors.len() as u64
+    }
+
+    /// The stats for a terminal: one table per stage (时间, 总数量, 通过数, 部分支持 when shown, 通过率, then
+    /// 合计), the errors, the failures by check id and the skipped inputs. Columns are aligned by
+    /// display width (a CJK character takes two columns).
+    pub fn render_table(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "{}", self.headline());
+        for s in &self.stages {
+            let _ = writeln!(o, "\n{} ({})", stage_name(s.stage), s.stage.as_str());
+            let partial = s.shows_partial();
+            let mut headers = vec!["时间", "总数量", "通过数"];
+            if partial {
+                headers.push("部分支持");
+            }
+            headers.push("通过率");
+            let row = |label: String, c: &Counts| {
+                let mut r = vec![label, c.total.to_string(), c.passed.to_string()];
+                if partial {
+                    r.push(c.partial.to_string());
+                }
+                r.push(c.pass_rate_text());
+                r
+            };
+            let mut rows: Vec<Vec<String>> = s.rows.iter().map(|r| row(r.period.label(), &r.counts)).collect();
+            rows.push(row(TOTAL_LABEL.to_string(), &s.total));
+            let right: Vec<bool> = (0..headers.len()).map(|i| i > 0).collect();
+            grid(&mut o, &headers, &right, &rows);
+        }
+        if !self.errors.is_empty() {
+            let _ = writeln!(o, "\n无法评审 (error or no stage): {}", self.errors.len());
+            let rows: Vec<Vec<String>> = self
+                .errors
+                .iter()
+                .map(|e| {
+                    vec![
+                        clean(&e.file),
+                        clean(e.project.as_deref().unwrap_or("-")),
+                        clean(&e.verdict),
+                        clean(&e.codes.join(" ")),
+                    ]
+                })
+                .collect();
+            grid(&mut o, &["file", "project", "verdict", "codes"], &[false; 4], &rows);
+        }
+        if !self.failures.is_empty() {
+            let _ = writeln!(o, "\n检查未通过 (failures by check id)");
+            let rows: Vec<Vec<String>> = self
+                .failures
+                .iter()
+                .map(|f| {
+                    vec![
+                        clean(&f.check_id),
+                        f.stage.as_str().to_string(),
+                        f.violated.to_string(),
+                        f.undetermined.to_string(),
+                    ]
+                })
+                .collect();
+            grid(
+                &mut o,
+                &["check_id", "stage", "violated", "undetermined"],
+                &[false, false, true, true],
+                &rows,
+            );
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(o, "\nskipped: {}", self.skipped.len());
+            for s in &self.skipped {
+                let _ = writeln!(o, "  {}: {}", clean(&s.name), clean(&s.reason));
+            }
+        }
+        o
+    }
+
+    /// `N verdicts: M reviewed, E error, S skipped`.
+    fn headline(&self) -> String {
+        format!(
+            "{} verdicts: {} in stage tables, {} error, {} skipped",
+            self.verdict_count(),
+            self.verdict_count() - self.error_count(),
+            self.error_count(),
+            self.skipped.len()
+        )
+    }
+
+    /// The stats as CSV: a header `stage,period,total,passed,pass_rate,partial` and a row per
+    /// stage × period (stage by wire id, period as `2020.7-2021.6`, `unknown` or `合计`, rate as
+    /// `99.09%`); then an empty line and the failures by check id under
+    /// `check_id,stage,violated,undetermined`. The errors and skipped inputs are not in the CSV.
+    pub fn render_csv(&self) -> String {
+        let mut o = String::from("stage,period,total,passed,pass_rate,partial\n");
+        for s in &self.stages {
+            let rows = s
+                .rows
+                .iter()
+                .map(|r| (r.period.label(), &r.counts))
+                .chain(std::iter::once((TOTAL_LABEL.to_string(), &s.total)));
+            for (period, c) in rows {
+                let _ = writeln!(
+                    o,
+                    "{},{},{},{},{},{}",
+                    s.stage.as_str(),
+                    csv_field(&period),
+                    c.total,
+                    c.passed,
+                    c.pass_rate_text(),
+                    c.partial
+                );
+            }
+        }
+        o.push_str("\ncheck_id,stage,violated,undetermined\n");
+        for f in &self.failures {
+            let _ = writeln!(
+                o,
+                "{},{},{},{}",
+                csv_field(&f.check_id),
+                f.stage.as_str(),
+                f.violated,
+                f.undetermined
+            );
+        }
+        o
+    }
+
+    /// The stats as JSON, pretty, keys sorted at every level, with a final newline:
+    /// `{"errors": {"total", "packages"}, "failures", "skipped", "stages": [{"stage", "name",
+    /// "periods": [{"period", "total", "passed", "partial", "fail", "incomplete", "needs_review",
+    /// "pass_rate"}], "all_periods"}], "verdicts"}`. `pass_rate` is a number (`99.09`), null when
+    /// there is nothing to rate.
+    pub fn to_json(&self) -> String {
+        let stages: Vec<Value> = self
+            .stages
+            .iter()
+            .map(|s| {
+                let periods: Vec<Value> = s
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let mut c = r.counts.to_json();
+                        if let Some(m) = c.as_object_mut() {
+                            m.insert("period".to_string(), Value::String(r.period.label()));
+                        }
+                        c
+                    })
+                    .collect();
+                json!({
+                    "stage": s.stage.as_str(),
+                    "name": stage_name(s.stage),
+                    "periods": periods,
+                    "all_periods": s.total.to_json(),
+                })
+            })
+            .collect();
+        let doc = json!({
+            "verdicts": self.verdict_count(),
+            "stages": stages,
+            "errors": {
+                "total": self.error_count(),
+                "packages": self.errors.iter().map(|e| json!({
+                    "file": e.file,
+                    "project": e.project,
+                    "verdict": e.verdict,
+                    "codes": e.codes,
+                })).collect::<Vec<_>>(),
+            },
+            "failures": self.failures.iter().map(|f| json!({
+                "check_id": f.check_id,
+                "stage": f.stage.as_str(),
+                "violated": f.violated,
+                "undetermined": f.undetermined,
+            })).collect::<Vec<_>>(),
+            "skipped": self.skipped.iter().map(|s| json!({"name": s.name, "reason": s.reason})).collect::<Vec<_>>(),
+        });
+        let mut s = serde_json::to_string_pretty(&sorted(doc)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+
+    /// The stats as one self-contained HTML5 page: inline CSS, no scripts, no network assets; per
+    /// stage an inline SVG bar chart of the pass rate by period and the table; then the errors,
+    /// the failures by check id and the skipped inputs. Every text from the verdicts is escaped.
+    pub fn render_html(&self) -> String {
+        let mut o = String::new();
+        o.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+        o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        o.push_str("<title>评审统计 · pingshen stats</title>\n<style>\n");
+        o.push_str(CSS);
+        o.push_str("</style>\n</head>\n<body>\n<main>\n");
+        o.push_str("<h1>评审统计 <span class=\"en\">pingshen stats</span></h1>\n");
+        let _ = writeln!(o, "<p class=\"headline\">{}</p>", esc(&self.headline()));
+        o.push_str(
+            "<p class=\"note\">通过数只计 <code>pass</code>；规划备案的 <code>partial</code>（部分支持）单列，不计入通过数。\
+             时间按申报日期，每年 7 月至次年 6 月为一期；无申报日期的列为 <code>unknown</code>。</p>\n",
+        );
+        if self.stages.is_empty() {
+            o.push_str("<p>没有可统计的评审结论。</p>\n");
+        }
+        for s in &self.stages {
+            let _ = writeln!(
+                o,
+                "<section class=\"stage\">\n<h2>{} <span class=\"en\">{}</span></h2>",
+                esc(stage_name(s.stage)),
+                esc(s.stage.as_str())
+            );
+            chart(&mut o, s);
+            let partial = s.shows_partial();
+            o.push_str("<table>\n<thead><tr><th>时间</th><th>总数量</th><th>通过数</th>");
+            if partial {
+                o.push_str("<th>部分支持</th>");
+            }
+            o.push_str("<th>通过率</th></tr></thead>\n<tbody>\n");
+            let rows = s
+                .rows
+                .iter()
+                .map(|r| (r.period.label(), &r.counts, ""))
+                .chain(std::iter::once((TOTAL_LABEL.to_string(), &s.total, " class=\"total\"")));
+            for (label, c, class) in rows {
+                let _ = write!(
+                    o,
+                    "<tr{class}><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+                    esc(&label),
+                    c.total,
+                    c.passed
+                );
+                if partial {
+                    let _ = write!(o, "<td class=\"n\">{}</td>", c.partial);
+                }
+                let _ = writeln!(o, "<td class=\"n\">{}</td></tr>", esc(&c.pass_rate_text()));
+            }
+            o.push_str("</tbody>\n</table>\n</section>\n");
+        }
+        if !self.errors.is_empty() {
+            let _ = writeln!(
+                o,
+                "<section>\n<h2>无法评审 <span class=\"en\">error or no stage: {}</span></h2>",
+                self.errors.len()
+            );
+            o.push_str(
+                "<table>\n<thead><tr><th>file</th><th>project</th><th>verdict</th><th>codes</th></tr></thead>\n",
+            );
+            o.push_str("<tbody>\n");
+            for e in &self.errors {
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&e.file),
+                    esc(e.project.as_deref().unwrap_or("-")),
+                    esc(&e.verdict),
+                    esc(&e.codes.join(" "))
+                );
+            }
+            o.push_str("</tbody>\n</table>\n</section>\n");
+        }
+        o.push_str("<section>\n<h2>检查未通过 <span class=\"en\">failures by check id</span></h2>\n");
+        if self.failures.is_empty() {
+            o.push_str("<p>无。</p>\n");
+        } else {
+            o.push_str("<table>\n<thead><tr><th>check_id</th><th>stage</th>");
+            o.push_str("<th>violated</th><th>undetermined</th></tr></thead>\n<tbody>\n");
+            for f in &self.failures {
+                let _ = writeln!(
+                    o,
+                    "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                    esc(&f.check_id),
+                    esc(stage_name(f.stage)),
+                    f.violated,
+                    f.undetermined
+                );
+            }
+            o.push_str("</tbody>\n</table>\n");
+        }
+        o.push_str("</section>\n");
+        if !self.skipped.is_empty() {
+            let _ = writeln!(
+                o,
+                "<section>\n<h2>未读取 <span class=\"en\">skipped: {}</span></h2>\n<ul>",
+                self.skipped.len()
+            );
+            for s in &self.skipped {
+                let _ = writeln!(o, "<li><code>{}</code>: {}</li>", esc(&s.name), esc(&s.reason));
+            }
+            o.push_str("</ul>\n</section>\n");
+        }
+        o.push_str("</main>\n</body>\n</html>\n");
+        o
+    }
+}
+
+const CSS: &str = "\
+body{font-family:system-ui,\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
+main{max-width:960px;margin:0 auto;padding:24px}
+h1{font-size:1.6em;margin:0 0 8px}
+h2{font-size:1.2em;margin:28px 0 8px}
+.en{color:#667085;font-weight:normal;font-size:.8em}
+.headline{font-weight:600}
+.note{color:#475467;font-size:.9em}
+section{background:#fff;border:1px solid #e4e7ec;border-radius:8px;padding:8px 16px 16px;margin:16px 0}
+table{border-collapse:collapse;margin-top:8px}
+th,td{border-bottom:1px solid #e4e7ec;padding:4px 12px;text-align:left}
+th{background:#f2f4f7}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.total td{font-weight:600;border-top:2px solid #98a2b3}
+svg{display:block;max-width:100%;height:auto}
+svg text{font-size:11px;fill:#344054;font-family:inherit}
+svg .grid{stroke:#e4e7ec;stroke-width:1}
+svg .axis{stroke:#98a2b3;stroke-width:1}
+svg .bar{fill:#2e90fa}
+svg .bar.unknown{fill:#98a2b3}
+";
+
+/// An inline SVG bar chart of the stage's pass rate per period (no `xmlns`: an HTML5 parser puts
+/// inline `<svg>` in the SVG namespace itself).
+fn chart(o: &mut String, s: &StageStats) {
+    const LEFT: u64 = 44;
+    const TOP: u64 = 20;
+    const PLOT: u64 = 160;
+    const SLOT: u64 = 96;
+    const BAR: u64 = 48;
+    const BOTTOM: u64 = 40;
+    let n = s.rows.len() as u64;
+    let width = LEFT + n.max(1) * SLOT + 12;
+    let height = TOP + PLOT + BOTTOM;
+    let base = TOP + PLOT;
+    let _ = writeln!(
+        o,
+        "<svg viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{} 通过率\">",
+        esc(stage_name(s.stage))
+    );
+    let _ = writeln!(o, "<title>{} 各期通过率</title>", esc(stage_name(s.stage)));
+    for pct in [0u64, 25, 50, 75, 100] {
+        let y = base - pct * PLOT / 100;
+        let class = if pct == 0 { "axis" } else { "grid" };
+        let _ = writeln!(
+            o,
+            "<line class=\"{class}\" x1=\"{LEFT}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/>",
+            width - 8
+        );
+        let _ = writeln!(
+            o,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{pct}%</text>",
+            LEFT - 6,
+            y + 4
+        );
+    }
+    for (i, r) in s.rows.iter().enumerate() {
+        let x = LEFT + i as u64 * SLOT + (SLOT - BAR) / 2;
+        let mid = x + BAR / 2;
+        let bp = r.counts.pass_rate_basis_points().unwrap_or(0).min(10_000);
+        // Tenths of a pixel, so close rates still differ.
+        let h10 = bp * PLOT * 10 / 10_000;
+        let y10 = base * 10 - h10;
+        let class = if r.period == Period::Unknown {
+            "bar unknown"
+        } else {
+            "bar"
+        };
+        let label = esc(&r.period.label());
+        let rate = esc(&r.counts.pass_rate_text());
+        let _ = writeln!(
+            o,
+            "<rect class=\"{class}\" x=\"{x}\" y=\"{}.{}\" width=\"{BAR}\" height=\"{}.{}\"><title>{label}: {} / {} = {rate}</title></rect>",
+            y10 / 10,
+            y10 % 10,
+            h10 / 10,
+            h10 % 10,
+            r.counts.passed,
+            r.counts.total
+        );
+        let _ = writeln!(
+            o,
+            "<text x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{rate}</text>",
+            (y10 / 10).saturating_sub(4)
+        );
+        let _ = writeln!(
+            o,
+            "<text x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
+            base + 16
+        );
+        let _ = writeln!(
+            o,
+            "<text x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">n={}</text>",
+            base + 31,
+            r.counts.total
+        );
+    }
+    o.push_str("</svg>\n");
+}
+
+/// Keys sorted at every level, whatever map order serde_json was built with.
+fn sorted(v: Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(String, Value)> = m.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut out = Map::new();
+            for (k, v) in entries {
+                out.insert(k, sorted(v));
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+/// Text escaped for HTML content and quoted attribute values.
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => o.push('\u{FFFD}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Text for a terminal: control characters (escape sequences, line breaks) from a verdict file
+/// shown as `�` so they cannot move the cursor or break the table.
+fn clean(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect()
+}
+
+use crate::report::width;
+
+/// Writes a table, columns two spaces apart and padded by display width: right-aligned where
+/// `right[i]` (numbers), else left-aligned.
+fn grid(o: &mut String, headers: &[&str], right: &[bool], rows: &[Vec<String>]) {
+    let cols = headers.len();
+    let mut w: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    for r in rows {
+        for (i, cell) in r.iter().enumerate().take(cols) {
+            w[i] = w[i].max(width(cell));
+        }
+    }
+    let line = |o: &mut String, cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, cell) in cells.enumerate().take(cols) {
+            let pad = " ".repeat(w[i].saturating_sub(width(cell)));
+            if i > 0 {
+                s.push_str("  ");
+            }
+            if right.get(i).copied().unwrap_or(false) {
+                s.push_str(&pad);
+                s.push_str(cell);
+            } else {
+                s.push_str(cell);
+                s.push_str(&pad);
+            }
+        }
+        let _ = writeln!(o, "{}", s.trim_end());
+    };
+    line(o, &mut headers.iter().copied());
+    for r in rows {
+        line(o, &mut r.iter().map(String::as_str));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_run_july_to_june() {
+        assert_eq!(Period::of_iso_date("2021-06-30").label(), "2020.7-2021.6");
+        assert_eq!(Period::of_iso_date("2021-07-01").label(), "2021.7-2022.6");
+        assert_eq!(Period::of_iso_date("2020-07-01").label(), "2020.7-2021.6");
+        assert_eq!(Period::of_iso_date("2021-01-15"), Period::From(2020));
+        for bad in [
+            "",
+            "2021-02-30",
+            "2021/07/01",
+            "2021-7-1",
+            "２０２１-07-01",
+            "2021-13-01",
+            "abcd-ef-gh",
+        ] {
+            assert_eq!(Period::of_iso_date(bad), Period::Unknown, "{bad}");
+        }
+        assert!(Period::From(2030) < Period::Unknown);
+        assert!(Period::From(2017) < Period::From(2018));
+    }
+
+    #[test]
+    fn pass_rates_round_like_the_office_tables() {
+        let rate = |passed, total| {
+            Counts {
+                total,
+                passed,
+                ..Counts::default()
+            }
+            .pass_rate_text()
+        };
+        assert_eq!(rate(109, 110), "99.09%");
+        assert_eq!(rate(85, 91), "93.41%");
+        assert_eq!(rate(76, 89), "85.39%");
+        assert_eq!(rate(37, 48), "77.08%");
+        assert_eq!(rate(404, 603), "67.00%");
+        assert_eq!(rate(99, 118), "83.90%");
+        assert_eq!(rate(1, 8), "12.50%");
+        assert_eq!(rate(0, 3), "0.00%");
+        assert_eq!(rate(3, 3), "100.00%");
+        assert_eq!(rate(0, 0), "-");
+        let c = Counts {
+            total: 110,
+            passed: 109,
+            ..Counts::default()
+        };
+        assert_eq!(c.pass_rate(), Some(99.09));
+    }
+
+    #[test]
+    fn width_counts_cjk_twice_and_grid_aligns() {
+        assert_eq!(width("合计"), 4);
+        assert_eq!(width("2020.7-2021.6"), 13);
+        let mut o = String::new();
+        grid(
+            &mut o,
+            &["时间", "总数量"],
+            &[false, true],
+            &[vec!["合计".into(), "7".into()], vec!["unknown".into(), "12".into()]],
+        );
+        let widths: Vec<usize> = o.lines().map(width).collect();
+        assert!(widths.iter().all(|w| *w == widths[0]), "{o}");
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("PLAN-RL1"), "PLAN-RL1");
+        assert_eq!(clean("a\x1b[31mb\n"), "a\u{FFFD}[31mb\u{FFFD}");
+    }
+
+    #[test]
+    fn odd_inputs_are_skipped_not_fatal() {
+        let inputs = [
+            json!(1),
+            json!({"verdict": "pass"}),
+            json!({"schema_version": "1"}),
+            json!({"schema_version": "1", "verdict": "maybe", "stage": "plan"}),
+            json!({"schema_version": "1", "verdict": "pass", "stage": "moon"}),
+            json!({"schema_version": "1", "verdict": 3, "stage": "plan"}),
+            json!({"schema_version": "1", "verdict": "pass", "stage": "plan", "project": 5, "checks": "x"}),
+            json!({"schema_version": "1", "verdict": "pass", "stage": null}),
+        ];
+        let s = from_verdicts(&inputs);
+        assert_eq!(s.skipped.len(), 6, "{:?}", s.skipped);
+        assert_eq!(s.errors.len(), 1);
+        assert_eq!(s.stages.len(), 1);
+        assert_eq!(s.stages[0].rows[0].period, Period::Unknown);
+        assert_eq!(s.verdict_count(), 2);
+    }
+}

@@ -403,3 +403,76 @@ fn jsonl_reads_paths_from_stdin() {
     assert_eq!(files, ["a.zip", "b.zip"]);
     assert!(o.stderr.is_empty(), "quiet: {}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn stats_over_a_batch_agree_with_counts_made_from_the_verdict_files() {
+    let d = tmpdir("stats");
+    let inputs = d.join("in");
+    for (i, stage) in support::packages::STAGES.iter().enumerate() {
+        for naming in Naming::ALL {
+            let mut files = stage_files(stage, naming);
+            if i % 2 == 0 && naming == Naming::Plain {
+                files.remove(2); // one material missing: incomplete
+            }
+            write(&inputs, &format!("{stage}-{naming:?}.zip"), &zip_files(&files));
+        }
+    }
+    write(&inputs, "broken.zip", b"");
+    let out = d.join("out");
+    assert_eq!(
+        code(
+            &bin()
+                .arg("batch")
+                .arg(&inputs)
+                .arg("--out")
+                .arg(&out)
+                .arg("-q")
+                .output()
+                .unwrap()
+        ),
+        0
+    );
+    // Count independently from the verdict files.
+    let mut expected: std::collections::BTreeMap<(String, String), (u64, u64)> = Default::default();
+    let mut errors = 0;
+    for e in std::fs::read_dir(&out).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() == "summary.json" {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        if v["verdict"] == "error" {
+            errors += 1;
+            continue;
+        }
+        let date = v["project"]["submission_date"].as_str().unwrap();
+        let (y, m): (i32, u32) = (date[..4].parse().unwrap(), date[5..7].parse().unwrap());
+        let start = if m >= 7 { y } else { y - 1 };
+        let period = format!("{start}.7-{}.6", start + 1);
+        let slot = expected
+            .entry((v["stage"].as_str().unwrap().to_string(), period))
+            .or_default();
+        slot.0 += 1;
+        slot.1 += u64::from(v["verdict"] == "pass");
+    }
+    let o = bin().args(["stats", "--format", "csv"]).arg(&out).output().unwrap();
+    assert_eq!(code(&o), 0);
+    let csv = stdout(&o);
+    for ((stage, period), (total, passed)) in &expected {
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{stage},{period},")))
+            .unwrap_or_else(|| panic!("no row {stage} {period} in\n{csv}"));
+        let cols: Vec<&str> = line.split(',').collect();
+        assert_eq!(
+            (cols[2], cols[3]),
+            (total.to_string().as_str(), passed.to_string().as_str()),
+            "{line}"
+        );
+    }
+    let o = bin().args(["stats", "--format", "json"]).arg(&out).output().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["errors"]["packages"].as_array().map(|a| a.len()).unwrap_or(0), errors);
+    let o = bin().args(["stats", "--format", "html"]).arg(&out).output().unwrap();
+    assert!(stdout(&o).contains("<svg"));
+}

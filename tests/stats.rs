@@ -1,0 +1,563 @@
+//! `pingshen::stats` over hand-built verdicts: counts by stage × July–June period checked against
+//! an independent count, the four renderings, and `collect` over a folder with junk in it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pingshen::stats::{self, Period, Stats};
+use serde_json::{json, Value};
+
+/// A minimal verdict: the fields stats reads.
+fn verdict(stage: Option<&str>, kind: &str, date: Option<&str>, checks: &[(&str, &str)]) -> Value {
+    json!({
+        "schema_version": "1",
+        "stage": stage,
+        "verdict": kind,
+        "package": {"file": format!("{}-{kind}-{}.zip", stage.unwrap_or("none"), date.unwrap_or("nodate"))},
+        "project": {"name": "某单位信息化项目", "submission_date": date},
+        "checks": checks.iter().map(|(id, st)| json!({"id": id, "status": st})).collect::<Vec<_>>(),
+        "items": [],
+        "findings": [],
+    })
+}
+
+/// The mix every test uses: several stages, both sides of the period boundary, every verdict.
+fn corpus() -> Vec<Value> {
+    let mut v = vec![
+        // plan, 2020.7-2021.6 (boundary day 2021-06-30)
+        verdict(Some("plan"), "pass", Some("2021-06-30"), &[("PLAN-RL1", "satisfied")]),
+        verdict(
+            Some("plan"),
+            "partial",
+            Some("2020-07-01"),
+            &[("PLAN-RL1", "satisfied"), ("PLAN-RL2", "violated")],
+        ),
+        verdict(Some("plan"), "fail", Some("2021-03-15"), &[("PLAN-RL1", "violated")]),
+        // plan, 2021.7-2022.6 (boundary day 2021-07-01)
+        verdict(Some("plan"), "pass", Some("2021-07-01"), &[]),
+        verdict(
+            Some("plan"),
+            "needs_review",
+            Some("2022-06-30"),
+            &[("PLAN-RL1", "undetermined")],
+        ),
+        // plan, unknown period
+        verdict(Some("plan"), "pass", None, &[]),
+        // review, two periods
+        verdict(Some("review"), "pass", Some("2018-01-02"), &[]),
+        verdict(
+            Some("review"),
+            "fail",
+            Some("2017-07-01"),
+            &[("REVIEW-RL1", "violated"), ("REVIEW-RL2", "undetermined")],
+        ),
+        verdict(
+            Some("review"),
+            "incomplete",
+            Some("2019-06-30"),
+            &[("REVIEW-RL1", "violated")],
+        ),
+        // commissioning
+        verdict(
+            Some("commissioning"),
+            "pass",
+            Some("2020-12-31"),
+            &[("COMM-RL4", "satisfied")],
+        ),
+        verdict(
+            Some("commissioning"),
+            "fail",
+            Some("2020-12-01"),
+            &[("COMM-RL4", "violated")],
+        ),
+        verdict(
+            Some("commissioning"),
+            "needs_review",
+            Some("2021-02-28"),
+            &[("COMM-RL4", "undetermined")],
+        ),
+        // errors: verdict error (with or without a stage), and a stage-less non-error
+        verdict(None, "error", None, &[]),
+        verdict(
+            Some("review"),
+            "error",
+            Some("2020-08-01"),
+            &[("REVIEW-RL1", "violated")],
+        ),
+        verdict(None, "needs_review", Some("2020-08-01"), &[]),
+    ];
+    // 108 more review packages in 2017.7-2018.6, all passed: with the two above the period has
+    // 110 packages and 109 passed, as in the seed's first row (99.09%).
+    for _ in 0..108 {
+        v.push(verdict(Some("review"), "pass", Some("2018-03-01"), &[]));
+    }
+    v
+}
+
+/// The period label computed independently of the crate: July starts a period.
+fn period_of(date: Option<&str>) -> String {
+    let Some(d) = date else { return "unknown".to_string() };
+    let year: i32 = d[0..4].parse().unwrap();
+    let month: u32 = d[5..7].parse().unwrap();
+    let start = if month >= 7 { year } else { year - 1 };
+    format!("{start}.7-{}.6", start + 1)
+}
+
+/// (stage, period) → (total, pass, partial).
+type Table = BTreeMap<(String, String), (u64, u64, u64)>;
+
+/// The table and the errors total, counted the plain way.
+fn expected(vs: &[Value]) -> (Table, u64) {
+    let mut m = BTreeMap::new();
+    let mut errors = 0;
+    for v in vs {
+        let kind = v["verdict"].as_str().unwrap();
+        let Some(stage) = v["stage"].as_str() else {
+            errors += 1;
+            continue;
+        };
+        if kind == "error" {
+            errors += 1;
+            continue;
+        }
+        let slot = m
+            .entry((stage.to_string(), period_of(v["project"]["submission_date"].as_str())))
+            .or_insert((0, 0, 0));
+        slot.0 += 1;
+        if kind == "pass" {
+            slot.1 += 1;
+        }
+        if kind == "partial" {
+            slot.2 += 1;
+        }
+    }
+    (m, errors)
+}
+
+fn stats() -> Stats {
+    stats::from_verdicts(&corpus())
+}
+
+#[test]
+fn counts_match_an_independent_count() {
+    let vs = corpus();
+    let s = stats::from_verdicts(&vs);
+    let (want, errors) = expected(&vs);
+    let mut got = BTreeMap::new();
+    for st in &s.stages {
+        let mut total = (0, 0, 0);
+        for r in &st.rows {
+            let c = r.counts;
+            assert_eq!(
+                c.total,
+                c.passed + c.partial + c.fail + c.incomplete + c.needs_review,
+                "{st:?}"
+            );
+            got.insert(
+                (st.stage.as_str().to_string(), r.period.label()),
+                (c.total, c.passed, c.partial),
+            );
+            total.0 += c.total;
+            total.1 += c.passed;
+            total.2 += c.partial;
+        }
+        assert_eq!((st.total.total, st.total.passed, st.total.partial), total);
+    }
+    assert_eq!(got, want);
+    assert_eq!(s.error_count(), errors);
+    assert_eq!(s.error_count(), 3);
+    assert_eq!(s.verdict_count(), vs.len() as u64);
+    assert!(s.skipped.is_empty());
+
+    // Boundaries, stated outright.
+    let plan = &s.stages[0];
+    assert_eq!(plan.stage.as_str(), "plan");
+    let labels: Vec<String> = plan.rows.iter().map(|r| r.period.label()).collect();
+    assert_eq!(labels, ["2020.7-2021.6", "2021.7-2022.6", "unknown"]);
+    assert_eq!(
+        plan.rows[0].counts.total, 3,
+        "2021-06-30 and 2020-07-01 are in 2020.7-2021.6"
+    );
+    assert_eq!(plan.rows[0].counts.passed, 1, "partial is not passed");
+    assert_eq!(plan.rows[0].counts.partial, 1);
+    assert_eq!(plan.rows[1].counts.total, 2, "2021-07-01 starts 2021.7-2022.6");
+    assert_eq!(plan.rows.last().unwrap().period, Period::Unknown);
+
+    // Stages in spec order, only those present.
+    let order: Vec<&str> = s.stages.iter().map(|st| st.stage.as_str()).collect();
+    assert_eq!(order, ["plan", "review", "commissioning"]);
+}
+
+#[test]
+fn failures_by_check_id_sorted_by_count() {
+    let s = stats();
+    let got: Vec<(&str, &str, u64, u64)> = s
+        .failures
+        .iter()
+        .map(|f| (f.check_id.as_str(), f.stage.as_str(), f.violated, f.undetermined))
+        .collect();
+    // REVIEW-RL1 of the error verdict does not count.
+    assert_eq!(
+        got,
+        [
+            ("REVIEW-RL1", "review", 2, 0),
+            ("COMM-RL4", "commissioning", 1, 1),
+            ("PLAN-RL1", "plan", 1, 1),
+            ("PLAN-RL2", "plan", 1, 0),
+            ("REVIEW-RL2", "review", 0, 1),
+        ]
+    );
+}
+
+#[test]
+fn item_checks_count_once_per_verdict() {
+    let mut v = verdict(Some("plan"), "partial", Some("2021-01-01"), &[("PLAN-RL3", "violated")]);
+    v["items"] = json!([
+        {"key": "a", "status": "not_supported", "checks": [{"id": "PLAN-RL3", "status": "violated"}]},
+        {"key": "b", "status": "not_supported", "checks": [
+            {"id": "PLAN-RL3", "status": "violated"},
+            {"id": "PLAN-RL4", "status": "undetermined"},
+        ]},
+    ]);
+    let s = stats::from_verdicts([&v]);
+    let got: Vec<(&str, u64, u64)> = s
+        .failures
+        .iter()
+        .map(|f| (f.check_id.as_str(), f.violated, f.undetermined))
+        .collect();
+    assert_eq!(got, [("PLAN-RL3", 1, 0), ("PLAN-RL4", 0, 1)]);
+}
+
+#[test]
+fn csv_json_and_table_carry_the_numbers() {
+    let s = stats();
+    let csv = s.render_csv();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("stage,period,total,passed,pass_rate"));
+    assert!(csv.contains("review,2017.7-2018.6,110,109,99.09%,0\n"), "{csv}");
+    assert!(csv.contains("plan,2020.7-2021.6,3,1,33.33%,1\n"), "{csv}");
+    assert!(csv.contains("plan,unknown,1,1,100.00%,0\n"), "{csv}");
+    assert!(csv.contains("plan,合计,6,3,50.00%,1\n"), "{csv}");
+    assert!(
+        csv.contains("\ncheck_id,stage,violated,undetermined\nREVIEW-RL1,review,2,0\n"),
+        "{csv}"
+    );
+    // Every data line of the first section has as many fields as its header.
+    let first: Vec<&str> = csv.split("\n\n").next().unwrap().lines().collect();
+    assert!(first.iter().all(|l| l.split(',').count() == 6), "{csv}");
+
+    let j: Value = serde_json::from_str(&s.to_json()).unwrap();
+    assert_eq!(s.to_json(), s.to_json(), "deterministic");
+    assert_eq!(j["verdicts"], 123);
+    assert_eq!(j["errors"]["total"], 3);
+    assert_eq!(j["stages"][0]["stage"], "plan");
+    assert_eq!(j["stages"][0]["name"], "规划备案");
+    let review = &j["stages"][1];
+    assert_eq!(review["periods"][0]["period"], "2017.7-2018.6");
+    assert_eq!(review["periods"][0]["total"], 110);
+    assert_eq!(review["periods"][0]["passed"], 109);
+    assert_eq!(review["periods"][0]["pass_rate"], 99.09);
+    assert_eq!(review["all_periods"]["total"], 111);
+    assert_eq!(review["all_periods"]["pass_rate"], 98.2);
+    assert_eq!(j["failures"][0]["check_id"], "REVIEW-RL1");
+    // Keys sorted at the top and inside.
+    let keys: Vec<&String> = j.as_object().unwrap().keys().collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    let text = s.to_json();
+    assert!(text.find("\"all_periods\"").unwrap() < text.find("\"name\"").unwrap());
+
+    let table = s.render_table();
+    for needle in [
+        "规划备案 (plan)",
+        "前置评审 (review)",
+        "验收报备",
+        "时间",
+        "总数量",
+        "通过数",
+        "通过率",
+        "部分支持",
+        "99.09%",
+        "合计",
+        "REVIEW-RL1",
+        "unknown",
+    ] {
+        assert!(table.contains(needle), "{needle} in\n{table}");
+    }
+    // The plan block is aligned: every row as wide as the header (numbers right-aligned).
+    let plan_block: Vec<&str> = table
+        .split("\n\n")
+        .find(|b| b.starts_with("规划备案"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .collect();
+    let widths: Vec<usize> = plan_block.iter().map(|l| display_width(l)).collect();
+    assert!(widths.iter().all(|w| *w == widths[0]), "{plan_block:#?}");
+}
+
+/// Columns a terminal gives the text (CJK two), computed here independently of the crate.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FF60}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn empty_input_renders_without_rows() {
+    let s = stats::from_verdicts(std::iter::empty());
+    assert_eq!(s.verdict_count(), 0);
+    assert!(s.render_table().contains("0 verdicts"));
+    assert_eq!(
+        s.render_csv().lines().next(),
+        Some("stage,period,total,passed,pass_rate,partial")
+    );
+    let j: Value = serde_json::from_str(&s.to_json()).unwrap();
+    assert_eq!(j["stages"], json!([]));
+    assert_balanced(&s.render_html());
+}
+
+const VOID: [&str; 6] = ["meta", "br", "hr", "img", "link", "input"];
+
+/// Every tag opened is closed, in order (void elements and `<x/>` excepted), and the page has one
+/// html, head and body.
+fn assert_balanced(html: &str) {
+    assert!(html.starts_with("<!DOCTYPE html>"), "doctype");
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest.find('>').expect("unclosed <");
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack.pop().unwrap_or_else(|| panic!("</{name}> with nothing open"));
+            assert_eq!(open, name.trim(), "mismatched </{name}>");
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        assert!(!name.is_empty(), "odd tag <{tag}>");
+        if tag.ends_with('/') || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        stack.push(name);
+    }
+    assert!(stack.is_empty(), "left open: {stack:?}");
+    for t in ["<html", "<head>", "<body>", "</html>"] {
+        assert_eq!(html.matches(t).count(), 1, "{t}");
+    }
+}
+
+/// No attribute loads anything from the network.
+fn assert_self_contained(html: &str) {
+    for attr in ["src=", "href="] {
+        for (i, _) in html.match_indices(attr) {
+            let v = &html[i + attr.len()..];
+            let v = v.trim_start_matches(['"', '\'']);
+            assert!(
+                !v.starts_with("http://") && !v.starts_with("https://") && !v.starts_with("//"),
+                "network asset at {}",
+                &html[i..(i + 60).min(html.len())]
+            );
+        }
+    }
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no URLs at all"
+    );
+    assert!(!html.contains("<script"), "no scripts");
+    assert!(!html.contains("<link"), "no external stylesheets");
+}
+
+#[test]
+fn html_is_one_self_contained_page() {
+    let s = stats();
+    let html = s.render_html();
+    assert_balanced(&html);
+    assert_self_contained(&html);
+    assert!(html.contains("<svg"), "chart");
+    assert_eq!(html.matches("<svg").count(), s.stages.len(), "one chart per stage");
+    assert!(html.contains("<style>"));
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    for needle in ["规划备案", "前置评审", "99.09%", "合计", "REVIEW-RL1", "部分支持"] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    // One bar per period row.
+    let bars = s.stages.iter().map(|st| st.rows.len()).sum::<usize>();
+    assert_eq!(html.matches("<rect ").count(), bars);
+}
+
+#[test]
+fn html_escapes_text_from_verdicts() {
+    let evil = "<script>alert(1)</script>";
+    let mut vs = corpus();
+    vs.push(verdict(
+        Some("review"),
+        "fail",
+        Some("2020-09-09"),
+        &[(evil, "violated")],
+    ));
+    let mut err = verdict(None, "error", None, &[]);
+    err["project"]["name"] = json!(evil);
+    err["package"]["file"] = json!("a\"b'<c>&.zip");
+    vs.push(err);
+    let s = stats::from_verdicts(&vs);
+    let html = s.render_html();
+    assert!(!html.contains("<script"), "raw script tag in html");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("a&quot;b&#39;&lt;c&gt;&amp;.zip"));
+    assert_balanced(&html);
+    // The CSV quotes nothing needlessly and the JSON keeps the text as it was.
+    let j: Value = serde_json::from_str(&s.to_json()).unwrap();
+    assert!(j["failures"].as_array().unwrap().iter().any(|f| f["check_id"] == evil));
+    let table = s.render_table();
+    assert!(table.contains(evil), "a terminal shows text as it is");
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("pingshen-stats-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn collect_reads_a_folder_and_skips_what_is_not_a_verdict() {
+    let d = tmpdir("collect");
+    let vs = corpus();
+    for (i, v) in vs.iter().enumerate() {
+        std::fs::write(
+            d.join(format!("{i:03}.zip.json")),
+            serde_json::to_string_pretty(v).unwrap(),
+        )
+        .unwrap();
+    }
+    std::fs::write(d.join("summary.json"), r#"{"packages": 3, "verdicts": {"pass": 1}}"#).unwrap();
+    std::fs::write(d.join("x.json"), "this is not json {").unwrap();
+    std::fs::write(d.join("other.json"), r#"{"hello": "world"}"#).unwrap();
+    std::fs::write(d.join("notes.txt"), "not looked at").unwrap();
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::write(d.join("sub/deep.json"), serde_json::to_string(&vs[0]).unwrap()).unwrap();
+    std::fs::create_dir_all(d.join("dir.json")).unwrap();
+
+    let s = stats::collect(&d).unwrap();
+    assert_eq!(
+        s,
+        stats::from_verdicts(&vs).with_skipped_of(&s),
+        "same counts as from_verdicts"
+    );
+    assert_eq!(s.verdict_count(), vs.len() as u64, "not recursive");
+    let skipped: Vec<&str> = s.skipped.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(skipped, ["other.json", "summary.json", "x.json"]);
+    assert!(s.render_table().contains("skipped: 3"));
+    let j: Value = serde_json::from_str(&s.to_json()).unwrap();
+    assert_eq!(j["skipped"][2]["name"], "x.json");
+
+    assert!(
+        stats::collect(&d.join("no-such-dir")).is_err(),
+        "a missing folder is an io error"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// `from_verdicts` names skipped inputs `#i`, `collect` by file; compare the rest.
+trait WithSkipped {
+    fn with_skipped_of(self, other: &Stats) -> Stats;
+}
+
+impl WithSkipped for Stats {
+    fn with_skipped_of(mut self, other: &Stats) -> Stats {
+        assert!(self.skipped.is_empty());
+        self.skipped = other.skipped.clone();
+        // Error packages are named by `package.file`, which both paths read.
+        self
+    }
+}
+
+/// Renders the page in Debian's chromium when it is installed (never installs it) and checks a
+/// PNG came out. Skipped, and passing, when chromium is absent.
+#[test]
+fn html_renders_in_headless_chromium_when_available() {
+    let Some(chromium) = find_chromium() else {
+        eprintln!("skipped: chromium not found on PATH");
+        return;
+    };
+    let d = tmpdir("chromium");
+    let page = d.join("stats.html");
+    std::fs::write(&page, stats().render_html()).unwrap();
+    let png = d.join("stats.png");
+    let profile = d.join("profile");
+    let mut child = Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1024,1400",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break Some(st);
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let status = status.expect("chromium did not finish within 60 s");
+    assert!(status.success(), "chromium exited with {status}");
+    let bytes = std::fs::read(&png).expect("screenshot written");
+    assert!(bytes.len() > 1000, "screenshot non-empty");
+    assert!(bytes.starts_with(b"\x89PNG"), "a PNG");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+fn find_chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|p| p.join("chromium"))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        p.is_file()
+    }
+}
