@@ -222,19 +222,7 @@ fn source_text(s: &Source) -> String {
 
 /// Display width in a terminal: CJK and full-width characters take two columns.
 pub fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            0x20000..=0x3FFFD => 2,
-            _ => 1,
-        })
-        .sum()
+    s.chars().map(|c| if crate::extract::is_cjk(c) { 2 } else { 1 }).sum()
 }
 
 /// `s` padded with spaces to `cols` display columns.

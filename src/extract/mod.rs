@@ -10,6 +10,22 @@ pub mod text;
 
 use crate::sniff::FileKind;
 
+/// CJK ideographs, kana, hangul, CJK punctuation and full-width forms: no space is put between
+/// two of them when text runs are joined into a line, they are about 1 em wide, and a terminal
+/// gives them two columns.
+pub fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c),
+        0x1100..=0x115F
+        | 0x2E80..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA960..=0xA97F
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF)
+}
+
 /// One visual line of text. For paged formats (PDF, OFD) `page` is the 1-based page number; for
 /// docx and txt it is `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -639,7 +639,7 @@ fn emit(ctx: &mut TextCtx, code: CodeBuilder, out: &mut Vec<Glyph>) -> Result<()
     let mut px = code.x.unwrap_or(ctx.pen.0);
     let mut py = code.y.unwrap_or(ctx.pen.1);
     for (i, ch) in code.text.chars().enumerate() {
-        let estimate = ctx.size * if is_wide(ch) { 1.0 } else { 0.55 };
+        let estimate = ctx.size * if crate::extract::is_cjk(ch) { 1.0 } else { 0.55 };
         let step = dx.get(i).copied();
         let width = match step {
             Some(s) if s > 0.0 => s.min(ctx.size),
@@ -690,24 +690,6 @@ fn deltas(s: &str, limit: usize) -> Vec<f64> {
     out
 }
 
-/// CJK ideographs, kana, hangul, CJK punctuation and full-width forms: no space is put between
-/// two of them, and they are about 1 em wide.
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303F
-        | 0x3040..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7AF
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFF)
-}
-
 /// Lays glyphs out into lines, top to bottom: glyphs whose baselines are within a third of the
 /// font size share a line.
 fn layout(mut glyphs: Vec<Glyph>) -> Vec<String> {
@@ -756,7 +738,10 @@ fn join(mut line: Vec<Glyph>) -> Option<String> {
                 if !out.ends_with('\t') {
                     out.push('\t');
                 }
-            } else if gap > 0.3 * em && !(is_wide(p.ch) && is_wide(g.ch)) && g.ch != ' ' && !out.ends_with([' ', '\t'])
+            } else if gap > 0.3 * em
+                && !(crate::extract::is_cjk(p.ch) && crate::extract::is_cjk(g.ch))
+                && g.ch != ' '
+                && !out.ends_with([' ', '\t'])
             {
                 out.push(' ');
             }
@@ -788,7 +773,7 @@ mod tests {
         let g = |x: f64, ch: char| Glyph {
             x,
             y: 10.0,
-            w: if is_wide(ch) { 4.0 } else { 2.2 },
+            w: if crate::extract::is_cjk(ch) { 4.0 } else { 2.2 },
             em: 4.0,
             ch,
         };

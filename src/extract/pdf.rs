@@ -18,6 +18,7 @@
 //! Nothing here panics on input: every limit below is checked, and lopdf itself runs under
 //! `catch_unwind`.
 
+use super::is_cjk;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -1919,23 +1920,6 @@ impl<'d> Interp<'d> {
 
 // ---------------------------------------------------------------------------------------------
 // Layout
-
-/// CJK ideographs, kana, hangul, CJK punctuation and full-width forms: no space is put between two
-/// of these.
-fn is_cjk(c: char) -> bool {
-    matches!(u32::from(c),
-        0x2E80..=0x2FDF
-        | 0x3000..=0x30FF
-        | 0x3100..=0x312F
-        | 0x31C0..=0x31FF
-        | 0x3200..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xAC00..=0xD7AF
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFFEF
-        | 0x20000..=0x3FFFF)
-}
 
 /// Groups a page's runs into lines: upright runs by baseline (top to bottom), each line's runs by
 /// x; rotated runs after them, one line each, in drawing order.
