@@ -297,6 +297,7 @@ pub fn run(
     let agg = Mutex::new(Aggregate::default());
     let done = AtomicUsize::new(0);
     let resumed = AtomicUsize::new(0);
+    let ruleset = reviewer.ruleset();
     let record = |t: Tally| {
         if let Ok(mut a) = agg.lock() {
             a.add(t);
@@ -313,7 +314,7 @@ pub fn run(
                 inputs.par_iter().zip(names.par_iter()).for_each(|(path, name)| {
                     let target = dir.join(name);
                     if batch.resume {
-                        if let Some(old) = resumable(&target, path, &reviewer.schemas.ruleset) {
+                        if let Some(old) = resumable(&target, path, &ruleset) {
                             resumed.fetch_add(1, Ordering::Relaxed);
                             record(Tally::of_json(path, &old));
                             return;
@@ -423,7 +424,7 @@ fn finish_summary(
 ) -> Summary {
     let Aggregate { mut summary, by_hash } = agg.into_inner().unwrap_or_default();
     summary.schema_version = crate::verdict::SCHEMA_VERSION;
-    summary.ruleset = reviewer.schemas.ruleset.clone();
+    summary.ruleset = reviewer.ruleset();
     summary.packages = summary.by_verdict.values().sum();
     summary.resumed = resumed;
     summary.seconds = start.elapsed().as_secs_f64();

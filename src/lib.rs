@@ -48,6 +48,21 @@ pub struct Options {
 }
 
 impl Reviewer {
+    /// The ruleset id written in every verdict: the schemas' hash, combined with the reference
+    /// data's digest when the lists differ from the embedded defaults.
+    pub fn ruleset(&self) -> String {
+        use sha2::{Digest, Sha256};
+        if self.reference == reference::Reference::embedded() {
+            return self.schemas.ruleset.clone();
+        }
+        let mut h = Sha256::new();
+        h.update(self.schemas.ruleset.as_bytes());
+        h.update([0u8]);
+        h.update(self.reference.digest().as_bytes());
+        let hex: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    }
+
     /// A reviewer with the embedded schemas.
     pub fn embedded() -> Result<Reviewer, schema::SchemaError> {
         Ok(Reviewer {
@@ -61,7 +76,7 @@ impl Reviewer {
 /// SPEC §2).
 pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options) -> Verdict {
     let schemas = &reviewer.schemas;
-    let mut v = empty_verdict(file_name, bytes, schemas);
+    let mut v = empty_verdict(file_name, bytes, reviewer);
 
     // 1. The archive (SPEC §3).
     let archive = match archive::open(bytes, &schemas.limits) {
@@ -168,11 +183,11 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
 }
 
 /// A verdict with the package facts filled and nothing else known yet.
-fn empty_verdict(file_name: &str, bytes: &[u8], schemas: &Schemas) -> Verdict {
+fn empty_verdict(file_name: &str, bytes: &[u8], reviewer: &Reviewer) -> Verdict {
     Verdict {
         schema_version: verdict::SCHEMA_VERSION,
         tool: verdict::Tool::current(),
-        ruleset: schemas.ruleset.clone(),
+        ruleset: reviewer.ruleset(),
         package: PackageInfo {
             file: names::base_name(&file_name.replace('\\', "/")).to_string(),
             sha256: archive::sha256_hex(bytes),
@@ -280,7 +295,7 @@ pub fn review_guarded(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: 
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
-            let mut v = empty_verdict(file_name, bytes, &reviewer.schemas);
+            let mut v = empty_verdict(file_name, bytes, reviewer);
             v.findings.push(Finding::new(
                 Code::PackageInternalError,
                 format!("internal error: {what}"),
@@ -300,7 +315,7 @@ pub fn review_path(path: &std::path::Path, reviewer: &Reviewer, opts: &Options) 
     match std::fs::metadata(path) {
         Ok(m) if m.len() > max => {
             // SPEC §3: past a limit, never read to find out.
-            let mut v = empty_verdict(&name, &[], &reviewer.schemas);
+            let mut v = empty_verdict(&name, &[], reviewer);
             v.package.bytes = m.len();
             v.package.sha256 = String::new();
             v.findings.push(Finding::new(
@@ -314,7 +329,7 @@ pub fn review_path(path: &std::path::Path, reviewer: &Reviewer, opts: &Options) 
     match std::fs::read(path) {
         Ok(bytes) => review_guarded(&name, &bytes, reviewer, opts),
         Err(e) => {
-            let mut v = empty_verdict(&name, &[], &reviewer.schemas);
+            let mut v = empty_verdict(&name, &[], reviewer);
             v.package.sha256 = String::new();
             v.findings.push(Finding::new(
                 Code::PackageUnreadable,

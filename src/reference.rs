@@ -62,6 +62,30 @@ fn parse_list(file: &str, text: &str) -> Result<BTreeSet<String>, ReferenceError
 }
 
 impl Reference {
+    /// A digest of the lists, in a stable order: part of the ruleset id, so a verdict says which
+    /// reference data decided it and `--resume` never keeps a verdict made with other lists.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut put = |name: &str, list: Option<&BTreeSet<String>>| {
+            h.update(name.as_bytes());
+            match list {
+                None => h.update([0u8]),
+                Some(l) => {
+                    h.update([1u8]);
+                    for e in l {
+                        h.update(e.as_bytes());
+                        h.update([0u8]);
+                    }
+                }
+            }
+        };
+        put("approved_commissioning", self.approved_commissioning.as_ref());
+        put("monitored_departments", self.monitored_departments.as_ref());
+        put("guidance_directions", Some(&self.guidance_directions));
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The embedded defaults: guidance directions only.
     pub fn embedded() -> Reference {
         Reference {
