@@ -281,6 +281,9 @@ fn reference_data_is_used_and_a_malformed_file_stops_the_run() {
         "violated",
         "a reference missing from the approved list violates"
     );
+    let ruleset = |o: &Output| serde_json::from_str::<serde_json::Value>(&stdout(o)).unwrap()["ruleset"].clone();
+    let plain = bin().args(["check", "--format", "json"]).arg(&pkg).output().unwrap();
+    assert_ne!(ruleset(&o), ruleset(&plain), "reference data is part of the ruleset id");
     std::fs::write(refs.join("approved_commissioning.json"), r#"["京经信验 〔2019〕22号"]"#).unwrap();
     let o = bin()
         .args(["check", "--format", "json", "--reference"])
