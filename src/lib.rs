@@ -94,7 +94,7 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
 
     // 2. Its files: type from content, readability (SPEC §3, §4 "Formats"), text layers (§6).
     let mut files = package::files(&archive, &mut v.findings);
-    package::check_text_layers(&archive, &mut files, &mut v.findings);
+    let first_pages = package::check_text_layers(&archive, &mut files, &mut v.findings);
 
     // 3. The basic-info sheet, found by the keywords every stage shares (SPEC §4, §5).
     let basic = package::read_basic_info(&archive, &files, schemas, &mut v.findings);
@@ -115,7 +115,7 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     let stage_schema = schemas.stage(stage);
 
     // 5. Materials by name, then by title (SPEC §4).
-    package::identify(stage_schema, &archive, &mut files, &mut v.findings);
+    package::identify(stage_schema, &archive, &mut files, &first_pages, &mut v.findings);
 
     // 6. Basic-info fields and completeness (SPEC §5, §9).
     let mut facts = materials::Facts::default();

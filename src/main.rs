@@ -8,6 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+
+/// mimalloc returns freed pages to the system: with glibc's allocator the peak RSS of a long
+/// batch kept growing through fragmentation (44 → 74 MiB from 100 to 1 000 packages).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use pingshen::batch::{self, BatchOptions, Output};

@@ -11,6 +11,7 @@ use crate::names::normalize_file_name;
 use crate::schema::{Format, Schemas, StageId, StageSchema};
 use crate::sniff::{sniff, FileKind};
 use crate::verdict::{FileReport, MatchedBy, StageSource};
+use std::collections::BTreeMap;
 
 fn extension(path: &str) -> Option<String> {
     let base = crate::names::base_name(path);
@@ -213,13 +214,22 @@ pub fn decide_stage(
 
 /// Matches every file to the stage's materials: by name, else (documents) by title (SPEC §4).
 /// Records ambiguous, unmatched and wrong-format files as findings.
-pub fn identify(stage: &StageSchema, archive: &Archive, files: &mut [FileReport], findings: &mut Vec<Finding>) {
+pub fn identify(
+    stage: &StageSchema,
+    archive: &Archive,
+    files: &mut [FileReport],
+    first_pages: &BTreeMap<String, crate::extract::Document>,
+    findings: &mut Vec<Finding>,
+) {
     for f in files.iter_mut() {
         let mut m = match_name(stage, &normalize_file_name(&f.path));
         if m.is_some() {
             f.matched_by = Some(MatchedBy::Name);
         } else if f.readable {
-            let title = data(archive, &f.path).and_then(|d| crate::extract::title(d, kind_of(f)));
+            let title = match first_pages.get(&f.path) {
+                Some(doc) => doc.title().map(str::to_string),
+                None => data(archive, &f.path).and_then(|d| crate::extract::title(d, kind_of(f))),
+            };
             if let Some(t) = title {
                 let tm = match_name(stage, &crate::names::normalize_keyword(&t));
                 if tm.is_some() {
@@ -465,19 +475,32 @@ pub fn comparison_changed(tables: &FoundTables, schemas: &Schemas) -> Option<boo
 
 /// Reads page 1 of every PDF and OFD: a scan without a text layer, an encrypted or a broken
 /// document is `unreadable` for text (SPEC §6), with a `file.unreadable` finding saying why.
-pub fn check_text_layers(archive: &Archive, files: &mut [FileReport], findings: &mut Vec<Finding>) {
+/// Returns the first pages read, by path, so that a title is not read twice.
+pub fn check_text_layers(
+    archive: &Archive,
+    files: &mut [FileReport],
+    findings: &mut Vec<Finding>,
+) -> BTreeMap<String, crate::extract::Document> {
+    let mut first_pages = BTreeMap::new();
     for f in files
         .iter_mut()
         .filter(|f| f.readable && matches!(f.sniffed, FileKind::Pdf | FileKind::Ofd))
     {
         let Some(bytes) = data(archive, &f.path) else { continue };
-        if let Err(e) = crate::extract::read_document(bytes, f.sniffed, crate::extract::ReadOptions::FIRST_PAGE) {
-            f.readable = false;
-            f.reason = Some(e.to_string());
-            findings
-                .push(Finding::new(Code::FileUnreadable, format!("text cannot be read: {e}")).in_file(f.path.clone()));
+        match crate::extract::read_document(bytes, f.sniffed, crate::extract::ReadOptions::FIRST_PAGE) {
+            Ok(doc) => {
+                first_pages.insert(f.path.clone(), doc);
+            }
+            Err(e) => {
+                f.readable = false;
+                f.reason = Some(e.to_string());
+                findings.push(
+                    Finding::new(Code::FileUnreadable, format!("text cannot be read: {e}")).in_file(f.path.clone()),
+                );
+            }
         }
     }
+    first_pages
 }
 
 /// The text of every readable document of `material`, in path order.

@@ -80,11 +80,20 @@ pub fn paragraphs(bytes: &[u8]) -> Result<Vec<String>, DocxError> {
 /// many table cells → [`DocError::Limit`]. A `<!DOCTYPE` is ignored: its entities are never
 /// expanded, and references to them are dropped.
 pub fn read_docx(bytes: &[u8]) -> Result<Document, DocError> {
+    read_docx_with(bytes, super::ReadOptions::ALL)
+}
+
+/// [`read_docx`], stopping at the first non-empty line when `opts` asks for the first page only
+/// (a docx has no pages; the first line is its title, all the caller needs).
+pub fn read_docx_with(bytes: &[u8], opts: super::ReadOptions) -> Result<Document, DocError> {
     let mut pkg = Package::open(bytes, "docx", MAX_PART_BYTES, MAX_PART_BYTES.saturating_mul(2))?;
     let name = main_part_name(&mut pkg)?;
     let xml = pkg.read(&name)?;
     let text = super::text::decode_xml(&xml);
-    let mut walker = Walker::default();
+    let mut walker = Walker {
+        title_only: opts.max_pages.is_some(),
+        ..Walker::default()
+    };
     walker.run(&text, &name)?;
     Ok(Document {
         lines: walker.lines,
@@ -239,12 +248,19 @@ struct Walker {
     tables_out: Vec<DocTable>,
     cells_used: usize,
     text_used: usize,
+    /// Stop once a non-empty line is out (the title is all that is wanted).
+    title_only: bool,
+    /// Set when a non-empty line has been pushed.
+    has_text: bool,
 }
 
 impl Walker {
     fn run(&mut self, text: &str, part: &str) -> Result<(), DocError> {
         let mut xml = Xml::new(text, part);
         loop {
+            if self.title_only && self.has_text {
+                return Ok(());
+            }
             match xml.next()? {
                 Event::Start(e) => self.start(&e)?,
                 Event::Empty(e) => {
@@ -483,6 +499,7 @@ impl Walker {
         if self.lines.len() >= MAX_LINES {
             return Err(DocError::Limit(format!("more than {MAX_LINES} lines in the docx")));
         }
+        self.has_text |= !text.trim().is_empty();
         self.lines.push(Line { text, page: None });
         Ok(())
     }

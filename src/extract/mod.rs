@@ -105,7 +105,7 @@ impl ReadOptions {
 pub fn read_document(bytes: &[u8], kind: FileKind, opts: ReadOptions) -> Result<Document, DocError> {
     match kind {
         FileKind::Pdf => pdf::read_pdf(bytes, opts),
-        FileKind::Docx => docx::read_docx(bytes),
+        FileKind::Docx => docx::read_docx_with(bytes, opts),
         FileKind::Ofd => ofd::read_ofd(bytes, opts),
         FileKind::Text => Ok(text::read_text(bytes)),
         other => Err(DocError::Unsupported(other.as_str())),
