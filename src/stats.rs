@@ -317,30 +317,7 @@ pub fn from_verdicts<'a>(verdicts: impl IntoIterator<Item = &'a Value>) -> Stats
     build(verdicts.into_iter().enumerate().map(|(i, v)| (format!("#{i}"), v)))
 }
 
-/// SPEC §9 verdicts as read from the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Error,
-    Fail,
-    Incomplete,
-    NeedsReview,
-    Partial,
-    Pass,
-}
-
-impl Kind {
-    fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "error" => Kind::Error,
-            "fail" => Kind::Fail,
-            "incomplete" => Kind::Incomplete,
-            "needs_review" => Kind::NeedsReview,
-            "partial" => Kind::Partial,
-            "pass" => Kind::Pass,
-            _ => return None,
-        })
-    }
-}
+use crate::verdict::VerdictKind as Kind;
 
 /// What one input is.
 enum Read<'a> {

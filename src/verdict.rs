@@ -103,6 +103,21 @@ pub enum VerdictKind {
 }
 
 impl VerdictKind {
+    /// Every verdict, in precedence order.
+    pub const ALL: [VerdictKind; 6] = [
+        VerdictKind::Error,
+        VerdictKind::Fail,
+        VerdictKind::Incomplete,
+        VerdictKind::NeedsReview,
+        VerdictKind::Partial,
+        VerdictKind::Pass,
+    ];
+
+    /// Parses a wire id.
+    pub fn parse(s: &str) -> Option<VerdictKind> {
+        VerdictKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     /// The wire id.
     pub fn as_str(self) -> &'static str {
         match self {
