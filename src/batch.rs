@@ -172,6 +172,18 @@ pub fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// Removes the temporary files a killed batch may have left (`.<name>.json.tmp<pid>`): they were
+/// never renamed into place, so no verdict is lost.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.contains(".json.tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// What the summary keeps of one verdict.
 struct Tally {
     path: String,
@@ -308,6 +320,7 @@ pub fn run(
     match &batch.output {
         Output::Dir(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+            remove_stale_temp_files(dir);
             let names = output_names(inputs);
             let errors = Mutex::new(Vec::new());
             pool.install(|| {

@@ -479,3 +479,96 @@ fn stats_over_a_batch_agree_with_counts_made_from_the_verdict_files() {
     let o = bin().args(["stats", "--format", "html"]).arg(&out).output().unwrap();
     assert!(stdout(&o).contains("<svg"));
 }
+
+#[test]
+fn a_batch_killed_midway_resumes_to_the_same_verdicts_as_an_uninterrupted_run() {
+    let d = tmpdir("kill");
+    let inputs = d.join("in");
+    let total = 400;
+    for i in 0..total {
+        let stage = support::packages::STAGES[i % 5];
+        write(
+            &inputs,
+            &format!("p{i:03}.zip"),
+            &stage_package(stage, Naming::ALL[i % 4]),
+        );
+    }
+    let out = d.join("out");
+    let count = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .map(|r| {
+                r.filter(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".zip.json"))
+                })
+                .count()
+            })
+            .unwrap_or(0)
+    };
+    let mut child = bin()
+        .arg("batch")
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .args(["-j", "1", "-q"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while count(&out) < 20 && started.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let midway = child.try_wait().unwrap().is_none();
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let written = count(&out);
+    if midway {
+        assert!(written < total, "killed before the end: {written} of {total}");
+    } else {
+        eprintln!("the batch finished before it could be killed; checking resume on a complete folder");
+    }
+    let o = bin()
+        .arg("batch")
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .args(["--resume", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["packages"], total);
+    assert!(summary["resumed"].as_u64().unwrap() >= written as u64 - 1, "{summary}");
+    let fresh = d.join("fresh");
+    assert_eq!(
+        code(
+            &bin()
+                .arg("batch")
+                .arg(&inputs)
+                .arg("--out")
+                .arg(&fresh)
+                .arg("-q")
+                .output()
+                .unwrap()
+        ),
+        0
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names.iter().all(|n| !n.starts_with('.')),
+        "no temporary file is left: {names:?}"
+    );
+    assert_eq!(names.len(), total + 1);
+    for n in names.iter().filter(|n| *n != "summary.json") {
+        assert_eq!(
+            std::fs::read(out.join(n)).unwrap(),
+            std::fs::read(fresh.join(n)).unwrap(),
+            "{n}"
+        );
+    }
+}
