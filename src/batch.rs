@@ -275,7 +275,7 @@ fn review_one(path: &Path, reviewer: &Reviewer, opts: &Options) -> Verdict {
 fn resumable(verdict_file: &Path, archive: &Path, ruleset: &str) -> Option<serde_json::Value> {
     let text = std::fs::read_to_string(verdict_file).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    if v["ruleset"] != ruleset {
+    if v.get("ruleset").and_then(serde_json::Value::as_str) != Some(ruleset) {
         return None;
     }
     let bytes = std::fs::read(archive).ok()?;

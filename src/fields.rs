@@ -13,6 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::extract::Document;
 use crate::finding::{Code, Finding, Source};
+use crate::names::regex;
 use crate::values::{self, Date, DateParse};
 use crate::verdict::{Field, Value};
 
@@ -139,8 +140,8 @@ fn labelled_or_last(t: &MaterialText, labels: &[&str], dates: &[(Range<usize>, D
 // ------------------------------------------------------------------ final acceptance
 
 static PASSED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"同意[^。；;！!]{0,30}?通过|验收合格|通过[^。；;！!]{0,12}?验收").expect("valid"));
-static NOT_PASSED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"不同意|不予通过|未通过|不通过").expect("valid"));
+    LazyLock::new(|| regex(r"同意[^。；;！!]{0,30}?通过|验收合格|通过[^。；;！!]{0,12}?验收"));
+static NOT_PASSED: LazyLock<Regex> = LazyLock::new(|| regex(r"不同意|不予通过|未通过|不通过"));
 
 /// SPEC §6 final_acceptance: `final_acceptance_date` ("the date after a label 验收日期 / 会议日期 /
 /// 日期 if present, else the last date in the text") and `final_acceptance_passed` ("true when
@@ -164,19 +165,16 @@ pub fn final_acceptance(t: &MaterialText) -> Extracted {
 
 const NUM: &str = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百半]+";
 static WARRANTY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?:保修期限|保修期|质保期限|质保期|免费保修|免费质保|维保期限|维保期)[^。；;！!0-9零〇一二两三四五六七八九十半]{{0,12}}?(?:不少于|不低于|不短于|至少)?({NUM})(个月|年半|年|月)"
     ))
-    .expect("valid")
 });
 static WARRANTY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?:不少于|至少)?({NUM})(个月|年半|年|月)(?:的)?(?:免费)?(?:保修|质保|维保)"
     ))
-    .expect("valid")
 });
-static AT_LEAST_YEARS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"不少于({NUM})(个月|年半|年)")).expect("valid"));
+static AT_LEAST_YEARS: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"不少于({NUM})(个月|年半|年)")));
 
 fn months_of(num: &str, unit: &str) -> Option<u32> {
     let n = if num == "半" {
@@ -259,12 +257,11 @@ pub fn warranty(t: &MaterialText) -> Extracted {
 
 // ------------------------------------------------------------------ list approval
 
-static VALID_UNTIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"有效期至").expect("valid"));
+static VALID_UNTIL: LazyLock<Regex> = LazyLock::new(|| regex(r"有效期至"));
 static VALID_FOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"有效期(?:为|是|:|：)?({NUM})(个月|年)|({NUM})(个月|年)(?:内|以内)?有效"
     ))
-    .expect("valid")
 });
 
 /// SPEC §6 list_approval → `list_approval_date` ("发文日期: labelled, else the last date") and
@@ -303,10 +300,8 @@ pub fn list_approval(t: &MaterialText) -> Extracted {
 
 // ------------------------------------------------------------------ declared investment
 
-static INVESTMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"总投资(?:额)?(?:为|约为|约|共计|合计|:|：)?([0-9][0-9,，]*(?:\.[0-9]+)?)(万元|元|亿元)")
-        .expect("valid")
-});
+static INVESTMENT: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"总投资(?:额)?(?:为|约为|约|共计|合计|:|：)?([0-9][0-9,，]*(?:\.[0-9]+)?)(万元|元|亿元)"));
 
 /// The total investment a proposal or request states (`项目总投资1692.96万元`), in 万元, with its
 /// source; the first statement wins. Not a field of SPEC §6: it is compared with the basic-info
@@ -346,12 +341,11 @@ pub fn mentions(t: &MaterialText) -> Extracted {
 }
 
 static FILING_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"备案编号(?:为|是|:|：)?([0-9０-９][0-9０-９\-－—–]*)").expect("valid"));
-static FILING_FORM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]{11}-[0-9]{5}$").expect("valid"));
-static LEVEL_LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:保护等级|安全等级|定级|等级)(?:为|是|:|：|确定为|定为)?第?([一二三四五1-5])级").expect("valid")
-});
-static LEVEL_ANY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"第([一二三四五1-5])级").expect("valid"));
+    LazyLock::new(|| regex(r"备案编号(?:为|是|:|：)?([0-9０-９][0-9０-９\-－—–]*)"));
+static FILING_FORM: LazyLock<Regex> = LazyLock::new(|| regex(r"^[0-9]{11}-[0-9]{5}$"));
+static LEVEL_LABELLED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?:保护等级|安全等级|定级|等级)(?:为|是|:|：|确定为|定为)?第?([一二三四五1-5])级"));
+static LEVEL_ANY: LazyLock<Regex> = LazyLock::new(|| regex(r"第([一二三四五1-5])级"));
 
 /// SPEC §6 mlps_filing → `mlps_filing_number` ("the value after 备案编号, when it is
 /// `\d{11}-\d{5}`") and `mlps_level` ("an integer 1–5 (from 第一级…第五级, 一级…五级, 三级)").
@@ -421,11 +415,10 @@ pub fn sections(t: &MaterialText, wanted: &[&[&str]]) -> Extracted {
     out
 }
 
-static DRC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"发展改革委|发展和改革委员会|发改委").expect("valid"));
-static FINANCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"财政局").expect("valid"));
+static DRC: LazyLock<Regex> = LazyLock::new(|| regex(r"发展改革委|发展和改革委员会|发改委"));
+static FINANCE: LazyLock<Regex> = LazyLock::new(|| regex(r"财政局"));
 static BY_WHOM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"经(?:市)?(发展改革委|发展和改革委员会|发改委|财政局)[^。；;]{0,6}?(?:审核|审定|确认|批准|同意)")
-        .expect("valid")
+    regex(r"经(?:市)?(发展改革委|发展和改革委员会|发改委|财政局)[^。；;]{0,6}?(?:审核|审定|确认|批准|同意)")
 });
 
 /// SPEC §6 funding_proof (addition) → `funding_authority`: 发展改革委 / 发改委 → `drc`; 财政局 →
@@ -448,6 +441,28 @@ pub fn funding_authority(t: &MaterialText) -> Extracted {
         out.put("funding_authority", Value::Text(v.to_string()), t.source(r));
     }
     out
+}
+
+/// Every `LazyLock` regex of this module, for `names::tests::every_constant_regex_compiles`.
+#[cfg(test)]
+pub(crate) fn constant_regexes() -> Vec<&'static LazyLock<Regex>> {
+    vec![
+        &PASSED,
+        &NOT_PASSED,
+        &WARRANTY_AFTER,
+        &WARRANTY_BEFORE,
+        &AT_LEAST_YEARS,
+        &VALID_UNTIL,
+        &VALID_FOR,
+        &INVESTMENT,
+        &FILING_NUMBER,
+        &FILING_FORM,
+        &LEVEL_LABELLED,
+        &LEVEL_ANY,
+        &DRC,
+        &FINANCE,
+        &BY_WHOM,
+    ]
 }
 
 #[cfg(test)]

@@ -5,6 +5,10 @@
 //! problem a package has becomes part of its verdict; nothing here panics on input, and
 //! [`review_guarded`] turns an unexpected panic into an `error` verdict as the last guard.
 
+#![forbid(unsafe_code)]
+// Input never panics the library: no unwrap/expect/indexing outside tests (issue: hostile input).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+
 pub mod archive;
 pub mod basic_info;
 pub mod batch;

@@ -3,6 +3,10 @@
 //! Exit codes — `check`: 0 pass/partial, 1 fail/incomplete/needs_review, 3 verdict error,
 //! 2 usage or internal error. `batch`: 0 when every package got a verdict, 2 usage or I/O error.
 
+#![forbid(unsafe_code)]
+// Input never panics the library: no unwrap/expect/indexing outside tests (issue: hostile input).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -228,7 +232,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = Options {
                 stage: common.stage.map(Into::into),
             };
-            let from_stdin = paths.len() == 1 && paths[0].as_os_str() == "-";
+            let from_stdin = matches!(paths.as_slice(), [p] if p.as_os_str() == "-");
             anyhow::ensure!(!from_stdin || jsonl, "reading paths from stdin (-) needs --jsonl");
             anyhow::ensure!(
                 !(resume && jsonl),

@@ -6,6 +6,21 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
+/// Compiles a pattern that is a constant of this crate (the `LazyLock` regex statics of every
+/// module use it). Such a pattern cannot fail at run time once it compiles at all, and the test
+/// `every_constant_regex_compiles` below forces every one of them, so a bad pattern fails the
+/// tests, not a review.
+pub(crate) fn regex(pattern: &str) -> Regex {
+    #[allow(clippy::expect_used)]
+    Regex::new(pattern).expect("constant pattern")
+}
+
+/// Every `LazyLock` regex of this module, for `every_constant_regex_compiles`.
+#[cfg(test)]
+pub(crate) fn constant_regexes() -> Vec<&'static LazyLock<Regex>> {
+    vec![&PREFIX, &DIGITS, &BRACKETED]
+}
+
 /// NFKC with every whitespace character removed.
 fn nfkc_no_space(s: &str) -> String {
     s.nfkc()
@@ -21,16 +36,14 @@ pub fn normalize_keyword(s: &str) -> String {
 // SPEC §4: "leading numbering removed (`01-`, `1.`, `1、`, `（一）`, `附件1-`, `附件一：`)".
 // Applied after NFKC, so full-width forms (`０１－`, `（一）`, `：`) arrive here as ASCII.
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    regex(concat!(
         r"^(?:附件[0-9一二三四五六七八九十〇零]*",
         r"|第[0-9一二三四五六七八九十]+(?:部分|项|章|册|篇)",
         r"|[(\[【][0-9一二三四五六七八九十]{1,3}[)\]】]",
         r"|[一二三四五六七八九十]{1,3}[、.:])",
     ))
-    .expect("numbering pattern is valid")
 });
-static DIGITS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[0-9]{1,3}(?:\.[0-9]{1,3})*").expect("digits pattern is valid"));
+static DIGITS: LazyLock<Regex> = LazyLock::new(|| regex(r"^[0-9]{1,3}(?:\.[0-9]{1,3})*"));
 const SEPARATORS: &[char] = &['-', '_', '.', '、', ':', ')', ']', '】', '—', '―', '~', ',', '，'];
 
 /// How many leading bytes of `s` are numbering, or 0.
@@ -85,8 +98,7 @@ pub fn base_name(path: &str) -> &str {
 
 // SPEC §5: "Headers are matched after NFKC, removing spaces, line breaks and bracketed units
 // (`（万元）`, `(必填)`)."
-static BRACKETED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】").expect("bracket pattern is valid"));
+static BRACKETED: LazyLock<Regex> = LazyLock::new(|| regex(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】"));
 
 /// A table header or a basic-info label as compared with the known labels: NFKC, spaces and
 /// line breaks removed, bracketed units removed, a trailing colon and leading `*` (required
@@ -102,6 +114,17 @@ pub fn normalize_label(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Forces every `LazyLock` regex of the crate, so that a pattern that does not compile fails
+    /// here rather than panicking in [`regex`] during a review. A module that adds a regex static
+    /// lists it in its `constant_regexes`.
+    #[test]
+    fn every_constant_regex_compiles() {
+        let all = constant_regexes().into_iter().chain(crate::fields::constant_regexes());
+        for r in all {
+            LazyLock::force(r);
+        }
+    }
 
     #[test]
     fn numbering_prefixes_are_removed() {

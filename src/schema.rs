@@ -154,6 +154,17 @@ pub struct StageSchema {
     pub params: BTreeMap<String, f64>,
 }
 
+/// The stage [`Schemas::stage`] gives when `stages` is empty (which `from_files` never builds).
+static EMPTY_STAGE: StageSchema = StageSchema {
+    stage: StageId::Plan,
+    name: String::new(),
+    seed_part: String::new(),
+    stage_words: Vec::new(),
+    required_fields: Vec::new(),
+    materials: Vec::new(),
+    params: BTreeMap::new(),
+};
+
 impl StageSchema {
     /// The material with this id.
     pub fn material(&self, id: &str) -> Option<&MaterialSpec> {
@@ -848,8 +859,12 @@ impl Schemas {
     /// The schema of one stage.
     pub fn stage(&self, id: StageId) -> &StageSchema {
         // `stages` holds every stage in `StageId::ALL` order (built in `from_files`).
+        // A stage past the end takes the last one; no stage at all (never built so) an empty one.
         let i = StageId::ALL.iter().position(|s| *s == id).unwrap_or(0);
-        &self.stages[i.min(self.stages.len().saturating_sub(1))]
+        self.stages
+            .get(i)
+            .or_else(|| self.stages.last())
+            .unwrap_or(&EMPTY_STAGE)
     }
 
     /// The basic_info material (the same in every stage).

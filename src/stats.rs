@@ -77,7 +77,13 @@ impl fmt::Display for Period {
 fn parse_iso(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
+    if b.len() != 10
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
         return None;
     }
     Date::new(
@@ -936,17 +942,17 @@ use crate::report::width;
 /// Writes a table, columns two spaces apart and padded by display width: right-aligned where
 /// `right[i]` (numbers), else left-aligned.
 fn grid(o: &mut String, headers: &[&str], right: &[bool], rows: &[Vec<String>]) {
-    let cols = headers.len();
+    // One width per header: zipping with `w` takes at most that many cells of a row.
     let mut w: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for r in rows {
-        for (i, cell) in r.iter().enumerate().take(cols) {
-            w[i] = w[i].max(width(cell));
+        for (wi, cell) in w.iter_mut().zip(r) {
+            *wi = (*wi).max(width(cell));
         }
     }
     let line = |o: &mut String, cells: &mut dyn Iterator<Item = &str>| {
         let mut s = String::new();
-        for (i, cell) in cells.enumerate().take(cols) {
-            let pad = " ".repeat(w[i].saturating_sub(width(cell)));
+        for (i, (cell, wi)) in cells.zip(&w).enumerate() {
+            let pad = " ".repeat(wi.saturating_sub(width(cell)));
             if i > 0 {
                 s.push_str("  ");
             }

@@ -331,7 +331,14 @@ pub fn run(ctx: &Ctx) -> Results {
 /// names the rows." Undetermined rows with no violation make it undetermined.
 fn summarise(def: &CheckDef, rows: &[RowValue], results: &[Outcome]) -> Outcome {
     let name = |i: usize| rows.get(i).map(|r| cell_text(r, "project_name")).unwrap_or_default();
-    let pick = |s: CheckStatus| -> Vec<usize> { (0..results.len()).filter(|i| results[*i].status == s).collect() };
+    let pick = |s: CheckStatus| -> Vec<usize> {
+        results
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.status == s)
+            .map(|(i, _)| i)
+            .collect()
+    };
     let row_evidence = |idx: &[usize]| -> Vec<Evidence> {
         idx.iter()
             .filter_map(|i| rows.get(*i))

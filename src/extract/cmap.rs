@@ -146,7 +146,7 @@ impl CMap {
                 if let Some(code) = code_value(src) {
                     let start = self.text.len();
                     match dst {
-                        Item::Hex(d) => push_utf16be(&d[..d.len().min(MAX_DST_LEN)], &mut self.text),
+                        Item::Hex(d) => push_utf16be(dst_head(d), &mut self.text),
                         Item::Name(n) => {
                             encodings::glyph_name_to_unicode(n, &mut self.text);
                         }
@@ -188,8 +188,13 @@ impl CMap {
             lo: [0; MAX_CODE_LEN],
             hi: [0; MAX_CODE_LEN],
         };
-        r.lo[..lo.len()].copy_from_slice(lo);
-        r.hi[..hi.len()].copy_from_slice(hi);
+        // Both are at most MAX_CODE_LEN long (checked above).
+        for (to, from) in r.lo.iter_mut().zip(lo) {
+            *to = *from;
+        }
+        for (to, from) in r.hi.iter_mut().zip(hi) {
+            *to = *from;
+        }
         self.codespace.push(r);
     }
 
@@ -203,7 +208,7 @@ impl CMap {
     fn add_bfrange(&mut self, lo: u32, hi: u32, dst: &Item) {
         match dst {
             Item::Hex(d) if !d.is_empty() => {
-                let d = &d[..d.len().min(MAX_DST_LEN)];
+                let d = dst_head(d);
                 let Ok(dst_start) = u32::try_from(self.dst.len()) else {
                     return;
                 };
@@ -219,7 +224,7 @@ impl CMap {
                 for (code, item) in (lo..=hi).zip(items) {
                     let start = self.text.len();
                     match item {
-                        Item::Hex(d) => push_utf16be(&d[..d.len().min(MAX_DST_LEN)], &mut self.text),
+                        Item::Hex(d) => push_utf16be(dst_head(d), &mut self.text),
                         Item::Name(n) => {
                             encodings::glyph_name_to_unicode(n, &mut self.text);
                         }
@@ -286,12 +291,15 @@ impl CMap {
             return false;
         };
         let mut buf = [0u8; MAX_DST_LEN];
-        let buf = &mut buf[..dst.len()];
+        // `dst_len` is at most MAX_DST_LEN (see `dst_head`).
+        let Some(buf) = buf.get_mut(..dst.len()) else {
+            return false;
+        };
         buf.copy_from_slice(dst);
         add_to_tail(buf, code - r.lo);
-        if buf.len() == 1 {
+        if let [b] = *buf {
             // A one-byte destination is taken as a code point (broken generators write `<20>`).
-            out.push(char::from(buf[0]));
+            out.push(char::from(b));
         } else {
             push_utf16be(buf, out);
         }
@@ -313,7 +321,7 @@ impl CMap {
 fn find_range<T>(ranges: &[T], code: u32, bounds: impl Fn(&T) -> (u32, u32)) -> Option<&T> {
     let end = ranges.partition_point(|r| bounds(r).0 <= code);
     // Overlaps are rare; look back a few ranges for one that still covers the code.
-    ranges[..end].iter().rev().take(8).find(|r| {
+    ranges.get(..end).unwrap_or(ranges).iter().rev().take(8).find(|r| {
         let (lo, hi) = bounds(r);
         lo <= code && code <= hi
     })
@@ -321,16 +329,23 @@ fn find_range<T>(ranges: &[T], code: u32, bounds: impl Fn(&T) -> (u32, u32)) -> 
 
 /// Adds `n` to the big-endian number in the last (up to 4) bytes of `buf`.
 fn add_to_tail(buf: &mut [u8], n: u32) {
-    let k = buf.len().min(4);
-    let tail_start = buf.len() - k;
+    let tail_start = buf.len().saturating_sub(4);
+    let Some(tail) = buf.get_mut(tail_start..) else {
+        return;
+    };
     let mut v: u64 = 0;
-    for &b in &buf[tail_start..] {
+    for &b in tail.iter() {
         v = (v << 8) | u64::from(b);
     }
     v = v.wrapping_add(u64::from(n));
-    for (i, b) in buf[tail_start..].iter_mut().rev().enumerate() {
+    for (i, b) in tail.iter_mut().rev().enumerate() {
         *b = (v >> (8 * i)) as u8;
     }
+}
+
+/// The first MAX_DST_LEN bytes of a destination string (all of a shorter one).
+fn dst_head(d: &[u8]) -> &[u8] {
+    d.get(..MAX_DST_LEN).unwrap_or(d)
 }
 
 /// A code's value from its bytes (big-endian), `None` for an empty or over-long code.
@@ -343,7 +358,8 @@ fn code_value(bytes: &[u8]) -> Option<u32> {
 
 /// Appends UTF-16BE text to `out`, dropping unpaired surrogates (an odd last byte is dropped).
 pub fn push_utf16be(bytes: &[u8], out: &mut String) {
-    let units = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+    let (pairs, _) = bytes.as_chunks::<2>();
+    let units = pairs.iter().map(|c| u16::from_be_bytes(*c));
     out.extend(char::decode_utf16(units).filter_map(Result::ok));
 }
 
@@ -403,7 +419,7 @@ impl<'a> Lexer<'a> {
             }
             self.pos += 1;
         }
-        &self.b[start..self.pos]
+        self.b.get(start..self.pos).unwrap_or_default()
     }
 
     fn next(&mut self) -> Option<Tok<'a>> {

@@ -895,7 +895,7 @@ impl Composite {
                 }
                 Source::Unicode => {
                     let bytes = code.to_be_bytes();
-                    super::cmap::push_utf16be(&bytes[4 - n.min(4)..], s);
+                    super::cmap::push_utf16be(last_bytes(&bytes, n), s);
                 }
                 Source::Legacy { encoding, iso2022 } => {
                     let mut bytes = code.to_be_bytes();
@@ -903,7 +903,7 @@ impl Composite {
                         bytes[2] |= 0x80;
                         bytes[3] |= 0x80;
                     }
-                    let bytes = &bytes[4 - n.min(4)..];
+                    let bytes = last_bytes(&bytes, n);
                     if let Some(t) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
                         s.push_str(&t);
                     }
@@ -917,7 +917,9 @@ impl Composite {
         let w = cid
             .and_then(|cid| {
                 let end = self.widths.partition_point(|r| r.0 <= cid);
-                self.widths[..end]
+                self.widths
+                    .get(..end)
+                    .unwrap_or_default()
                     .iter()
                     .rev()
                     .take(4)
@@ -927,6 +929,12 @@ impl Composite {
             .unwrap_or(self.default_width);
         w * 0.001
     }
+}
+
+/// The last `n` bytes of `bytes` (all of them when `n` is larger): the code bytes of a big-endian
+/// `u32`.
+fn last_bytes(bytes: &[u8], n: usize) -> &[u8] {
+    bytes.get(bytes.len().saturating_sub(n)..).unwrap_or(bytes)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -965,29 +973,13 @@ enum Tok<'c> {
 const WS: u8 = 1;
 const DELIM: u8 = 2;
 
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[0] = WS;
-    t[9] = WS;
-    t[10] = WS;
-    t[12] = WS;
-    t[13] = WS;
-    t[32] = WS;
-    t[b'(' as usize] = DELIM;
-    t[b')' as usize] = DELIM;
-    t[b'<' as usize] = DELIM;
-    t[b'>' as usize] = DELIM;
-    t[b'[' as usize] = DELIM;
-    t[b']' as usize] = DELIM;
-    t[b'{' as usize] = DELIM;
-    t[b'}' as usize] = DELIM;
-    t[b'/' as usize] = DELIM;
-    t[b'%' as usize] = DELIM;
-    t
-};
-
-fn class(b: u8) -> u8 {
-    CLASS[usize::from(b)]
+/// The lexical class of a byte: WS (white space), DELIM (a delimiter) or 0 (regular).
+const fn class(b: u8) -> u8 {
+    match b {
+        0 | 9 | 10 | 12 | 13 | 32 => WS,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%' => DELIM,
+        _ => 0,
+    }
 }
 
 fn hex_val(c: u8) -> Option<u8> {
@@ -1039,8 +1031,9 @@ fn parse_number(t: &[u8]) -> f64 {
             digits = true;
             i += 1;
         }
-        if n > 0 {
-            v += frac as f64 / POW10[n];
+        // `n` is at most 18, so POW10 has it.
+        if let (true, Some(p)) = (n > 0, POW10.get(n)) {
+            v += frac as f64 / p;
         }
     }
     if !digits {

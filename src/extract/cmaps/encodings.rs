@@ -31,7 +31,7 @@ impl BaseEncoding {
             BaseEncoding::WinAnsi => &WIN_ANSI,
             BaseEncoding::MacRoman => &MAC_ROMAN,
         };
-        match table[usize::from(code)] {
+        match *table.get(usize::from(code))? {
             0 => None,
             u => char::from_u32(u32::from(u)),
         }
@@ -49,7 +49,7 @@ pub fn glyph_name_to_unicode(name: &[u8], out: &mut String) -> bool {
     }
     let base = match name.iter().position(|&b| b == b'.') {
         Some(0) | None => name,
-        Some(i) => &name[..i],
+        Some(i) => name.split_at_checked(i).map_or(name, |(head, _)| head),
     };
     if base.contains(&b'_') {
         let mark = out.len();
