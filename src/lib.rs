@@ -101,7 +101,7 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     let first_pages = package::check_text_layers(&archive, &mut files, &mut v.findings);
 
     // 3. The basic-info sheet, found by the keywords every stage shares (SPEC §4, §5).
-    let basic = package::read_basic_info(&archive, &files, schemas, &mut v.findings);
+    let basic = package::read_basic_info(&archive, &mut files, schemas, &mut v.findings);
 
     // 4. The stage (SPEC §2).
     let Some((stage, source)) =

@@ -134,12 +134,12 @@ fn kind_of(f: &FileReport) -> FileKind {
 /// it. With several candidates the first readable one by path is used.
 pub fn read_basic_info(
     archive: &Archive,
-    files: &[FileReport],
+    files: &mut [FileReport],
     schemas: &Schemas,
     findings: &mut Vec<Finding>,
 ) -> Option<BasicInfo> {
     let spec = schemas.basic_info_material()?;
-    for f in files {
+    for f in files.iter_mut() {
         let name = normalize_file_name(&f.path);
         let hits = spec.keywords.iter().any(|k| name.contains(k.as_str()));
         if !hits || spec.exclude.iter().any(|x| name.contains(x.as_str())) || !f.readable {
@@ -154,13 +154,19 @@ pub fn read_basic_info(
                 findings.extend(info.findings.iter().cloned());
                 return Some(info);
             }
-            Err(e) => findings.push(
-                Finding::new(
-                    Code::BasicInfoUnreadable,
-                    format!("the basic-info sheet cannot be read: {e}"),
-                )
-                .in_file(f.path.clone()),
-            ),
+            Err(e) => {
+                // A sheet that cannot be read as a table makes the file unreadable, so the
+                // material is `unreadable` and the package needs review (SPEC §9).
+                f.readable = false;
+                f.reason = Some(format!("not readable as a table: {e}"));
+                findings.push(
+                    Finding::new(
+                        Code::BasicInfoUnreadable,
+                        format!("the basic-info sheet cannot be read: {e}"),
+                    )
+                    .in_file(f.path.clone()),
+                );
+            }
         }
     }
     None

@@ -322,3 +322,60 @@ fn a_table_material_without_its_headers_is_reported() {
     assert!(f.message.contains("content_comparison"));
     assert!(!v.fields.contains_key("content_comparison"));
 }
+
+/// Rewrites one part of a zip (an xlsx) with `f`.
+fn rewrite_part(bytes: &[u8], part: &str, f: impl Fn(String) -> String) -> Vec<u8> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        if name == part {
+            data = f(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_lying_shared_string_count_is_refused_instead_of_exhausting_memory() {
+    // calamine reserves uniqueCount strings up front: 4 000 000 000 would abort the process.
+    let basic = support::packages::basic_info_xlsx(&stage_basic_info("performance"));
+    let hostile = rewrite_part(&basic, "xl/sharedStrings.xml", |x| {
+        let start = x.find("<sst").unwrap();
+        let end = start + x[start..].find('>').unwrap();
+        let tag = &x[start..end];
+        let new_tag = if tag.contains("uniqueCount=\"") {
+            let at = tag.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+            let close = at + tag[at..].find('"').unwrap();
+            format!("{}4000000000{}", &tag[..at], &tag[close..])
+        } else {
+            format!("{tag} uniqueCount=\"4000000000\"")
+        };
+        format!("{}{}{}", &x[..start], new_tag, &x[end..])
+    });
+    let mut files = stage_files("performance", Naming::Plain);
+    replace_file(&mut files, "基本情况表", hostile);
+    let v = run(&files);
+    assert!(
+        v.findings
+            .iter()
+            .any(|f| f.code.as_str() == "basic_info.unreadable" && f.message.contains("4000000000")),
+        "{:?}",
+        v.findings
+    );
+    let basic = v.materials.iter().find(|m| m.id == "basic_info").unwrap();
+    assert_eq!(basic.status, Presence::Unreadable);
+    assert_eq!(
+        v.verdict,
+        pingshen::verdict::VerdictKind::NeedsReview,
+        "an unreadable required material needs review"
+    );
+    // An honest count still reads.
+    let v = run(&stage_files("performance", Naming::Plain));
+    assert_eq!(v.verdict, pingshen::verdict::VerdictKind::Pass);
+}

@@ -189,7 +189,62 @@ fn from_data(v: &Data) -> Option<Cell> {
     })
 }
 
+/// Largest XML part of a workbook inspected before calamine reads it.
+const MAX_XLSX_PART: u64 = 256 * 1024 * 1024;
+
+/// calamine reserves room for `uniqueCount` shared strings before reading any: a file that claims
+/// two billion strings would make it ask for tens of GB and abort the process. Every string needs
+/// at least a few bytes of XML (`<si><t/></si>`), so a count larger than the part's size divided
+/// by 4 is a lie, and the workbook is refused before calamine sees it.
+fn check_shared_string_counts(bytes: &[u8]) -> Result<(), SheetError> {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else { continue };
+        if !entry.name().is_ok_and(|n| n.to_ascii_lowercase().ends_with(".xml")) {
+            continue;
+        }
+        let mut part = Vec::new();
+        if entry.take(MAX_XLSX_PART + 1).read_to_end(&mut part).is_err() {
+            continue;
+        }
+        if part.len() as u64 > MAX_XLSX_PART {
+            return Err(SheetError::Broken(format!(
+                "an XML part is larger than {MAX_XLSX_PART} bytes"
+            )));
+        }
+        let head = part.get(..part.len().min(64 * 1024)).unwrap_or(&part);
+        let head = String::from_utf8_lossy(head);
+        let Some(at) = head.find("<sst").or_else(|| head.find(":sst ")) else {
+            continue;
+        };
+        let tag_end = head.get(at..).and_then(|t| t.find('>')).map_or(head.len(), |e| at + e);
+        let tag = head.get(at..tag_end).unwrap_or("");
+        // Only uniqueCount is reserved for (`count`, the number of references, may rightly be
+        // far larger than the part).
+        let attr = "uniqueCount=\"";
+        let Some(v) = tag.find(attr).and_then(|p| tag.get(p + attr.len()..)) else {
+            continue;
+        };
+        let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() {
+            continue;
+        }
+        let claimed: u128 = digits.parse().unwrap_or(u128::MAX);
+        if claimed > (part.len() as u128) / 4 + 16 {
+            return Err(SheetError::Broken(format!(
+                "the shared strings claim {digits} unique strings in {} bytes",
+                part.len()
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<Workbook, SheetError> {
+    check_shared_string_counts(bytes)?;
     let mut wb: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Broken(e.to_string()))?;
     let names = wb.sheet_names();
