@@ -27,6 +27,18 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
+/// Asserts that the named files of two folders have the same bytes.
+fn assert_same_files<N: AsRef<str>>(a: &Path, b: &Path, names: impl IntoIterator<Item = N>) {
+    for n in names {
+        let n = n.as_ref();
+        assert_eq!(
+            std::fs::read(a.join(n)).unwrap(),
+            std::fs::read(b.join(n)).unwrap(),
+            "{n}"
+        );
+    }
+}
+
 fn code(o: &Output) -> i32 {
     o.status.code().expect("exit code")
 }
@@ -171,13 +183,7 @@ fn batch_writes_one_verdict_per_archive_and_never_stops() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 0);
-    for n in names.iter().filter(|n| *n != "summary.json") {
-        assert_eq!(
-            std::fs::read(out.join(n)).unwrap(),
-            std::fs::read(out1.join(n)).unwrap(),
-            "{n}"
-        );
-    }
+    assert_same_files(&out, &out1, names.iter().filter(|n| *n != "summary.json"));
 }
 
 #[test]
@@ -370,13 +376,11 @@ fn resume_skips_unchanged_archives_and_duplicates_are_reported() {
         ),
         0
     );
-    for n in ["a.zip.json", "b.zip.json", "copy-of-b.zip.json", "c.zip.json"] {
-        assert_eq!(
-            std::fs::read(out.join(n)).unwrap(),
-            std::fs::read(fresh.join(n)).unwrap(),
-            "{n}"
-        );
-    }
+    assert_same_files(
+        &out,
+        &fresh,
+        ["a.zip.json", "b.zip.json", "copy-of-b.zip.json", "c.zip.json"],
+    );
 }
 
 #[test]
@@ -564,11 +568,5 @@ fn a_batch_killed_midway_resumes_to_the_same_verdicts_as_an_uninterrupted_run() 
         "no temporary file is left: {names:?}"
     );
     assert_eq!(names.len(), total + 1);
-    for n in names.iter().filter(|n| *n != "summary.json") {
-        assert_eq!(
-            std::fs::read(out.join(n)).unwrap(),
-            std::fs::read(fresh.join(n)).unwrap(),
-            "{n}"
-        );
-    }
+    assert_same_files(&out, &fresh, names.iter().filter(|n| *n != "summary.json"));
 }
