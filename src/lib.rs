@@ -17,6 +17,8 @@ pub mod consistency;
 pub mod explain;
 pub mod extract;
 pub mod fields;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod finding;
 pub mod materials;
 pub mod names;
