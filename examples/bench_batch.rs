@@ -192,6 +192,9 @@ fn run_pipeline(
         output: Output::Dir(out.clone()),
         jobs,
         resume: false,
+        // The review itself; the CLI's worker processes add their own (small) cost, measured
+        // with the command in examples/BENCHMARKS.md.
+        isolation: batch::Isolation::InProcess,
     };
     let start = Instant::now();
     let summary = batch::run(inputs, reviewer, &Options::default(), &opts, &|_| {})?;

@@ -16,8 +16,73 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::finding::Code;
 use crate::verdict::{CheckStatus, Verdict};
-use crate::{to_json, to_json_line, Options, Reviewer};
+use crate::worker::{self, Format, Worker, WorkerConfig};
+use crate::{Options, Reviewer};
+
+/// Where packages are reviewed.
+#[derive(Debug, Clone, Default)]
+pub enum Isolation {
+    /// In this process's threads: fastest, but a package that aborts, hangs or exhausts memory
+    /// takes the batch down.
+    #[default]
+    InProcess,
+    /// In supervised worker processes ([`crate::worker`]), one per thread.
+    Workers(WorkerConfig),
+}
+
+/// Reviews packages where [`Isolation`] says, keeping idle workers for the next package.
+struct Engines<'a> {
+    isolation: &'a Isolation,
+    reviewer: &'a Reviewer,
+    opts: &'a Options,
+    idle: Mutex<Vec<Worker>>,
+}
+
+impl<'a> Engines<'a> {
+    fn new(isolation: &'a Isolation, reviewer: &'a Reviewer, opts: &'a Options) -> Self {
+        Engines {
+            isolation,
+            reviewer,
+            opts,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The rendered verdict of the package at `path`, and what the summary keeps of it.
+    fn review(&self, path: &Path, format: Format) -> (String, Tally) {
+        let config = match self.isolation {
+            Isolation::InProcess => {
+                let v = crate::review_path(path, self.reviewer, self.opts);
+                return (format.render(&v), Tally::of(path, &v));
+            }
+            Isolation::Workers(config) => config,
+        };
+        let mut w = self
+            .idle
+            .lock()
+            .ok()
+            .and_then(|mut idle| idle.pop())
+            .unwrap_or_else(|| Worker::new(config.clone()));
+        let outcome = w.review(path, format);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(w);
+        }
+        match outcome {
+            Ok(reply) => {
+                let tally = serde_json::from_str::<serde_json::Value>(&reply.body)
+                    .map(|json| Tally::of_json(path, &json))
+                    .unwrap_or_else(|_| Tally::of_kind(path, reply.verdict.as_str()));
+                (reply.body, tally)
+            }
+            Err(failure) => {
+                let v = worker::failure_verdict(path, &failure, self.reviewer);
+                (format.render(&v), Tally::of(path, &v))
+            }
+        }
+    }
+}
 
 /// Where verdicts go.
 #[derive(Debug, Clone)]
@@ -215,6 +280,20 @@ impl Tally {
         }
     }
 
+    /// Only the path and the verdict (a reply that was not JSON; cannot happen with the formats
+    /// a batch asks for).
+    fn of_kind(path: &Path, verdict: &str) -> Tally {
+        Tally {
+            path: path.display().to_string(),
+            sha256: String::new(),
+            bytes: 0,
+            stage: "none".into(),
+            verdict: verdict.to_string(),
+            violated: Vec::new(),
+            undetermined: Vec::new(),
+        }
+    }
+
     /// The same from a verdict file already written (for `--resume`).
     fn of_json(path: &Path, v: &serde_json::Value) -> Tally {
         let s = |p: &str| v.pointer(p).and_then(|x| x.as_str()).unwrap_or("").to_string();
@@ -266,16 +345,29 @@ impl Aggregate {
     }
 }
 
-/// Reads and reviews one archive; the verdict's SHA-256 is the archive's.
-fn review_one(path: &Path, reviewer: &Reviewer, opts: &Options) -> Verdict {
-    crate::review_path(path, reviewer, opts)
-}
+/// Findings that say the review did not finish (the worker failed): such a verdict is reviewed
+/// again by `--resume`, since a larger budget or a quieter machine may finish it.
+const RETRIED_ON_RESUME: [Code; 3] = [
+    Code::PackageTimeout,
+    Code::PackageOutOfMemory,
+    Code::PackageWorkerCrashed,
+];
 
-/// An existing verdict for `path` in `dir` with the archive's SHA-256 and this ruleset, if any.
+/// An existing verdict for `path` in `dir` with the archive's SHA-256 and this ruleset, if any
+/// (and if its review finished).
 fn resumable(verdict_file: &Path, archive: &Path, ruleset: &str) -> Option<serde_json::Value> {
     let text = std::fs::read_to_string(verdict_file).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     if v.get("ruleset").and_then(serde_json::Value::as_str) != Some(ruleset) {
+        return None;
+    }
+    let unfinished = v.get("findings").and_then(|f| f.as_array()).is_some_and(|fs| {
+        fs.iter().any(|f| {
+            let code = f.get("code").and_then(|c| c.as_str());
+            RETRIED_ON_RESUME.iter().any(|c| code == Some(c.as_str()))
+        })
+    });
+    if unfinished {
         return None;
     }
     let bytes = std::fs::read(archive).ok()?;
@@ -291,6 +383,8 @@ pub struct BatchOptions {
     pub jobs: usize,
     /// Skip archives whose verdict is already written with the same SHA-256 and ruleset.
     pub resume: bool,
+    /// In-process or in worker processes.
+    pub isolation: Isolation,
 }
 
 /// Reviews `inputs`. `progress` is called after each package with the number done.
@@ -317,6 +411,7 @@ pub fn run(
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
     };
     let mut write_errors = Vec::new();
+    let engines = Engines::new(&batch.isolation, reviewer, opts);
     match &batch.output {
         Output::Dir(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
@@ -333,13 +428,13 @@ pub fn run(
                             return;
                         }
                     }
-                    let v = review_one(path, reviewer, opts);
-                    if let Err(e) = write_atomic(&target, &to_json(&v)) {
+                    let (text, tally) = engines.review(path, Format::Pretty);
+                    if let Err(e) = write_atomic(&target, &text) {
                         if let Ok(mut errs) = errors.lock() {
                             errs.push((target.display().to_string(), e.to_string()));
                         }
                     }
-                    record(Tally::of(path, &v));
+                    record(tally);
                 });
             });
             write_errors = errors.into_inner().unwrap_or_default();
@@ -349,7 +444,7 @@ pub fn run(
             // input order.
             let chunk = (pool.current_num_threads() * 8).max(16);
             for part in inputs.chunks(chunk) {
-                review_chunk_to_stdout(&pool, part, reviewer, opts, &record)?;
+                review_chunk_to_stdout(&pool, part, &engines, &record)?;
             }
         }
     }
@@ -365,18 +460,11 @@ pub fn run(
 fn review_chunk_to_stdout(
     pool: &rayon::ThreadPool,
     part: &[PathBuf],
-    reviewer: &Reviewer,
-    opts: &Options,
+    engines: &Engines<'_>,
     record: &(dyn Fn(Tally) + Sync),
 ) -> io::Result<()> {
-    let lines: Vec<(String, Tally)> = pool.install(|| {
-        part.par_iter()
-            .map(|p| {
-                let v = review_one(p, reviewer, opts);
-                (to_json_line(&v), Tally::of(p, &v))
-            })
-            .collect()
-    });
+    let lines: Vec<(String, Tally)> =
+        pool.install(|| part.par_iter().map(|p| engines.review(p, Format::Line)).collect());
     let stdout = io::stdout();
     let mut lock = stdout.lock();
     for (line, tally) in lines {
@@ -393,6 +481,7 @@ pub fn run_stdin_jsonl(
     reviewer: &Reviewer,
     opts: &Options,
     jobs: usize,
+    isolation: &Isolation,
     progress: &(dyn Fn(usize) + Sync),
 ) -> io::Result<Summary> {
     let start = Instant::now();
@@ -408,6 +497,7 @@ pub fn run_stdin_jsonl(
         }
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
     };
+    let engines = Engines::new(isolation, reviewer, opts);
     let chunk = (pool.current_num_threads() * 8).max(16);
     let mut part = Vec::with_capacity(chunk);
     for line in input.lines() {
@@ -418,12 +508,12 @@ pub fn run_stdin_jsonl(
         }
         part.push(PathBuf::from(p));
         if part.len() == chunk {
-            review_chunk_to_stdout(&pool, &part, reviewer, opts, &record)?;
+            review_chunk_to_stdout(&pool, &part, &engines, &record)?;
             part.clear();
         }
     }
     if !part.is_empty() {
-        review_chunk_to_stdout(&pool, &part, reviewer, opts, &record)?;
+        review_chunk_to_stdout(&pool, &part, &engines, &record)?;
     }
     Ok(finish_summary(agg, start, 0, Vec::new(), reviewer))
 }

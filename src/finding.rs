@@ -56,6 +56,9 @@ codes! {
     PackageLimitExceeded = "package.limit_exceeded", Error, "A safety limit of SPEC §3 (archive size, entry count, uncompressed size, compression ratio) was passed; nothing past it was inflated.";
     PackageUnreadable = "package.unreadable", Error, "The archive file could not be read from disk.";
     PackageInternalError = "package.internal_error", Error, "pingshen failed internally on this package; the package got an error verdict and the batch went on.";
+    PackageTimeout = "package.timeout", Error, "The review of the package took longer than its time budget (--timeout); the worker was stopped and the batch went on.";
+    PackageOutOfMemory = "package.out_of_memory", Error, "The worker reviewing the package ran out of memory (--max-memory); it was replaced and the batch went on.";
+    PackageWorkerCrashed = "package.worker_crashed", Error, "The worker reviewing the package died (abort, signal, stack overflow); it was replaced and the batch went on.";
     PackageUnsafeEntryName = "package.unsafe_entry_name", Warning, "An entry name holds `..`, an absolute path or a drive letter; the entry was ignored.";
     PackageDoubleZip = "package.double_zip", Info, "The archive's only real entry was another zip; it was unwrapped once.";
     PackageEncryptedEntry = "package.encrypted_entry", Info, "An entry is encrypted; its file is unreadable and the rest of the package proceeds.";

@@ -31,6 +31,7 @@ pub mod stats;
 pub mod table;
 pub mod values;
 pub mod verdict;
+pub mod worker;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -189,7 +190,7 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
 }
 
 /// A verdict with the package facts filled and nothing else known yet.
-fn empty_verdict(file_name: &str, bytes: &[u8], reviewer: &Reviewer) -> Verdict {
+pub(crate) fn empty_verdict(file_name: &str, bytes: &[u8], reviewer: &Reviewer) -> Verdict {
     Verdict {
         schema_version: verdict::SCHEMA_VERSION,
         tool: verdict::Tool::current(),
@@ -221,7 +222,7 @@ fn empty_verdict(file_name: &str, bytes: &[u8], reviewer: &Reviewer) -> Verdict 
 ///
 /// `checks_complete` says whether every check of the stage ran; until it does, a package that is
 /// neither `error` nor `incomplete` is `needs_review`, never `pass`.
-fn finish(mut v: Verdict, checks_complete: bool) -> Verdict {
+pub(crate) fn finish(mut v: Verdict, checks_complete: bool) -> Verdict {
     v.findings.sort_by(|a, b| {
         (a.severity, a.code.as_str(), &a.source, &a.message).cmp(&(b.severity, b.code.as_str(), &b.source, &b.message))
     });

@@ -19,9 +19,10 @@ use anyhow::Context;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use pingshen::batch::{self, BatchOptions, Output};
+use pingshen::batch::{self, BatchOptions, Isolation, Output};
 use pingshen::schema::{Schemas, StageId};
 use pingshen::verdict::VerdictKind;
+use pingshen::worker::{self, WorkerConfig};
 use pingshen::{Options, Reviewer};
 
 #[derive(Parser)]
@@ -70,6 +71,72 @@ enum StatsFormat {
     Html,
 }
 
+/// How packages are isolated (issue: hostile input).
+#[derive(clap::Args)]
+struct Guard {
+    /// Time budget of one package, in seconds; a package over it gets verdict `error`
+    /// (`package.timeout`).
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
+    timeout: std::time::Duration,
+    /// Memory ceiling of each worker process (bytes, or with K/M/G); a package that needs more
+    /// gets verdict `error` (`package.out_of_memory`).
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    max_memory: u64,
+    /// Review inside this process instead of worker processes: faster to start, but a package
+    /// that aborts, hangs or exhausts memory takes the run down with it.
+    #[arg(long)]
+    in_process: bool,
+}
+
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 1e7) {
+        return Err("the time budget must be more than 0 seconds".into());
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m: u64 = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("{s:?}: the unit must be K, M or G")),
+            };
+            (t.get(..i).unwrap_or(""), m)
+        }
+        _ => (t, 1),
+    };
+    let n: f64 = num.trim().parse().map_err(|_| format!("{s:?} is not a size"))?;
+    let bytes = n * mult as f64;
+    if !(bytes >= (64u64 << 20) as f64 && bytes < 1e15) {
+        return Err(format!("{s:?}: the memory ceiling must be at least 64M"));
+    }
+    Ok(bytes as u64)
+}
+
+impl Guard {
+    /// The worker set-up, or `None` for `--in-process`.
+    fn workers(&self, common: &Common) -> anyhow::Result<Option<WorkerConfig>> {
+        if self.in_process {
+            return Ok(None);
+        }
+        let exe = std::env::current_exe().context("cannot find the pingshen binary to start workers")?;
+        Ok(Some(WorkerConfig {
+            exe,
+            args: common.to_args(),
+            timeout: self.timeout,
+            max_memory: Some(self.max_memory),
+        }))
+    }
+}
+
 #[derive(clap::Args)]
 struct Common {
     /// Review every package as this stage (overrides the basic-info sheet and the archive name).
@@ -83,6 +150,26 @@ struct Common {
     reference: Option<PathBuf>,
 }
 
+impl Common {
+    /// The same choices as arguments, for a worker.
+    fn to_args(&self) -> Vec<std::ffi::OsString> {
+        let mut a: Vec<std::ffi::OsString> = Vec::new();
+        if let Some(s) = self.stage {
+            if let Some(v) = s.to_possible_value() {
+                a.push("--stage".into());
+                a.push(v.get_name().into());
+            }
+        }
+        for (flag, dir) in [("--schemas", &self.schemas), ("--reference", &self.reference)] {
+            if let Some(d) = dir {
+                a.push(flag.into());
+                a.push(std::path::absolute(d).unwrap_or_else(|_| d.clone()).into_os_string());
+            }
+        }
+        a
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Review one package and print its verdict.
@@ -94,6 +181,8 @@ enum Command {
         /// `text` for a person (default), `json` for the verdict itself.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        #[command(flatten)]
+        guard: Guard,
     },
     /// Review every .zip under the given paths, in parallel.
     Batch {
@@ -123,6 +212,17 @@ enum Command {
         quiet: bool,
         #[command(flatten)]
         common: Common,
+        #[command(flatten)]
+        guard: Guard,
+    },
+    /// Serves reviews to a supervising `check` or `batch` over stdin/stdout (internal).
+    #[command(hide = true)]
+    Worker {
+        #[command(flatten)]
+        common: Common,
+        /// Address-space ceiling of this process, in bytes.
+        #[arg(long)]
+        max_memory: Option<u64>,
     },
     /// Print the JSON Schema of the verdict (schemas/verdict.schema.json).
     Schema,
@@ -167,18 +267,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             package,
             common,
             format,
+            guard,
         } => {
             let reviewer = reviewer(&common)?;
             anyhow::ensure!(package.is_file(), "{}: no such file", package.display());
             let opts = Options {
                 stage: common.stage.map(Into::into),
             };
-            let v = pingshen::review_path(&package, &reviewer, &opts);
-            match format {
-                Format::Json => print!("{}", pingshen::to_json(&v)),
-                Format::Text => print!("{}", pingshen::report::render(&v, std::io::stdout().is_terminal())),
-            }
-            Ok(ExitCode::from(match v.verdict {
+            let format = match format {
+                Format::Json => worker::Format::Pretty,
+                Format::Text => worker::Format::Text {
+                    color: std::io::stdout().is_terminal(),
+                },
+            };
+            let reply = match guard.workers(&common)? {
+                None => {
+                    let v = pingshen::review_path(&package, &reviewer, &opts);
+                    worker::Reply {
+                        verdict: v.verdict,
+                        body: format.render(&v),
+                    }
+                }
+                Some(config) => match worker::Worker::new(config).review(&package, format) {
+                    Ok(reply) => reply,
+                    Err(failure) => {
+                        let v = worker::failure_verdict(&package, &failure, &reviewer);
+                        worker::Reply {
+                            verdict: v.verdict,
+                            body: format.render(&v),
+                        }
+                    }
+                },
+            };
+            print!("{}", reply.body);
+            Ok(ExitCode::from(match reply.verdict {
                 VerdictKind::Pass | VerdictKind::Partial => 0,
                 VerdictKind::Fail | VerdictKind::Incomplete | VerdictKind::NeedsReview => 1,
                 VerdictKind::Error => 3,
@@ -215,6 +337,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => anyhow::bail!("{id}: no such check, material or finding code (see `pingshen rules`)"),
             }
         }
+        Command::Worker { common, max_memory } => {
+            worker::exit_with_parent();
+            if let Some(bytes) = max_memory {
+                worker::limit_memory(bytes).context("cannot set the memory ceiling")?;
+            }
+            let reviewer = reviewer(&common)?;
+            let opts = Options {
+                stage: common.stage.map(Into::into),
+            };
+            let mut input = std::io::stdin().lock();
+            let mut output = std::io::BufWriter::new(std::io::stdout().lock());
+            worker::serve(&mut input, &mut output, &reviewer, &opts, &worker::Faults::from_env())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             print!("{}", pingshen::verdict::JSON_SCHEMA);
             Ok(ExitCode::SUCCESS)
@@ -227,10 +363,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             resume,
             quiet,
             common,
+            guard,
         } => {
             let reviewer = reviewer(&common)?;
             let opts = Options {
                 stage: common.stage.map(Into::into),
+            };
+            let isolation = match guard.workers(&common)? {
+                None => Isolation::InProcess,
+                Some(config) => Isolation::Workers(config),
             };
             let from_stdin = matches!(paths.as_slice(), [p] if p.as_os_str() == "-");
             anyhow::ensure!(!from_stdin || jsonl, "reading paths from stdin (-) needs --jsonl");
@@ -260,7 +401,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let pb = bar(None);
                 let progress = |done: usize| pb.set_position(done as u64);
                 let mut stdin = std::io::stdin().lock();
-                let s = batch::run_stdin_jsonl(&mut stdin, &reviewer, &opts, jobs, &progress)?;
+                let s = batch::run_stdin_jsonl(&mut stdin, &reviewer, &opts, jobs, &isolation, &progress)?;
                 pb.finish_and_clear();
                 (s, None)
             } else {
@@ -276,6 +417,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     output: output.clone(),
                     jobs,
                     resume,
+                    isolation,
                 };
                 let s = batch::run(&inputs, &reviewer, &opts, &options, &progress)?;
                 pb.finish_and_clear();
