@@ -17,9 +17,9 @@ pub mod consistency;
 pub mod explain;
 pub mod extract;
 pub mod fields;
+pub mod finding;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod finding;
 pub mod materials;
 pub mod names;
 pub mod package;
