@@ -22,6 +22,14 @@ const GIB: u64 = 1024 * MIB;
 const PREALLOC_MAX: u64 = 64 * MIB;
 /// General purpose bit 11 (EFS): the name is UTF-8.
 const FLAG_UTF8: u16 = 0x0800;
+/// General purpose bit 0: the entry is encrypted.
+const FLAG_ENCRYPTED: u16 = 0x0001;
+/// General purpose bit 3: CRC and sizes follow the data (the local header may hold zeros).
+const FLAG_DATA_DESCRIPTOR: u16 = 0x0008;
+/// A 32-bit size field of this value means "see the Zip64 extra field".
+const ZIP64_MARKER: u32 = 0xFFFF_FFFF;
+/// Fixed part of a local file header, signature included.
+const LOCAL_HEADER_LEN: u64 = 30;
 
 /// The safety limits of SPEC §3: "Limits (param, defaults): archive size ≤ 2 GiB; ≤ 10 000
 /// entries; total uncompressed ≤ 4 GiB; one entry ≤ 1 GiB uncompressed; compression ratio of one
@@ -264,8 +272,25 @@ struct CdEntry {
     flagged: bool,
     encrypted: bool,
     method: CompressionMethod,
+    crc: u32,
     size: u64,
     compressed: u64,
+    /// Offset of the entry's local header in the archive.
+    header_start: u64,
+    /// The local header, when one is there to read.
+    local: Option<LocalHeader>,
+}
+
+/// The fields of a local file header that must agree with the central directory.
+#[derive(Debug, Clone, Copy)]
+struct LocalHeader {
+    flags: u16,
+    method: u16,
+    crc: u32,
+    compressed: u32,
+    size: u32,
+    /// Name and extra field lengths together: the data starts this far after the fixed part.
+    variable_len: u64,
 }
 
 /// The decoded, classified name of an entry.
@@ -302,6 +327,18 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
             format: not_zip_format(sniff::sniff(bytes)),
         });
     }
+    // The zip reader parses every central-directory record the end record announces before we
+    // can count them: a count past the limit is refused before it does.
+    if let Some(declared) = declared_entry_count(bytes) {
+        if declared > limits.max_entries {
+            return Err(ArchiveError::Limit {
+                limit: "max_entries",
+                actual: declared,
+                max: limits.max_entries,
+                path: None,
+            });
+        }
+    }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ArchiveError::Corrupt(e.to_string()))?;
 
     let mut findings = Vec::new();
@@ -332,9 +369,10 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
         });
     }
 
-    let cd = read_central_directory(&zip)?;
+    let cd = read_central_directory(&zip, bytes)?;
     let (names, name_use) = decode_names(&cd);
     check_declared_limits(&cd, &names, limits)?;
+    check_overlap(&cd, &names)?;
 
     let mut entries = Vec::new();
     let mut ignored = Vec::new();
@@ -445,7 +483,7 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
     Ok((archive, name_use))
 }
 
-fn read_central_directory(zip: &ZipReader<'_>) -> Result<Vec<CdEntry>, ArchiveError> {
+fn read_central_directory(zip: &ZipReader<'_>, bytes: &[u8]) -> Result<Vec<CdEntry>, ArchiveError> {
     let mut cd = Vec::with_capacity(zip.len());
     for index in 0..zip.len() {
         let e = zip
@@ -458,11 +496,138 @@ fn read_central_directory(zip: &ZipReader<'_>) -> Result<Vec<CdEntry>, ArchiveEr
             flagged: flags.as_u16() & FLAG_UTF8 != 0,
             encrypted: flags.is_encrypted(),
             method: e.compression(),
+            crc: e.crc32(),
             size: e.size(),
             compressed: e.compressed_size(),
+            header_start: e.header_start(),
+            local: local_header(bytes, e.header_start()),
         });
     }
     Ok(cd)
+}
+
+fn le_u32(b: &[u8], at: usize) -> Option<u32> {
+    let s = b.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([*s.first()?, *s.get(1)?, *s.get(2)?, *s.get(3)?]))
+}
+
+fn le_u64(b: &[u8], at: usize) -> Option<u64> {
+    let lo = le_u32(b, at)?;
+    let hi = le_u32(b, at.checked_add(4)?)?;
+    Some(u64::from(hi) << 32 | u64::from(lo))
+}
+
+/// The local file header at `at`, or `None` when there is none (the entry's read then fails).
+fn local_header(bytes: &[u8], at: u64) -> Option<LocalHeader> {
+    let at = usize::try_from(at).ok()?;
+    if bytes.get(at..at.checked_add(4)?)? != b"PK\x03\x04" {
+        return None;
+    }
+    let field = |offset: usize| at.checked_add(offset);
+    let name_len = le_u16(bytes, field(26)?)?;
+    let extra_len = le_u16(bytes, field(28)?)?;
+    Some(LocalHeader {
+        flags: u16::try_from(le_u16(bytes, field(6)?)?).ok()?,
+        method: u16::try_from(le_u16(bytes, field(8)?)?).ok()?,
+        crc: le_u32(bytes, field(14)?)?,
+        compressed: le_u32(bytes, field(18)?)?,
+        size: le_u32(bytes, field(22)?)?,
+        variable_len: u64::try_from(name_len.checked_add(extra_len)?).ok()?,
+    })
+}
+
+/// The number of entries the end of central directory record announces (the Zip64 one when
+/// the classic field is saturated), or `None` when no end record is found.
+fn declared_entry_count(bytes: &[u8]) -> Option<u64> {
+    const EOCD_LEN: usize = 22;
+    let last = bytes.len().checked_sub(EOCD_LEN)?;
+    let first = last.saturating_sub(usize::from(u16::MAX));
+    let eocd = (first..=last)
+        .rev()
+        .find(|&at| bytes.get(at..at.saturating_add(4)) == Some(b"PK\x05\x06".as_slice()))?;
+    let total = le_u16(bytes, eocd.checked_add(10)?)?;
+    if total != usize::from(u16::MAX) {
+        return u64::try_from(total).ok();
+    }
+    // Zip64: a locator 20 bytes before the end record gives the Zip64 end record's offset.
+    let locator = eocd.checked_sub(20)?;
+    if bytes.get(locator..locator.checked_add(4)?)? != b"PK\x06\x07" {
+        return u64::try_from(total).ok();
+    }
+    let at = usize::try_from(le_u64(bytes, locator.checked_add(8)?)?).ok()?;
+    if bytes.get(at..at.checked_add(4)?)? != b"PK\x06\x06" {
+        return u64::try_from(total).ok();
+    }
+    le_u64(bytes, at.checked_add(32)?)
+}
+
+/// Overlapping entries (several central-directory records pointing into the same local header
+/// or data, the construction of Fifield's non-recursive zip bombs) are refused before anything
+/// is inflated: each record may pass every limit while the archive as a whole inflates to
+/// gigabytes. Every entry's bytes, local header included, must be its own.
+fn check_overlap(cd: &[CdEntry], names: &[String]) -> Result<(), ArchiveError> {
+    let mut ranges: Vec<(u64, u64, usize)> = cd
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let local = e.local?;
+            let end = e
+                .header_start
+                .checked_add(LOCAL_HEADER_LEN)?
+                .checked_add(local.variable_len)?
+                .checked_add(e.compressed)?;
+            Some((e.header_start, end, i))
+        })
+        .collect();
+    ranges.sort_unstable();
+    for pair in ranges.windows(2) {
+        let [(_, end_a, a), (start_b, _, b)] = pair else {
+            continue;
+        };
+        if end_a > start_b {
+            let name = |i: &usize| names.get(*i).map_or_else(String::new, |n| normalise_or_raw(n));
+            return Err(ArchiveError::Corrupt(format!(
+                "entries {} and {} overlap (they share bytes of the archive, a zip bomb construction); \
+                 nothing was inflated",
+                name(a),
+                name(b)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Why the local header contradicts the central directory, if it does: another unzip tool would
+/// read other bytes (or another method) than the ones reviewed here.
+fn local_disagreement(e: &CdEntry) -> Option<String> {
+    let local = e.local?;
+    #[allow(deprecated)]
+    let method = e.method.to_u16();
+    let descriptor = local.flags & FLAG_DATA_DESCRIPTOR != 0;
+    let mut what = Vec::new();
+    if local.method != method {
+        what.push("compression method");
+    }
+    if (local.flags & FLAG_ENCRYPTED != 0) != e.encrypted {
+        what.push("encryption flag");
+    }
+    if local.crc != e.crc && !(descriptor && local.crc == 0) {
+        what.push("CRC-32");
+    }
+    let size_differs =
+        |field: u32, central: u64| field != ZIP64_MARKER && u64::from(field) != central && !(descriptor && field == 0);
+    if size_differs(local.compressed, e.compressed) {
+        what.push("compressed size");
+    }
+    if size_differs(local.size, e.size) {
+        what.push("uncompressed size");
+    }
+    (!what.is_empty()).then(|| {
+        format!(
+            "its local header disagrees with the central directory about the {}",
+            what.join(", ")
+        )
+    })
 }
 
 /// SPEC §3: "Entry names: UTF-8 when the UTF-8 flag (bit 11) is set or an Info-ZIP Unicode Path
@@ -591,6 +756,9 @@ fn read_content(
     }
     if e.method != CompressionMethod::STORE && e.method != CompressionMethod::DEFLATE {
         return Ok(Content::UnsupportedCompression(method_name(e.method)));
+    }
+    if let Some(why) = local_disagreement(e) {
+        return Ok(Content::Corrupt(why));
     }
     let file = match zip.by_index(e.index) {
         Ok(file) => file,
@@ -728,6 +896,11 @@ mod tests {
         /// The bytes stored after the local header (compressed form).
         payload: Vec<u8>,
         extra: Vec<u8>,
+        /// (CRC, uncompressed size) written in the local header instead of the central ones.
+        local: Option<(u32, u32)>,
+        /// Point the central record at this earlier entry's local header and write no local
+        /// header or data of its own.
+        same_as: Option<usize>,
     }
 
     fn crc32(data: &[u8]) -> u32 {
@@ -745,6 +918,8 @@ mod tests {
             size: data.len() as u32,
             payload: data.to_vec(),
             extra: Vec::new(),
+            local: None,
+            same_as: None,
         }
     }
 
@@ -784,9 +959,21 @@ mod tests {
     fn raw_zip(entries: &[RawEntry]) -> Vec<u8> {
         let mut out = Vec::new();
         let mut central = Vec::new();
+        let mut offsets: Vec<u32> = Vec::new();
         for e in entries {
-            let offset = out.len() as u32;
+            let offset = match e.same_as {
+                Some(k) => offsets[k],
+                None => out.len() as u32,
+            };
+            offsets.push(offset);
             for (buf, is_central) in [(&mut out, false), (&mut central, true)] {
+                if !is_central && e.same_as.is_some() {
+                    continue;
+                }
+                let (crc, size) = match e.local {
+                    Some(l) if !is_central => l,
+                    _ => (e.crc, e.size),
+                };
                 buf.extend_from_slice(if is_central { b"PK\x01\x02" } else { b"PK\x03\x04" });
                 if is_central {
                     buf.extend_from_slice(&(0x0300u16 | 20).to_le_bytes()); // made by: unix
@@ -796,9 +983,9 @@ mod tests {
                 buf.extend_from_slice(&e.method.to_le_bytes());
                 buf.extend_from_slice(&0u16.to_le_bytes()); // time
                 buf.extend_from_slice(&0x21u16.to_le_bytes()); // date 1980-01-01
-                buf.extend_from_slice(&e.crc.to_le_bytes());
+                buf.extend_from_slice(&crc.to_le_bytes());
                 buf.extend_from_slice(&(e.payload.len() as u32).to_le_bytes());
-                buf.extend_from_slice(&e.size.to_le_bytes());
+                buf.extend_from_slice(&size.to_le_bytes());
                 buf.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
                 buf.extend_from_slice(&(e.extra.len() as u16).to_le_bytes());
                 if is_central {
@@ -1085,6 +1272,59 @@ mod tests {
         }
         assert_eq!(a.entries[0].size, 10);
         assert_eq!(codes(&a), [Code::PackageCorruptEntry]);
+    }
+
+    #[test]
+    fn overlapping_entries_are_refused_before_inflating() {
+        let data = vec![0u8; 4000];
+        let first = deflated(b"a.bin", &data);
+        let mut second = first.clone();
+        second.name = b"b.bin".to_vec();
+        second.same_as = Some(0);
+        let zip = raw_zip(&[first, second, stored(b"c.txt", b"ok")]);
+        match open(&zip, &Limits::default()) {
+            Err(ArchiveError::Corrupt(msg)) => {
+                assert!(
+                    msg.contains("a.bin") && msg.contains("b.bin") && msg.contains("overlap"),
+                    "{msg}"
+                );
+            }
+            other => panic!("expected a corrupt archive, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_local_header_that_contradicts_the_central_directory_makes_the_entry_corrupt() {
+        let mut e = stored(b"a.txt", b"data");
+        e.local = Some((e.crc ^ 1, 3));
+        let a = open_ok(&raw_zip(&[e, stored(b"b.txt", b"ok")]));
+        match &a.entries[0].content {
+            Content::Corrupt(why) => assert!(why.contains("CRC-32") && why.contains("uncompressed size"), "{why}"),
+            other => panic!("expected corrupt, got {other:?}"),
+        }
+        assert_eq!(a.entries[1].content, Content::Data(b"ok".to_vec()));
+        assert_eq!(codes(&a), [Code::PackageCorruptEntry]);
+    }
+
+    #[test]
+    fn a_data_descriptor_entry_may_leave_the_local_sizes_zero() {
+        let mut e = stored(b"a.txt", b"data");
+        e.flags |= FLAG_DATA_DESCRIPTOR;
+        e.local = Some((0, 0));
+        let a = open_ok(&raw_zip(&[e]));
+        assert_eq!(a.entries[0].content, Content::Data(b"data".to_vec()));
+    }
+
+    #[test]
+    fn an_entry_count_past_the_limit_is_refused_from_the_end_record() {
+        let mut zip = raw_zip(&[stored(b"a", b"1")]);
+        // The end record announces 60 000 entries the central directory does not hold: refused
+        // as a limit before the zip reader parses anything.
+        let eocd = zip.len() - 22;
+        zip[eocd + 8..eocd + 10].copy_from_slice(&60_000u16.to_le_bytes());
+        zip[eocd + 10..eocd + 12].copy_from_slice(&60_000u16.to_le_bytes());
+        assert_eq!(limit_of(open(&zip, &Limits::default())), "max_entries");
+        assert_eq!(declared_entry_count(&zip), Some(60_000));
     }
 
     #[test]
