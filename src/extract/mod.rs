@@ -1,6 +1,7 @@
 //! Readers, one module per format family (STYLE.md point 5). Every document reader produces the
 //! same [`Document`]: lines of text in reading order, each with its page where the format has
 //! pages, and the tables it holds.
+pub mod biff;
 pub mod cmap;
 pub mod docx;
 pub mod ofd;

@@ -3,17 +3,45 @@
 //!
 //! Every later step (header finding, the basic-info key/value reading) works on [`Workbook`],
 //! so a value always keeps its sheet and cell (STYLE.md point 6).
+//!
+//! calamine trusts parts of the files it reads (counts it reserves room for, repeat counts it
+//! expands, dense grids it lays out), so each format is looked at first with bounded work and
+//! refused when calamine's would pass a limit below: xlsx parts by their declared sizes, their
+//! value elements and the shared-string count; xls by [`super::biff`]; ods by its repeat counts
+//! and text. Whatever still panics inside calamine is a broken file, not a crash.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
+use std::io::{BufReader, Cursor, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use calamine::{Data, DataRef, Reader};
+use quick_xml::events::{BytesStart, Event};
 
 use crate::sniff::FileKind;
 
 /// Most cells pingshen reads from one workbook; past it the workbook is refused, so a sheet
-/// claiming a million rows cannot exhaust memory.
+/// claiming a million rows cannot exhaust memory. An xlsx is counted before it is read (its
+/// value elements), so the refusal costs one scan, not a parse.
 pub const MAX_CELLS: usize = 2_000_000;
+
+/// Longest text of one cell, in characters: Excel's own limit, so no file Excel writes passes
+/// it; longer text is a file made to be copied into every cell and line that refers to it.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Most cells calamine may lay out for an xls or ods workbook: it builds every sheet as a dense
+/// grid from its first to its last used cell (32-byte values, plus formula strings), so this
+/// bounds its memory to about 200 MiB. 4 Mi cells are twice [`MAX_CELLS`]: room for real
+/// sheets with gaps, not for one cell in A1 and one in IV65536 (16.7 M cells).
+pub const MAX_GRID_CELLS: u64 = 4 << 20;
+
+/// Most bytes of cell text calamine may produce for an xls or ods workbook, counting every copy
+/// (a shared string in many cells, a cell repeated over columns and rows).
+pub const MAX_GRID_TEXT: u64 = 256 << 20;
+
+/// Largest sum of the declared sizes of the parts of an xlsx or ods (the zip reader never
+/// inflates a part past its declared size, so this bounds all inflating). The XML of a
+/// 2-million-cell workbook is about 100 MiB.
+pub const MAX_WORKBOOK_BYTES: u64 = 512 << 20;
 
 /// One cell value, as the file stores it.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +151,9 @@ pub enum SheetError {
     Broken(String),
     #[error("more than {MAX_CELLS} cells")]
     TooManyCells,
+    /// A safety limit was passed; the message names it.
+    #[error("limit exceeded: {0}")]
+    Limit(String),
 }
 
 /// The A1-style reference of a 0-based (row, col): `(6, 2)` → `C7`.
@@ -140,11 +171,41 @@ pub fn cell_ref(row: u32, col: u32) -> String {
 /// Reads a spreadsheet. `kind` is the sniffed type; text files are read as csv.
 pub fn read_workbook(bytes: &[u8], kind: FileKind) -> Result<Workbook, SheetError> {
     match kind {
-        FileKind::Xlsx => read_xlsx(bytes),
-        FileKind::Xls | FileKind::Ods => read_dense(bytes),
+        FileKind::Xlsx => {
+            check_xlsx(bytes)?;
+            guarded(|| read_xlsx(bytes))
+        }
+        FileKind::Xls => {
+            super::biff::check(bytes)?;
+            guarded(|| {
+                let wb = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| SheetError::Broken(e.to_string()))?;
+                read_dense(wb)
+            })
+        }
+        FileKind::Ods => {
+            check_ods(bytes)?;
+            guarded(|| {
+                let wb = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| SheetError::Broken(e.to_string()))?;
+                read_dense(wb)
+            })
+        }
         FileKind::Text => read_csv(bytes),
         other => Err(SheetError::NotATable(other.as_str())),
     }
+}
+
+/// Runs a calamine read; a panic inside it is a broken file.
+fn guarded(read: impl FnOnce() -> Result<Workbook, SheetError>) -> Result<Workbook, SheetError> {
+    catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(SheetError::Broken(format!(
+            "internal error in the spreadsheet reader: {what}"
+        )))
+    })
 }
 
 fn push(sheet: &mut Sheet, count: &mut usize, pos: (u32, u32), cell: Cell) -> Result<(), SheetError> {
@@ -152,8 +213,20 @@ fn push(sheet: &mut Sheet, count: &mut usize, pos: (u32, u32), cell: Cell) -> Re
     if *count > MAX_CELLS {
         return Err(SheetError::TooManyCells);
     }
+    if let Cell::Text(t) | Cell::DateIso(t) = &cell {
+        if t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS {
+            return Err(too_long(pos));
+        }
+    }
     sheet.cells.insert(pos, cell);
     Ok(())
+}
+
+fn too_long((row, col): (u32, u32)) -> SheetError {
+    SheetError::Limit(format!(
+        "cell {} holds more than {MAX_CELL_CHARS} characters",
+        cell_ref(row, col)
+    ))
 }
 
 fn date_cell(d: &calamine::ExcelDateTime) -> Cell {
@@ -189,62 +262,430 @@ fn from_data(v: &Data) -> Option<Cell> {
     })
 }
 
-/// Largest XML part of a workbook inspected before calamine reads it.
+/// Largest part of an xlsx or ods, by its declared size.
 const MAX_XLSX_PART: u64 = 256 * 1024 * 1024;
 
-/// calamine reserves room for `uniqueCount` shared strings before reading any: a file that claims
-/// two billion strings would make it ask for tens of GB and abort the process. Every string needs
-/// at least a few bytes of XML (`<si><t/></si>`), so a count larger than the part's size divided
-/// by 4 is a lie, and the workbook is refused before calamine sees it.
-fn check_shared_string_counts(bytes: &[u8]) -> Result<(), SheetError> {
-    use std::io::Read;
+/// The central directory of a workbook package, checked: every part within [`MAX_XLSX_PART`]
+/// and all of them within [`MAX_WORKBOOK_BYTES`], by their declared sizes. `None` when it is not
+/// a zip (calamine then fails on it too).
+fn open_parts(bytes: &[u8]) -> Result<Option<zip::ZipArchive<Cursor<&[u8]>>>, SheetError> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(None);
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else { continue };
+        if entry.size() > MAX_XLSX_PART {
+            return Err(SheetError::Limit(format!(
+                "a part declares {} bytes (more than {} MiB)",
+                entry.size(),
+                MAX_XLSX_PART >> 20
+            )));
+        }
+        total = total.saturating_add(entry.size());
+    }
+    if total > MAX_WORKBOOK_BYTES {
+        return Err(SheetError::Limit(format!(
+            "the parts declare {total} bytes (more than {} MiB)",
+            MAX_WORKBOOK_BYTES >> 20
+        )));
+    }
+    Ok(Some(zip))
+}
+
+/// Counts the elements whose local name is `v` or `is` (the values of xlsx cells) in a stream
+/// of XML, chunk by chunk; anything else between `<` and the end of the name is skipped.
+#[derive(Default)]
+struct ValueCounter {
+    /// 0: text, 1: reading a tag name, 2: inside a tag after its name.
+    state: u8,
+    name: [u8; 4],
+    name_len: usize,
+    values: u64,
+}
+
+impl ValueCounter {
+    fn feed(&mut self, chunk: &[u8]) {
+        for &b in chunk {
+            match self.state {
+                0 => {
+                    if b == b'<' {
+                        self.state = 1;
+                        self.name_len = 0;
+                    }
+                }
+                1 => {
+                    if b.is_ascii_whitespace() || b == b'>' || b == b'/' {
+                        let name = self.name.get(..self.name_len).unwrap_or_default();
+                        if self.name_len <= self.name.len() && (name == b"v" || name == b"is") {
+                            self.values += 1;
+                        }
+                        self.state = if b == b'>' { 0 } else { 2 };
+                    } else if b == b':' {
+                        // A prefix: the local name starts after it.
+                        self.name_len = 0;
+                    } else {
+                        if let Some(slot) = self.name.get_mut(self.name_len) {
+                            *slot = b;
+                        }
+                        self.name_len = self.name_len.saturating_add(1);
+                    }
+                }
+                _ => {
+                    if b == b'>' {
+                        self.state = 0;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Looks at an xlsx before calamine reads it: the parts' declared sizes ([`open_parts`]); the
+/// value elements of every XML part, more than [`MAX_CELLS`] refused without parsing them; and
+/// the shared strings' `uniqueCount`, which calamine reserves room for before reading any: a
+/// file claiming two billion strings would make it ask for tens of GB and abort the process.
+/// Every string needs at least a few bytes of XML (`<si><t/></si>`), so a count larger than the
+/// part's size divided by 4 is a lie, and the workbook is refused.
+fn check_xlsx(bytes: &[u8]) -> Result<(), SheetError> {
+    const HEAD: usize = 64 * 1024;
+    let Some(mut zip) = open_parts(bytes)? else {
         return Ok(());
     };
+    let mut counter = ValueCounter::default();
     for i in 0..zip.len() {
-        let Ok(entry) = zip.by_index(i) else { continue };
+        let Ok(mut entry) = zip.by_index(i) else { continue };
         if !entry.name().is_ok_and(|n| n.to_ascii_lowercase().ends_with(".xml")) {
             continue;
         }
-        let mut part = Vec::new();
-        if entry.take(MAX_XLSX_PART + 1).read_to_end(&mut part).is_err() {
-            continue;
+        let mut head = Vec::new();
+        let mut len: usize = 0;
+        let mut buf = vec![0u8; HEAD];
+        loop {
+            let n = match entry.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let chunk = buf.get(..n).unwrap_or_default();
+            if head.len() < HEAD {
+                head.extend_from_slice(chunk.get(..(HEAD - head.len()).min(n)).unwrap_or_default());
+            }
+            counter.feed(chunk);
+            len = len.saturating_add(n);
         }
-        if part.len() as u64 > MAX_XLSX_PART {
-            return Err(SheetError::Broken(format!(
-                "an XML part is larger than {MAX_XLSX_PART} bytes"
+        if counter.values > MAX_CELLS as u64 {
+            return Err(SheetError::TooManyCells);
+        }
+        check_unique_count(&head, len)?;
+    }
+    Ok(())
+}
+
+/// Refuses a shared-string table whose `uniqueCount` is more than its part (`len` bytes, whose
+/// first bytes are `head`) could hold.
+fn check_unique_count(head: &[u8], len: usize) -> Result<(), SheetError> {
+    let head = String::from_utf8_lossy(head);
+    let Some(at) = head.find("<sst").or_else(|| head.find(":sst ")) else {
+        return Ok(());
+    };
+    let tag_end = head.get(at..).and_then(|t| t.find('>')).map_or(head.len(), |e| at + e);
+    let tag = head.get(at..tag_end).unwrap_or("");
+    // Only uniqueCount is reserved for (`count`, the number of references, may rightly be far
+    // larger than the part).
+    let attr = "uniqueCount=\"";
+    let Some(v) = tag.find(attr).and_then(|p| tag.get(p + attr.len()..)) else {
+        return Ok(());
+    };
+    let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return Ok(());
+    }
+    let claimed: u128 = digits.parse().unwrap_or(u128::MAX);
+    if claimed > (len as u128) / 4 + 16 {
+        return Err(SheetError::Broken(format!(
+            "the shared strings claim {digits} unique strings in {len} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// What calamine's ods reader will build, counted as it builds it.
+#[derive(Default, Clone, Copy)]
+struct OdsTally {
+    /// Cells pushed into the per-table vectors before rows are expanded.
+    pushed: u64,
+    /// Cells of the dense grids after rows are expanded (all tables).
+    grid: u64,
+    /// Bytes of cell text after columns and rows are expanded.
+    text: u64,
+}
+
+impl OdsTally {
+    fn check(&self) -> Result<(), SheetError> {
+        if self.pushed > MAX_GRID_CELLS || self.grid > MAX_GRID_CELLS {
+            return Err(SheetError::Limit(format!(
+                "the ods tables expand to more than {MAX_GRID_CELLS} cells"
             )));
         }
-        let head = part.get(..part.len().min(64 * 1024)).unwrap_or(&part);
-        let head = String::from_utf8_lossy(head);
-        let Some(at) = head.find("<sst").or_else(|| head.find(":sst ")) else {
-            continue;
-        };
-        let tag_end = head.get(at..).and_then(|t| t.find('>')).map_or(head.len(), |e| at + e);
-        let tag = head.get(at..tag_end).unwrap_or("");
-        // Only uniqueCount is reserved for (`count`, the number of references, may rightly be
-        // far larger than the part).
-        let attr = "uniqueCount=\"";
-        let Some(v) = tag.find(attr).and_then(|p| tag.get(p + attr.len()..)) else {
-            continue;
-        };
-        let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
-        if digits.is_empty() {
-            continue;
-        }
-        let claimed: u128 = digits.parse().unwrap_or(u128::MAX);
-        if claimed > (part.len() as u128) / 4 + 16 {
-            return Err(SheetError::Broken(format!(
-                "the shared strings claim {digits} unique strings in {} bytes",
-                part.len()
+        if self.text > MAX_GRID_TEXT {
+            return Err(SheetError::Limit(format!(
+                "the ods cells expand to more than {} MiB of text",
+                MAX_GRID_TEXT >> 20
             )));
+        }
+        Ok(())
+    }
+}
+
+/// calamine's limits on an ods sheet (it caps repeats so that a table has at most this many
+/// rows and a row this many columns).
+const ODS_MAX_ROWS: u64 = 1_048_576;
+const ODS_MAX_COLUMNS: u64 = 16_384;
+
+type OdsXml<'z> = quick_xml::Reader<BufReader<zip::read::ZipFile<'z, Cursor<&'z [u8]>>>>;
+
+/// Looks at an ods before calamine reads it. calamine repeats a cell's value over
+/// `table:number-columns-repeated` columns and a row over `table:number-rows-repeated` rows
+/// (up to 100 M cells, 3 GB), expands `text:s text:c` into that many spaces, and lays each table
+/// out as a dense grid; `content.xml` is walked the way calamine walks it and refused when the
+/// cells or their text would pass [`MAX_GRID_CELLS`], [`MAX_GRID_TEXT`] or [`MAX_CELL_CHARS`].
+/// No entity is expanded (quick-xml knows no DTD).
+fn check_ods(bytes: &[u8]) -> Result<(), SheetError> {
+    let Some(mut zip) = open_parts(bytes)? else {
+        return Ok(());
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.expand_empty_elements = true;
+    let mut tally = OdsTally::default();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) if e.name().as_ref() == "table:table" => {
+                if !ods_table(&mut reader, &mut tally)? {
+                    break;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
         }
     }
     Ok(())
 }
 
+/// An attribute's raw value.
+fn raw_attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
+    e.attributes()
+        .with_checks(false)
+        .filter_map(Result::ok)
+        .find(|a| a.key.as_ref() == key)
+        .map(|a| a.value.into_owned())
+}
+
+/// A repeat count as calamine parses it; `None` when it does not parse (calamine then fails).
+fn repeats(e: &BytesStart<'_>, key: &str) -> Option<u64> {
+    match raw_attr(e, key) {
+        Some(v) => v.trim().parse::<u64>().ok(),
+        None => Some(1),
+    }
+}
+
+/// One `table:table`; `Ok(false)` when the walk stops (calamine fails there).
+fn ods_table(reader: &mut OdsXml<'_>, tally: &mut OdsTally) -> Result<bool, SheetError> {
+    let mut buf = Vec::new();
+    let mut total_rows: u64 = 0;
+    // First and last expanded row, first and last column of the non-empty cells.
+    let mut area: Option<(u64, u64, u64, u64)> = None;
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) if e.name().as_ref() == "table:table-row" => {
+                let Some(asked) = repeats(&e, "table:number-rows-repeated") else {
+                    return Ok(false);
+                };
+                let rows = asked.min(ODS_MAX_ROWS.saturating_sub(total_rows));
+                let Some(row) = ods_row(reader)? else {
+                    return Ok(false);
+                };
+                tally.pushed = tally.pushed.saturating_add(row.pushed);
+                tally.text = tally.text.saturating_add(row.text.saturating_mul(rows));
+                if let (Some((c0, c1)), true) = (row.cols, rows > 0) {
+                    let last = total_rows.saturating_add(rows - 1);
+                    area = Some(match area {
+                        None => (total_rows, last, c0, c1),
+                        Some((r0, _, a0, a1)) => (r0, last, a0.min(c0), a1.max(c1)),
+                    });
+                }
+                total_rows = total_rows.saturating_add(rows);
+                // Checked row by row, so that a huge table is refused as soon as it is.
+                OdsTally {
+                    grid: tally.grid.saturating_add(area_cells(area)),
+                    ..*tally
+                }
+                .check()?;
+            }
+            Ok(Event::End(e)) if e.name().as_ref() == "table:table" => break,
+            // calamine reads a table until its end tag, taking the end of the part for just
+            // another event: it would loop for ever.
+            Ok(Event::Eof) => return Err(SheetError::Broken("the ods content ends inside a table".to_string())),
+            Err(_) => return Ok(false),
+            Ok(_) => {}
+        }
+    }
+    tally.grid = tally.grid.saturating_add(area_cells(area));
+    tally.check()?;
+    Ok(true)
+}
+
+/// Cells of an area given as (first row, last row, first column, last column).
+fn area_cells(area: Option<(u64, u64, u64, u64)>) -> u64 {
+    area.map_or(0, |(r0, r1, c0, c1)| {
+        (r1.saturating_sub(r0).saturating_add(1)).saturating_mul(c1.saturating_sub(c0).saturating_add(1))
+    })
+}
+
+/// What one row adds.
+struct OdsRow {
+    pushed: u64,
+    /// Bytes of text of the row's cells, columns expanded.
+    text: u64,
+    /// First and last column of its non-empty cells.
+    cols: Option<(u64, u64)>,
+}
+
+/// One `table:table-row`, read as calamine's `read_row` reads it; `None` where it fails.
+fn ods_row(reader: &mut OdsXml<'_>) -> Result<Option<OdsRow>, SheetError> {
+    let mut buf = Vec::new();
+    let mut row = OdsRow {
+        pushed: 0,
+        text: 0,
+        cols: None,
+    };
+    let mut pending_empty: u64 = 0;
+    loop {
+        buf.clear();
+        let e = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) if matches!(e.name().as_ref(), "table:table-cell" | "table:covered-table-cell") => {
+                e.into_owned()
+            }
+            Ok(Event::End(e)) if e.name().as_ref() == "table:table-row" => return Ok(Some(row)),
+            _ => return Ok(None),
+        };
+        let Some(asked) = repeats(&e, "table:number-columns-repeated") else {
+            return Ok(None);
+        };
+        let Some(cell) = ods_cell(reader, &e)? else {
+            return Ok(None);
+        };
+        let empty = pending_empty.min(ODS_MAX_COLUMNS.saturating_sub(row.pushed));
+        row.pushed = row.pushed.saturating_add(empty);
+        pending_empty = 0;
+        let cols = asked.min(ODS_MAX_COLUMNS.saturating_sub(row.pushed));
+        if cell.present {
+            if cols > 0 {
+                let (first, last) = (row.pushed, row.pushed + cols - 1);
+                row.cols = Some(row.cols.map_or((first, last), |(a, _)| (a, last)));
+            }
+            row.pushed = row.pushed.saturating_add(cols);
+            row.text = row.text.saturating_add(cell.text.saturating_mul(cols));
+        } else {
+            pending_empty = cols;
+        }
+    }
+}
+
+/// One cell's value as calamine's `get_datatype` reads it.
+struct OdsCell {
+    /// calamine keeps the cell (a value or a formula).
+    present: bool,
+    /// Bytes of its text and formula.
+    text: u64,
+}
+
+/// Reads a cell's attributes and, for a text cell, its content up to its end (calamine reads
+/// nothing else of a cell and skips to its end); `None` where calamine fails.
+fn ods_cell(reader: &mut OdsXml<'_>, e: &BytesStart<'_>) -> Result<Option<OdsCell>, SheetError> {
+    let (mut value_set, mut is_string, mut is_error) = (false, false, false);
+    let (mut value_len, mut formula_len) = (0u64, 0u64);
+    for a in e.attributes().with_checks(false).filter_map(Result::ok) {
+        let len = u64::try_from(a.value.len()).unwrap_or(u64::MAX);
+        match a.key.as_ref() {
+            "office:value"
+            | "office:string-value"
+            | "office:date-value"
+            | "office:time-value"
+            | "office:boolean-value"
+                if !value_set =>
+            {
+                value_set = true;
+                value_len = len;
+            }
+            "office:value-type" if !value_set => is_string = a.value.as_ref() == "string",
+            "calcext:value-type" => is_error = a.value.as_ref() == "error",
+            "table:formula" => formula_len = len,
+            _ => {}
+        }
+    }
+    let mut buf = Vec::new();
+    if (!value_set && is_string) || (is_error && value_len == 0) {
+        let mut text: u64 = 0;
+        let mut annotation = 0usize;
+        loop {
+            buf.clear();
+            match reader.read_event_into(&mut buf) {
+                Ok(Event::End(end)) if annotation == 0 && is_cell(end.name().as_ref()) => break,
+                Ok(Event::Start(s)) if s.name().as_ref() == "office:annotation" => annotation += 1,
+                Ok(Event::End(end)) if end.name().as_ref() == "office:annotation" => {
+                    annotation = annotation.saturating_sub(1);
+                }
+                Ok(_) if annotation > 0 => {}
+                Ok(Event::Text(t)) => text = text.saturating_add(u64::try_from(t.len()).unwrap_or(u64::MAX)),
+                Ok(Event::GeneralRef(_)) => text = text.saturating_add(4),
+                Ok(Event::Start(s)) => match s.name().as_ref() {
+                    "text:s" => {
+                        let Some(n) = repeats(&s, "text:c") else {
+                            return Ok(None);
+                        };
+                        text = text.saturating_add(n);
+                    }
+                    "text:p" | "text:tab" | "text:line-break" => text = text.saturating_add(1),
+                    _ => {}
+                },
+                Ok(Event::Eof) | Err(_) => return Ok(None),
+                Ok(_) => {}
+            }
+            if text > (MAX_CELL_CHARS as u64).saturating_mul(4) {
+                return Err(SheetError::Limit(format!(
+                    "an ods cell holds more than {MAX_CELL_CHARS} characters"
+                )));
+            }
+        }
+        return Ok(Some(OdsCell {
+            present: true,
+            text: text.saturating_add(formula_len),
+        }));
+    }
+    // calamine skips the rest of the cell.
+    if reader.read_to_end_into(e.name(), &mut buf).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(OdsCell {
+        present: value_set || formula_len > 0,
+        text: value_len.saturating_add(formula_len),
+    }))
+}
+
+fn is_cell(name: &str) -> bool {
+    matches!(name, "table:table-cell" | "table:covered-table-cell")
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<Workbook, SheetError> {
-    check_shared_string_counts(bytes)?;
     let mut wb: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Broken(e.to_string()))?;
     let names = wb.sheet_names();
@@ -268,9 +709,12 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, SheetError> {
     Ok(out)
 }
 
-fn read_dense(bytes: &[u8]) -> Result<Workbook, SheetError> {
-    let mut wb =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| SheetError::Broken(e.to_string()))?;
+/// The sheets of a workbook calamine reads as dense ranges (xls, ods), as sparse sheets.
+fn read_dense<'a, R>(mut wb: R) -> Result<Workbook, SheetError>
+where
+    R: Reader<Cursor<&'a [u8]>>,
+    R::Error: std::fmt::Display,
+{
     let mut out = Workbook::default();
     let mut count = 0usize;
     for name in wb.sheet_names() {
@@ -320,6 +764,10 @@ fn read_csv(bytes: &[u8]) -> Result<Workbook, SheetError> {
             Ok(())
         };
     while let Some(c) = chars.next() {
+        // A field past the cell limit is refused as it grows, not after it is whole.
+        if field.len() > 4 * MAX_CELL_CHARS {
+            return Err(too_long((row, col)));
+        }
         if in_quotes {
             if c == '"' {
                 if chars.peek() == Some(&'"') {
