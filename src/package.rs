@@ -291,7 +291,14 @@ pub fn identify(
 
 /// Every sheet of the readable files of `material`: spreadsheet sheets, and the tables of docx
 /// files as sheets named `表1`, `表2`, … (SPEC §4: a table may sit inside a docx).
-fn sheets_of(archive: &Archive, files: &[FileReport], material: &str) -> Vec<(String, sheet::Sheet)> {
+/// A spreadsheet that cannot be read (broken, or past a limit) is a `file.unreadable` finding;
+/// a file that is no spreadsheet at all is left to the format checks.
+fn sheets_of(
+    archive: &Archive,
+    files: &[FileReport],
+    material: &str,
+    findings: &mut Vec<Finding>,
+) -> Vec<(String, sheet::Sheet)> {
     let mut out = Vec::new();
     for f in files
         .iter()
@@ -307,8 +314,14 @@ fn sheets_of(archive: &Archive, files: &[FileReport], material: &str) -> Vec<(St
                 let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
                 out.push((f.path.clone(), sheet::Sheet::from_rows(&format!("表{}", i + 1), &rows)));
             }
-        } else if let Ok(wb) = sheet::read_workbook(bytes, f.sniffed) {
-            out.extend(wb.sheets.into_iter().map(|s| (f.path.clone(), s)));
+        } else {
+            match sheet::read_workbook(bytes, f.sniffed) {
+                Ok(wb) => out.extend(wb.sheets.into_iter().map(|s| (f.path.clone(), s))),
+                Err(sheet::SheetError::NotATable(_)) => {}
+                Err(e) => findings.push(
+                    Finding::new(Code::FileUnreadable, format!("not readable as a table: {e}")).in_file(f.path.clone()),
+                ),
+            }
         }
     }
     out
@@ -349,7 +362,7 @@ pub fn find_tables(
         if stage.material(material).is_none() {
             continue;
         }
-        let sheets = sheets_of(archive, files, material);
+        let sheets = sheets_of(archive, files, material, findings);
         let mut any = false;
         for (file, sh) in &sheets {
             let candidates: Vec<(&'static str, crate::table::Table)> = table_kinds
