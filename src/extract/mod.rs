@@ -102,14 +102,35 @@ impl ReadOptions {
     pub const FIRST_PAGE: ReadOptions = ReadOptions { max_pages: Some(1) };
 }
 
-/// Reads a document's text by its sniffed kind.
+/// Longest line of text a document may have, in bytes of UTF-8. A real paragraph, table row or
+/// line of a page is at most a few thousand characters; a line of a mebibyte is a file made to
+/// slow down everything that reads its text (field patterns, normalisation), so the document is
+/// refused as [`DocError::Limit`] instead.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Reads a document's text by its sniffed kind. Every reader bounds its own work (see their
+/// limits); on top of them no line is longer than [`MAX_LINE_BYTES`].
 pub fn read_document(bytes: &[u8], kind: FileKind, opts: ReadOptions) -> Result<Document, DocError> {
-    match kind {
+    let doc = match kind {
         FileKind::Pdf => pdf::read_pdf(bytes, opts),
         FileKind::Docx => docx::read_docx_with(bytes, opts),
         FileKind::Ofd => ofd::read_ofd(bytes, opts),
         FileKind::Text => Ok(text::read_text(bytes)),
         other => Err(DocError::Unsupported(other.as_str())),
+    }?;
+    check_lines(&doc)?;
+    Ok(doc)
+}
+
+/// [`DocError::Limit`] when a line is longer than [`MAX_LINE_BYTES`].
+fn check_lines(doc: &Document) -> Result<(), DocError> {
+    match doc.lines.iter().position(|l| l.text.len() > MAX_LINE_BYTES) {
+        Some(i) => Err(DocError::Limit(format!(
+            "line {} is longer than {} MiB",
+            i.saturating_add(1),
+            MAX_LINE_BYTES >> 20
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -120,4 +141,21 @@ pub fn title(bytes: &[u8], kind: FileKind) -> Option<String> {
         .ok()?
         .title()
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_longer_than_the_limit_makes_the_document_a_limit() {
+        let long = "a".repeat(MAX_LINE_BYTES + 1);
+        let text = format!("title\n{long}\n");
+        match read_document(text.as_bytes(), FileKind::Text, ReadOptions::ALL) {
+            Err(DocError::Limit(msg)) => assert!(msg.contains("line 2"), "{msg}"),
+            other => panic!("expected a limit, got {other:?}"),
+        }
+        let ok = "a".repeat(MAX_LINE_BYTES);
+        assert!(read_document(ok.as_bytes(), FileKind::Text, ReadOptions::ALL).is_ok());
+    }
 }
