@@ -57,6 +57,11 @@ const MAX_ANNOTATIONS: usize = 2_000;
 const MAX_GLYPH_CACHE: usize = 1 << 16;
 /// Every form drawn costs at least this much of the page budget (an empty form drawn in a loop).
 const FORM_MIN_COST: usize = 64;
+/// Form XObjects drawn on one page, annotation appearances included. Forms that draw other forms
+/// several times multiply (12 levels of 16 draws each would be 16¹¹ draws); the content budget
+/// alone lets a page draw about 400 000 small forms, each decoded again, which takes seconds. A
+/// real page draws a form per logo, stamp, field or repeated symbol: tens, rarely thousands.
+const MAX_FORM_DRAWS: usize = 100_000;
 
 /// Share of the page an image must cover for a textless page to count as a scan.
 const SCAN_COVERAGE: f64 = 0.5;
@@ -1432,6 +1437,8 @@ struct Interp<'d> {
     tm: M,
     tlm: M,
     forms: Vec<ObjectId>,
+    /// Forms drawn on the current page.
+    form_draws: usize,
     page_budget: usize,
     doc_budget: usize,
     out: PageText,
@@ -1464,6 +1471,7 @@ impl<'d> Interp<'d> {
             tm: M::ID,
             tlm: M::ID,
             forms: Vec::new(),
+            form_draws: 0,
             page_budget: MAX_PAGE_CONTENT,
             doc_budget: MAX_DOCUMENT_CONTENT,
             out: PageText::default(),
@@ -1497,6 +1505,7 @@ impl<'d> Interp<'d> {
     fn read_page(&mut self, page: &PageRef<'d>) -> Result<PageText, DocError> {
         self.out = PageText::default();
         self.page_budget = MAX_PAGE_CONTENT;
+        self.form_draws = 0;
         self.rot = M::rotation(page.rotate);
         self.media = page.media;
         self.reset_state();
@@ -1884,6 +1893,12 @@ impl<'d> Interp<'d> {
             return Ok(());
         }
         let doc = self.doc;
+        self.form_draws = self.form_draws.saturating_add(1);
+        if self.form_draws > MAX_FORM_DRAWS {
+            return Err(DocError::Limit(format!(
+                "more than {MAX_FORM_DRAWS} form XObjects drawn on one page"
+            )));
+        }
         self.charge(FORM_MIN_COST)?;
         let data = self.decode(form)?;
         let m = matrix(doc, &form.dict, b"Matrix").unwrap_or(M::ID);
