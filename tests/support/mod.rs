@@ -11,6 +11,7 @@
 
 pub mod docs;
 pub mod formats;
+pub mod hostile;
 pub mod packages;
 pub mod xlsx;
 pub mod zip_builder;
