@@ -449,7 +449,8 @@ fn dimensions_cells(data: &[u8]) -> Option<u64> {
 /// limit: a DIMENSIONS record or a sheet's cell area (values and formulas) past
 /// [`MAX_GRID_CELLS`] (all sheets together), shared-string copies and cell text past
 /// [`MAX_GRID_TEXT`], one string past [`MAX_CELL_CHARS`], formula records past
-/// [`MAX_FORMULA_BYTES`], sheets whose records overlap.
+/// [`MAX_FORMULA_BYTES`], sheets that together walk more records than the stream holds (several
+/// sheets naming the same records, each parsed again by calamine).
 fn check_workbook(stream: &[u8]) -> Result<(), SheetError> {
     let limit = |what: String| Err(SheetError::Limit(what));
     let mut rest = stream;
@@ -582,4 +583,108 @@ fn check_workbook(stream: &[u8]) -> Result<(), SheetError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(out: &mut Vec<u8>, typ: u16, body: &[u8]) {
+        out.extend_from_slice(&typ.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u16).to_le_bytes());
+        out.extend_from_slice(body);
+    }
+
+    /// A workbook stream: globals naming one sheet, then the sheet's records.
+    fn stream(sheet: &[(u16, Vec<u8>)]) -> Vec<u8> {
+        let mut s = Vec::new();
+        record(&mut s, 0x0809, &[0, 6, 5, 0]);
+        let at = s.len() + 4;
+        record(&mut s, 0x0085, &[0, 0, 0, 0, 0, 0, 1, 0, b'S']);
+        record(&mut s, 0x000A, &[]);
+        let pos = s.len() as u32;
+        s[at..at + 4].copy_from_slice(&pos.to_le_bytes());
+        record(&mut s, 0x0809, &[0, 6, 0x10, 0]);
+        for (typ, body) in sheet {
+            record(&mut s, *typ, body);
+        }
+        record(&mut s, 0x000A, &[]);
+        s
+    }
+
+    fn number(row: u16, col: u16) -> (u16, Vec<u8>) {
+        let mut b = Vec::new();
+        b.extend_from_slice(&row.to_le_bytes());
+        b.extend_from_slice(&col.to_le_bytes());
+        b.extend_from_slice(&[0; 10]);
+        (0x0203, b)
+    }
+
+    fn limit(result: Result<(), SheetError>) -> String {
+        match result {
+            Err(SheetError::Limit(msg)) => msg,
+            other => panic!("expected a limit, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dimensions_are_computed_as_calamine_computes_them_wrapping_included() {
+        let dims = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut b = Vec::new();
+            b.extend_from_slice(&rf.to_le_bytes());
+            b.extend_from_slice(&rl.to_le_bytes());
+            b.extend_from_slice(&cf.to_le_bytes());
+            b.extend_from_slice(&cl.to_le_bytes());
+            b.extend_from_slice(&[0, 0]);
+            b
+        };
+        assert_eq!(dimensions_cells(&dims(0, 10, 0, 4)), Some(40));
+        assert_eq!(dimensions_cells(&dims(0, 0, 0, 0)), Some(1));
+        // Last row before the first: calamine's subtraction wraps to four billion rows.
+        assert_eq!(
+            dimensions_cells(&dims(100, 50, 0, 2)),
+            Some((u64::from(u32::MAX) - 49) * 2)
+        );
+        let msg = limit(check_workbook(&stream(&[(0x0200, dims(100, 50, 0, 2))])));
+        assert!(msg.contains("DIMENSIONS"), "{msg}");
+    }
+
+    #[test]
+    fn a_sheet_spanning_past_the_grid_limit_is_refused_and_a_real_one_is_not() {
+        assert!(check_workbook(&stream(&[number(0, 0), number(2000, 200)])).is_ok());
+        let msg = limit(check_workbook(&stream(&[number(0, 0), number(60_000, 255)])));
+        assert!(msg.contains("span"), "{msg}");
+    }
+
+    #[test]
+    fn formula_records_past_their_limit_are_refused() {
+        let formula = (0x0006, vec![0u8; 8000]);
+        let sheet: Vec<(u16, Vec<u8>)> = std::iter::repeat_n(formula, 600).collect();
+        let msg = limit(check_workbook(&stream(&sheet)));
+        assert!(msg.contains("formulas"), "{msg}");
+    }
+
+    #[test]
+    fn sheets_reading_the_same_records_are_refused() {
+        // Two BOUNDSHEETs at one sheet: walking both reads more than the stream holds.
+        let cells: Vec<(u16, Vec<u8>)> = (0..50).map(|r| number(r, 0)).collect();
+        let mut s = stream(&cells);
+        assert!(check_workbook(&s).is_ok());
+        // A second BOUNDSHEET pointing at the same sheet: insert it after the first.
+        let first = s.windows(2).position(|w| w == [0x85, 0x00]).expect("BOUNDSHEET");
+        let copy = s[first..first + 13].to_vec();
+        s.splice(first..first, copy);
+        let pos = u32::from_le_bytes(s[first + 4..first + 8].try_into().expect("4 bytes")) + 13;
+        for at in [first + 4, first + 17] {
+            s[at..at + 4].copy_from_slice(&pos.to_le_bytes());
+        }
+        let msg = limit(check_workbook(&s));
+        assert!(msg.contains("share their records"), "{msg}");
+    }
+
+    #[test]
+    fn a_compound_file_too_short_or_unsigned_is_refused() {
+        assert!(matches!(check(b"short"), Err(SheetError::Broken(_))));
+        assert!(matches!(check(&[0u8; 1024]), Err(SheetError::Broken(_))));
+    }
 }

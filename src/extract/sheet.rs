@@ -827,4 +827,23 @@ mod tests {
         assert_eq!(Cell::Number(2021.0).text(), "2021");
         assert_eq!(Cell::Number(93.4).text(), "93.4");
     }
+
+    #[test]
+    fn value_elements_are_counted_by_local_name_across_chunks() {
+        let xml = br#"<row><c r="A1"><v>1</v></c><x:c><x:v>2</x:v></x:c><c t="inlineStr"><is><t>a</t></is></c><c s="1"/><value>9</value><vv/></row>"#;
+        for split in [1, 2, 7, xml.len()] {
+            let mut counter = ValueCounter::default();
+            for chunk in xml.chunks(split) {
+                counter.feed(chunk);
+            }
+            assert_eq!(counter.values, 3, "chunks of {split}");
+        }
+    }
+
+    #[test]
+    fn a_unique_count_larger_than_its_part_could_hold_is_refused() {
+        let head = br#"<?xml version="1.0"?><sst xmlns="x" count="9000000000" uniqueCount="1000">"#;
+        assert!(check_unique_count(head, 4000).is_ok());
+        assert!(matches!(check_unique_count(head, 3000), Err(SheetError::Broken(_))));
+    }
 }
