@@ -603,7 +603,9 @@ fn local_disagreement(e: &CdEntry) -> Option<String> {
     let local = e.local?;
     #[allow(deprecated)]
     let method = e.method.to_u16();
-    let descriptor = local.flags & FLAG_DATA_DESCRIPTOR != 0;
+    // With a data descriptor the local fields may be zeros; some writers leave CRC and size
+    // zero without setting the flag. Zeros state nothing, so they contradict nothing.
+    let descriptor = local.flags & FLAG_DATA_DESCRIPTOR != 0 || (local.crc == 0 && local.size == 0);
     let mut what = Vec::new();
     if local.method != method {
         what.push("compression method");
@@ -1310,6 +1312,14 @@ mod tests {
     fn a_data_descriptor_entry_may_leave_the_local_sizes_zero() {
         let mut e = stored(b"a.txt", b"data");
         e.flags |= FLAG_DATA_DESCRIPTOR;
+        e.local = Some((0, 0));
+        let a = open_ok(&raw_zip(&[e]));
+        assert_eq!(a.entries[0].content, Content::Data(b"data".to_vec()));
+    }
+
+    #[test]
+    fn a_local_header_of_zeros_states_nothing_and_contradicts_nothing() {
+        let mut e = stored(b"a.txt", b"data");
         e.local = Some((0, 0));
         let a = open_ok(&raw_zip(&[e]));
         assert_eq!(a.entries[0].content, Content::Data(b"data".to_vec()));
