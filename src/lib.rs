@@ -22,6 +22,7 @@ pub mod finding;
 pub mod fuzz;
 pub mod materials;
 pub mod names;
+pub mod ocr;
 pub mod package;
 pub mod reference;
 pub mod report;
