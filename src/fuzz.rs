@@ -22,9 +22,12 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("zip_name", zip_name),
     ("archive", archive),
     ("xlsx", xlsx),
+    ("xlsx_parts", xlsx_parts),
     ("xls", xls),
     ("docx", docx),
+    ("docx_parts", docx_parts),
     ("ofd", ofd),
+    ("ofd_parts", ofd_parts),
     ("pdf", pdf),
     ("pdf_content", pdf_content),
     ("cmap", cmap),
@@ -49,11 +52,11 @@ pub fn zip_name(data: &[u8]) {
         Some((f, r)) => (*f, r),
         None => (0, data),
     };
-    let names: Vec<(&[u8], bool)> = rest
+    let names: Vec<(&[u8], bool, &[u8])> = rest
         .split(|&b| b == 0)
         .take(8)
         .enumerate()
-        .map(|(i, name)| (name, (flags >> i) & 1 == 1))
+        .map(|(i, name)| (name, (flags >> i) & 1 == 1, &[][..]))
         .collect();
     let zip = stored_zip(&names);
     let _ = archive::open(&zip, &LIMITS);
@@ -69,6 +72,24 @@ pub fn xlsx(data: &[u8]) {
     let _ = sheet::read_workbook(data, FileKind::Xlsx);
 }
 
+/// The parts of an xlsx workbook, zipped by the harness so that mutations reach the XML: `data`
+/// is [`XLSX_PARTS`]' contents in that order, separated by 0x00 (a part the data does not reach
+/// is left out).
+pub fn xlsx_parts(data: &[u8]) {
+    let _ = sheet::read_workbook(&parts_zip(XLSX_PARTS, data), FileKind::Xlsx);
+}
+
+/// The parts [`xlsx_parts`] fills.
+pub const XLSX_PARTS: &[&str] = &[
+    "xl/worksheets/sheet1.xml",
+    "xl/sharedStrings.xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "xl/styles.xml",
+];
+
 /// An xls workbook (calamine's reader also takes ods by its content).
 pub fn xls(data: &[u8]) {
     let _ = sheet::read_workbook(data, FileKind::Xls);
@@ -79,10 +100,31 @@ pub fn docx(data: &[u8]) {
     let _ = docx::read_docx(data);
 }
 
+/// The parts of a docx, zipped by the harness (as [`xlsx_parts`]; parts: [`DOCX_PARTS`]).
+pub fn docx_parts(data: &[u8]) {
+    let _ = docx::read_docx(&parts_zip(DOCX_PARTS, data));
+}
+
+/// The parts [`docx_parts`] fills.
+pub const DOCX_PARTS: &[&str] = &["word/document.xml", "_rels/.rels", "[Content_Types].xml"];
+
 /// An OFD document.
 pub fn ofd(data: &[u8]) {
     let _ = ofd::read_ofd(data, ReadOptions::ALL);
 }
+
+/// The parts of an OFD, zipped by the harness (as [`xlsx_parts`]; parts: [`OFD_PARTS`]).
+pub fn ofd_parts(data: &[u8]) {
+    let _ = ofd::read_ofd(&parts_zip(OFD_PARTS, data), ReadOptions::ALL);
+}
+
+/// The parts [`ofd_parts`] fills.
+pub const OFD_PARTS: &[&str] = &[
+    "Doc_0/Pages/Page_0/Content.xml",
+    "Doc_0/Document.xml",
+    "OFD.xml",
+    "Doc_0/PublicRes.xml",
+];
 
 /// A PDF file.
 pub fn pdf(data: &[u8]) {
@@ -191,32 +233,47 @@ fn put_u32(out: &mut Vec<u8>, v: usize) {
     out.extend_from_slice(&u32::try_from(v).unwrap_or(u32::MAX).to_le_bytes());
 }
 
-/// A zip of stored, empty entries with these raw names (cut to 65 535 bytes) and UTF-8 flags.
-fn stored_zip(entries: &[(&[u8], bool)]) -> Vec<u8> {
+/// The zip [`xlsx_parts`] and its siblings open: `data` split at 0x00 into at most
+/// `names.len()` parts (the last one keeps any further 0x00), each stored under its name.
+fn parts_zip(names: &[&str], data: &[u8]) -> Vec<u8> {
+    let entries: Vec<(&[u8], bool, &[u8])> = names
+        .iter()
+        .zip(data.splitn(names.len(), |&b| b == 0))
+        .map(|(name, part)| (name.as_bytes(), false, part))
+        .collect();
+    stored_zip(&entries)
+}
+
+/// A zip of stored entries: raw name (cut to 65 535 bytes), UTF-8 flag, data.
+fn stored_zip(entries: &[(&[u8], bool, &[u8])]) -> Vec<u8> {
     const UTF8: usize = 0x0800;
     let mut out = Vec::new();
     let mut central = Vec::new();
-    for &(name, utf8) in entries {
+    for &(name, utf8, data) in entries {
         let name = name.get(..usize::from(u16::MAX)).unwrap_or(name);
         let flags = if utf8 { UTF8 } else { 0 };
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
+        let crc = usize::try_from(crc.sum()).unwrap_or(0);
         let offset = out.len();
-        // Local file header: version 2.0, no compression, 1980-01-01 00:00, CRC and sizes 0.
+        // Local file header: version 2.0, no compression, 1980-01-01 00:00.
         put_u32(&mut out, 0x0403_4b50);
         for v in [20, flags, 0, 0, 0x21] {
             put_u16(&mut out, v);
         }
-        for v in [0, 0, 0] {
+        for v in [crc, data.len(), data.len()] {
             put_u32(&mut out, v);
         }
         put_u16(&mut out, name.len());
         put_u16(&mut out, 0);
         out.extend_from_slice(name);
+        out.extend_from_slice(data);
         // Its central directory header.
         put_u32(&mut central, 0x0201_4b50);
         for v in [20, 20, flags, 0, 0, 0x21] {
             put_u16(&mut central, v);
         }
-        for v in [0, 0, 0] {
+        for v in [crc, data.len(), data.len()] {
             put_u32(&mut central, v);
         }
         for v in [name.len(), 0, 0, 0, 0] {
@@ -350,11 +407,30 @@ mod tests {
     #[test]
     fn the_name_zip_opens_with_its_names() {
         let gbk = encoding_rs::GBK.encode("申报材料/说明.pdf").0;
-        let zip = stored_zip(&[(&gbk, false), (b"a.txt", true)]);
+        let zip = stored_zip(&[(&gbk, false, b""), (b"a.txt", true, b"text")]);
         let a = archive::open(&zip, &LIMITS).map_err(|e| e.to_string());
         let paths: Vec<String> = a
             .map(|a| a.entries.into_iter().map(|e| e.path).collect())
             .unwrap_or_default();
         assert_eq!(paths, ["a.txt", "申报材料/说明.pdf"]);
+    }
+
+    #[test]
+    fn the_parts_zip_reads_as_a_docx() {
+        let rels = concat!(
+            r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+            r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/"#,
+            r#"relationships/officeDocument" Target="word/document.xml"/></Relationships>"#
+        );
+        let document = concat!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
+            "<w:body><w:p><w:r><w:t>项目申报函</w:t></w:r></w:p></w:body></w:document>"
+        );
+        let data = [document.as_bytes(), rels.as_bytes()].join(&0u8);
+        let doc = docx::read_docx(&parts_zip(DOCX_PARTS, &data)).map_err(|e| e.to_string());
+        assert_eq!(
+            doc.map(|d| d.title().map(str::to_string)),
+            Ok(Some("项目申报函".to_string()))
+        );
     }
 }
