@@ -4,12 +4,15 @@
 pub mod biff;
 pub mod cmap;
 pub mod docx;
+pub mod images;
 pub mod ofd;
 pub mod pdf;
 pub mod sheet;
 pub mod text;
 
 use crate::sniff::FileKind;
+
+pub use images::PageImage;
 
 /// CJK ideographs, kana, hangul, CJK punctuation and full-width forms: no space is put between
 /// two of them when text runs are joined into a line, they are about 1 em wide, and a terminal
@@ -131,6 +134,19 @@ fn check_lines(doc: &Document) -> Result<(), DocError> {
             MAX_LINE_BYTES >> 20
         ))),
         None => Ok(()),
+    }
+}
+
+/// The scanned pages among the first `max_pages` pages of a PDF or OFD: for each page whose
+/// largest image covers at least half of it, that image as the document stores it (no
+/// rendering), with its page (1-based) and the share of the page it covers. Pages with no such
+/// image, or whose image is in a form that cannot be handed to OCR (CCITT fax, JBIG2, a broken
+/// or oversized image), are left out. Other formats are [`DocError::Unsupported`].
+pub fn page_images(bytes: &[u8], kind: FileKind, max_pages: usize) -> Result<Vec<PageImage>, DocError> {
+    match kind {
+        FileKind::Pdf => pdf::page_images(bytes, max_pages),
+        FileKind::Ofd => ofd::page_images(bytes, max_pages),
+        other => Err(DocError::Unsupported(other.as_str())),
     }
 }
 

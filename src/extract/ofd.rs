@@ -17,8 +17,10 @@ use std::rc::Rc;
 use quick_xml::events::{BytesStart, Event};
 
 use super::docx::package::{attr, parent_dir, push_entity, resolve, Package, Xml};
+use super::images::{self, PageImage, MAX_DOCUMENT_IMAGE_BYTES, PNG_SIGNATURE};
 use super::text::decode_xml;
 use super::{DocError, Document, Line, ReadOptions};
+use crate::ocr::Image;
 
 /// Largest XML part inflated from an OFD.
 pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
@@ -32,6 +34,12 @@ pub const MAX_PAGES: usize = 10_000;
 
 /// Most lines read from one OFD; more is [`DocError::Limit`].
 const MAX_LINES: usize = 1_000_000;
+
+/// Resource parts (`PublicRes`, `DocumentRes`, `PageRes`) read for a document or a page.
+const MAX_RES_PARTS: usize = 64;
+
+/// Most image objects remembered on one page.
+const MAX_IMAGE_OBJECTS: usize = 100_000;
 
 /// Deepest nesting of `ofd:PageBlock`s read; deeper blocks are skipped.
 const MAX_PAGE_BLOCK_DEPTH: usize = 64;
@@ -66,32 +74,7 @@ const A4: Rect = Rect {
 /// [`DocError::Limit`].
 pub fn read_ofd(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
     let mut pkg = Package::open(bytes, "OFD", MAX_PART_BYTES, MAX_TOTAL_BYTES)?;
-    let entry = pkg.read("OFD.xml").map_err(|e| match e {
-        DocError::Limit(m) => DocError::Limit(m),
-        _ => DocError::Broken("OFD.xml, the entry point of an OFD package, is missing or unreadable".to_string()),
-    })?;
-    let roots = doc_roots(&decode_xml(&entry))?;
-    let mut document = None;
-    for root in &roots {
-        let Some(path) = resolve("", root) else { continue };
-        match pkg.read(&path) {
-            Ok(bytes) => {
-                document = Some((path, bytes));
-                break;
-            }
-            Err(DocError::Limit(m)) => return Err(DocError::Limit(m)),
-            Err(_) => continue,
-        }
-    }
-    let Some((doc_path, doc_bytes)) = document else {
-        return Err(DocError::Broken(
-            "OFD.xml names no readable document (ofd:DocBody/ofd:DocRoot)".to_string(),
-        ));
-    };
-    let info = parse_document(&decode_xml(&doc_bytes), &doc_path)?;
-    if info.pages.is_empty() {
-        return Err(DocError::Broken(format!("{doc_path} lists no pages")));
-    }
+    let (doc_path, info) = open_document(&mut pkg)?;
     let doc_dir = parent_dir(&doc_path).to_string();
     let page_count = info.pages.len();
     let to_read = opts
@@ -113,30 +96,13 @@ pub fn read_ofd(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
         let mut glyphs = scan.glyphs;
         let mut images = scan.images;
         let mut page_box = scan.page_box;
-        let mut ids: Vec<&String> = Vec::new();
-        for id in page.templates.iter().chain(scan.templates.iter()) {
-            if !ids.contains(&id) {
-                ids.push(id);
+        for t in page_templates(&mut pkg, &info, &doc_dir, page, &scan.templates, &mut templates)? {
+            if glyphs.len().saturating_add(t.glyphs.len()) > MAX_GLYPHS {
+                return Err(glyph_limit());
             }
-        }
-        for id in ids {
-            let template = match templates.get(id) {
-                Some(t) => t.clone(),
-                None => {
-                    let base = info.templates.get(id).map(String::as_str);
-                    let t = read_scan(&mut pkg, &doc_dir, base)?.map(Rc::new);
-                    templates.insert(id.clone(), t.clone());
-                    t
-                }
-            };
-            if let Some(t) = template {
-                if glyphs.len().saturating_add(t.glyphs.len()) > MAX_GLYPHS {
-                    return Err(glyph_limit());
-                }
-                glyphs.extend(t.glyphs.iter().cloned());
-                images.extend(t.images.iter().copied());
-                page_box = page_box.or(t.page_box);
-            }
+            glyphs.extend(t.glyphs.iter().cloned());
+            images.extend(t.images.iter().copied());
+            page_box = page_box.or(t.page_box);
         }
         glyphs_laid_out = glyphs_laid_out.saturating_add(glyphs.len());
         if glyphs_laid_out > MAX_DOC_GLYPHS {
@@ -172,6 +138,239 @@ pub fn read_ofd(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
         page_count: u32::try_from(page_count).unwrap_or(u32::MAX),
         pages_read: u32::try_from(to_read).unwrap_or(u32::MAX),
     })
+}
+
+/// The template pages a page draws (named in `Document.xml` or in its content), each read once
+/// per document and kept in `cache`; templates that cannot be read are left out.
+fn page_templates(
+    pkg: &mut Package<'_>,
+    info: &DocInfo,
+    doc_dir: &str,
+    page: &PageRef,
+    named: &[String],
+    cache: &mut HashMap<String, Option<Rc<Scan>>>,
+) -> Result<Vec<Rc<Scan>>, DocError> {
+    let mut ids: Vec<&String> = Vec::new();
+    for id in page.templates.iter().chain(named.iter()) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        let template = match cache.get(id) {
+            Some(t) => t.clone(),
+            None => {
+                let base = info.templates.get(id).map(String::as_str);
+                let t = read_scan(pkg, doc_dir, base)?.map(Rc::new);
+                cache.insert(id.clone(), t.clone());
+                t
+            }
+        };
+        out.extend(template);
+    }
+    Ok(out)
+}
+
+/// The scanned pages among the first `max_pages`: for each page whose largest `ofd:ImageObject`
+/// (its own or its templates') covers at least half of the page box by its `Boundary`, the
+/// image file its `ResourceID` names (an `ofd:MultiMedia` of the document's `PublicRes`,
+/// `DocumentRes` or the page's `PageRes`). JPEG comes as [`Image::Jpeg`] and JPEG 2000 as
+/// [`Image::Jpx`], as stored; PNG is decoded to gray or RGB pixels. Pages whose image is missing,
+/// in another format (TIFF, JBIG2, BMP), broken or larger than [`crate::ocr::MAX_PIXELS`] are
+/// left out.
+///
+/// Errors as [`read_ofd`] for the package, `Document.xml` and the limits.
+pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, DocError> {
+    let mut pkg = Package::open(bytes, "OFD", MAX_PART_BYTES, MAX_TOTAL_BYTES)?;
+    let (doc_path, info) = open_document(&mut pkg)?;
+    let doc_dir = parent_dir(&doc_path).to_string();
+    let mut media: HashMap<String, String> = HashMap::new();
+    for part in &info.res {
+        read_res(&mut pkg, &doc_dir, part, &mut media)?;
+    }
+    let mut templates: HashMap<String, Option<Rc<Scan>>> = HashMap::new();
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    for (i, page) in info.pages.iter().take(max_pages).enumerate() {
+        let Some(scan) = read_scan(&mut pkg, &doc_dir, page.base_loc.as_deref())? else {
+            continue;
+        };
+        let mut refs = scan.image_refs.clone();
+        let mut page_box = scan.page_box;
+        for t in page_templates(&mut pkg, &info, &doc_dir, page, &scan.templates, &mut templates)? {
+            refs.extend(t.image_refs.iter().cloned());
+            page_box = page_box.or(t.page_box);
+        }
+        let page_rect = usable(page_box.or(info.page_box).unwrap_or(A4));
+        let area = page_rect.w * page_rect.h;
+        let Some((coverage, id)) = refs
+            .iter()
+            .map(|(r, id)| (r.overlap(&page_rect) / area, id))
+            .filter(|(c, _)| c.is_finite())
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+        else {
+            continue;
+        };
+        if coverage < images::SCAN_COVERAGE {
+            continue;
+        }
+        let mut local = HashMap::new();
+        for part in &scan.res {
+            read_res(&mut pkg, &doc_dir, part, &mut local)?;
+        }
+        let Some(path) = local.get(id).or_else(|| media.get(id)) else {
+            continue;
+        };
+        let file = match pkg.read(path) {
+            Ok(f) => f,
+            Err(DocError::Limit(m)) => return Err(DocError::Limit(m)),
+            Err(_) => continue,
+        };
+        let Some(image) = image_file(file) else { continue };
+        let found = PageImage {
+            page: u32::try_from(i.saturating_add(1)).unwrap_or(u32::MAX),
+            image,
+            coverage: coverage.min(1.0),
+        };
+        total = total.saturating_add(found.byte_len());
+        if total > MAX_DOCUMENT_IMAGE_BYTES {
+            return Err(DocError::Limit(format!(
+                "the page images decode to more than {} MiB",
+                MAX_DOCUMENT_IMAGE_BYTES >> 20
+            )));
+        }
+        out.push(found);
+    }
+    Ok(out)
+}
+
+/// An image file of an OFD as OCR takes it: JPEG and JPEG 2000 as they are, PNG decoded.
+fn image_file(file: Vec<u8>) -> Option<Image> {
+    let image = if file.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Image::Jpeg(file)
+    } else if file.starts_with(PNG_SIGNATURE) {
+        images::decode_png(&file)?
+    } else if file.starts_with(&[0, 0, 0, 0x0C, b'j', b'P']) || file.starts_with(&[0xFF, 0x4F, 0xFF, 0x51]) {
+        Image::Jpx(file)
+    } else {
+        return None;
+    };
+    image.check().ok().map(|()| image)
+}
+
+/// Reads a resource part (`PublicRes.xml`, `DocumentRes.xml`, a `PageRes`) and adds its
+/// `ofd:MultiMedia` files to `media` (ID → path in the package). A part that is missing or
+/// broken adds nothing.
+fn read_res(
+    pkg: &mut Package<'_>,
+    doc_dir: &str,
+    part: &str,
+    media: &mut HashMap<String, String>,
+) -> Result<(), DocError> {
+    for dir in [doc_dir, ""] {
+        let Some(path) = resolve(dir, part) else { continue };
+        if !pkg.contains(&path) {
+            continue;
+        }
+        let bytes = match pkg.read(&path) {
+            Ok(b) => b,
+            Err(DocError::Limit(m)) => return Err(DocError::Limit(m)),
+            Err(_) => return Ok(()),
+        };
+        let Ok(found) = parse_res(&decode_xml(&bytes), &path) else {
+            return Ok(());
+        };
+        for (id, base, file) in found {
+            // The file relative to the resource folder (`Res@BaseLoc`), else to the document's
+            // folder or the package root.
+            let folder = base.as_deref().and_then(|b| resolve(parent_dir(&path), b));
+            let candidates = [
+                folder.as_deref().and_then(|f| resolve(f, &file)),
+                resolve(parent_dir(&path), &file),
+                resolve(doc_dir, &file),
+                resolve("", &file),
+            ];
+            if let Some(p) = candidates.into_iter().flatten().find(|p| pkg.contains(p)) {
+                media.entry(id).or_insert(p);
+            }
+        }
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// The `ofd:MultiMedia` entries of a resource part: (ID, the part's `BaseLoc`, `MediaFile`).
+fn parse_res(xml: &str, part: &str) -> Result<Vec<(String, Option<String>, String)>, DocError> {
+    let mut reader = Xml::new(xml, part);
+    let mut base: Option<String> = None;
+    let mut out = Vec::new();
+    let mut id: Option<String> = None;
+    let mut file: Option<String> = None;
+    loop {
+        match reader.next()? {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                "Res" => base = attr(&e, "BaseLoc").filter(|b| !b.trim().is_empty()),
+                "MultiMedia" => id = attr(&e, "ID").map(|s| s.trim().to_string()),
+                "MediaFile" if id.is_some() => file = Some(String::new()),
+                _ => {}
+            },
+            Event::Text(t) => {
+                if let Some(f) = file.as_mut() {
+                    f.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(f) = file.as_mut() {
+                    push_entity(&r, f);
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "MediaFile" => {
+                    if let (Some(i), Some(f)) = (id.as_ref(), file.take()) {
+                        out.push((i.clone(), base.clone(), f.trim().to_string()));
+                    }
+                }
+                "MultiMedia" => id = None,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Reads `OFD.xml` and the first readable `Document.xml` it names: the document's path and what
+/// it says. No pages is [`DocError::Broken`].
+fn open_document(pkg: &mut Package<'_>) -> Result<(String, DocInfo), DocError> {
+    let entry = pkg.read("OFD.xml").map_err(|e| match e {
+        DocError::Limit(m) => DocError::Limit(m),
+        _ => DocError::Broken("OFD.xml, the entry point of an OFD package, is missing or unreadable".to_string()),
+    })?;
+    let roots = doc_roots(&decode_xml(&entry))?;
+    let mut document = None;
+    for root in &roots {
+        let Some(path) = resolve("", root) else { continue };
+        match pkg.read(&path) {
+            Ok(bytes) => {
+                document = Some((path, bytes));
+                break;
+            }
+            Err(DocError::Limit(m)) => return Err(DocError::Limit(m)),
+            Err(_) => continue,
+        }
+    }
+    let Some((doc_path, doc_bytes)) = document else {
+        return Err(DocError::Broken(
+            "OFD.xml names no readable document (ofd:DocBody/ofd:DocRoot)".to_string(),
+        ));
+    };
+    let info = parse_document(&decode_xml(&doc_bytes), &doc_path)?;
+    if info.pages.is_empty() {
+        return Err(DocError::Broken(format!("{doc_path} lists no pages")));
+    }
+    Ok((doc_path, info))
 }
 
 fn glyph_limit() -> DocError {
@@ -228,13 +427,18 @@ fn number(s: &str) -> Option<f64> {
 
 /// Whether an image covers most (half or more) of the page: a scanned page.
 fn covered(images: &[Rect], page: Rect) -> bool {
-    let page = if page.w > 0.0 && page.h > 0.0 && (page.w * page.h).is_finite() {
+    let page = usable(page);
+    let area = page.w * page.h;
+    images.iter().any(|r| r.overlap(&page) >= 0.5 * area)
+}
+
+/// The page box, or A4 when it is empty or not finite.
+fn usable(page: Rect) -> Rect {
+    if page.w > 0.0 && page.h > 0.0 && (page.w * page.h).is_finite() {
         page
     } else {
         A4
-    };
-    let area = page.w * page.h;
-    images.iter().any(|r| r.overlap(&page) >= 0.5 * area)
+    }
 }
 
 /// The `ofd:DocRoot` paths of `OFD.xml`, in order.
@@ -290,6 +494,8 @@ struct DocInfo {
     templates: HashMap<String, String>,
     /// `ofd:CommonData/ofd:PageArea/ofd:PhysicalBox`: the default page box.
     page_box: Option<Rect>,
+    /// `ofd:CommonData/ofd:PublicRes` and `ofd:DocumentRes`: resource parts.
+    res: Vec<String>,
 }
 
 fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
@@ -298,6 +504,7 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
         CommonData,
         PageArea,
         PhysicalBox,
+        Res,
         Pages,
         Page,
         Other,
@@ -306,21 +513,31 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
     let mut info = DocInfo::default();
     let mut stack: Vec<K> = Vec::new();
     let mut box_text: Option<String> = None;
+    let mut res_text: Option<String> = None;
     loop {
         let (e, empty) = match reader.next()? {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
-            Event::End(_) => {
-                if stack.pop() == Some(K::PhysicalBox) {
+            Event::End(_) => match stack.pop() {
+                Some(K::PhysicalBox) => {
                     if let Some(t) = box_text.take() {
                         info.page_box = Rect::parse(&t);
                     }
+                    continue;
                 }
-                continue;
-            }
+                Some(K::Res) => {
+                    if let Some(t) = res_text.take().filter(|t| !t.trim().is_empty()) {
+                        info.res.push(t.trim().to_string());
+                    }
+                    continue;
+                }
+                _ => continue,
+            },
             Event::Text(t) => {
                 if let Some(b) = box_text.as_mut() {
                     b.push_str(&t.xml10_content());
+                } else if let Some(r) = res_text.as_mut() {
+                    r.push_str(&t.xml10_content());
                 }
                 continue;
             }
@@ -334,6 +551,10 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
             "PhysicalBox" if parent == Some(K::PageArea) => {
                 box_text = Some(String::new());
                 K::PhysicalBox
+            }
+            "PublicRes" | "DocumentRes" if parent == Some(K::CommonData) && info.res.len() < MAX_RES_PARTS => {
+                res_text = Some(String::new());
+                K::Res
             }
             "TemplatePage" if parent == Some(K::CommonData) => {
                 if let (Some(id), Some(base)) = (attr(&e, "ID"), attr(&e, "BaseLoc")) {
@@ -364,6 +585,8 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
             stack.push(kind);
         } else if kind == K::PhysicalBox {
             box_text = None;
+        } else if kind == K::Res {
+            res_text = None;
         }
     }
     Ok(info)
@@ -390,6 +613,10 @@ struct Scan {
     page_box: Option<Rect>,
     /// `ofd:Template@TemplateID`s of the page.
     templates: Vec<String>,
+    /// Image objects with a `ResourceID`: their Boundary and that ID.
+    image_refs: Vec<(Rect, String)>,
+    /// `ofd:PageRes`: the page's own resource parts.
+    res: Vec<String>,
 }
 
 /// Reads and scans the content part at `base_loc` (relative to the document's folder; a path
@@ -453,6 +680,7 @@ enum K {
     PageBlock,
     Area,
     PhysicalBox,
+    PageRes,
     Other,
 }
 
@@ -492,6 +720,7 @@ struct ScanState {
     objects: Vec<TextCtx>,
     code: Option<CodeBuilder>,
     box_text: Option<String>,
+    res_text: Option<String>,
     scan: Scan,
 }
 
@@ -550,8 +779,17 @@ impl ScanState {
             "ImageObject" => {
                 if let Some(r) = attr(e, "Boundary").and_then(|b| Rect::parse(&b)) {
                     self.scan.images.push(r);
+                    if let Some(id) = attr(e, "ResourceID") {
+                        if self.scan.image_refs.len() < MAX_IMAGE_OBJECTS {
+                            self.scan.image_refs.push((r, id.trim().to_string()));
+                        }
+                    }
                 }
                 K::Other
+            }
+            "PageRes" if at_root => {
+                self.res_text = Some(String::new());
+                K::PageRes
             }
             "Template" if at_root => {
                 if let Some(id) = attr(e, "TemplateID") {
@@ -588,6 +826,11 @@ impl ScanState {
                     b.push_str(s);
                 }
             }
+            Some(K::PageRes) => {
+                if let Some(r) = self.res_text.as_mut() {
+                    r.push_str(s);
+                }
+            }
             _ => {}
         }
     }
@@ -615,6 +858,13 @@ impl ScanState {
             K::PhysicalBox => {
                 if let Some(t) = self.box_text.take() {
                     self.scan.page_box = Rect::parse(&t);
+                }
+            }
+            K::PageRes => {
+                if let Some(t) = self.res_text.take().filter(|t| !t.trim().is_empty()) {
+                    if self.scan.res.len() < MAX_RES_PARTS {
+                        self.scan.res.push(t.trim().to_string());
+                    }
                 }
             }
             K::Area | K::Other => {}

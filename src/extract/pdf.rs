@@ -27,7 +27,9 @@ use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 use super::cmap::encodings::{glyph_name_to_unicode, BaseEncoding};
 use super::cmap::{gb1_cid_to_unicode, gb1_unicode_to_cid, CMap};
+use super::images::{self, Colors, PageImage, MAX_DOCUMENT_IMAGE_BYTES, MAX_IMAGE_BYTES};
 use super::{DocError, Document, Line, ReadOptions};
+use crate::ocr::Image;
 
 /// Pages a document may have.
 pub const MAX_PAGES: usize = 10_000;
@@ -64,7 +66,7 @@ const FORM_MIN_COST: usize = 64;
 const MAX_FORM_DRAWS: usize = 100_000;
 
 /// Share of the page an image must cover for a textless page to count as a scan.
-const SCAN_COVERAGE: f64 = 0.5;
+const SCAN_COVERAGE: f64 = images::SCAN_COVERAGE;
 /// A gap wider than this (in ems) between two runs is a word break (a space unless both sides are
 /// CJK); a narrower one keeps glyphs in one run.
 const WORD_GAP: f64 = 0.15;
@@ -77,7 +79,26 @@ const LINE_TOLERANCE: f64 = 0.3;
 /// `page_count` is always the whole document's.
 pub fn read_pdf(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
     let doc = load(bytes)?;
-    match catch_unwind(AssertUnwindSafe(|| extract(&doc, opts))) {
+    guarded(|| extract(&doc, opts))
+}
+
+/// The scanned pages among the first `max_pages`: for each page whose largest image XObject
+/// (drawn by `Do` on the page, in a form it draws or in an annotation appearance) covers at
+/// least half of the page through the transformation it is drawn with, that image. `/DCTDecode`
+/// streams come as [`Image::Jpeg`] and `/JPXDecode` as [`Image::Jpx`], their bytes as stored;
+/// other images are decoded (Flate with its predictors, LZW, ASCII85, …) and unpacked to gray
+/// (`/DeviceGray`, `/CalGray`, one-component `/ICCBased`), RGB (RGB, CMYK and `/Indexed` spaces)
+/// or, at one bit a pixel and for image masks, bilevel. A page whose image is CCITT fax or JBIG2,
+/// decodes to another size than its dimensions say, or has more than
+/// [`crate::ocr::MAX_PIXELS`] pixels is left out. Inline images are not returned.
+pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, DocError> {
+    let doc = load(bytes)?;
+    guarded(|| extract_images(&doc, max_pages))
+}
+
+/// Runs `f`, a panic in it (lopdf's, on hostile input) becoming [`DocError::Broken`].
+fn guarded<T>(f: impl FnOnce() -> Result<T, DocError>) -> Result<T, DocError> {
+    match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result,
         Err(panic) => {
             let what = panic
@@ -131,6 +152,7 @@ fn extract(doc: &lopdf::Document, opts: ReadOptions) -> Result<Document, DocErro
     };
 
     let mut interp = Interp::new(doc);
+    interp.keep_images = false;
     let mut lines = Vec::new();
     let mut any_text = false;
     let mut any_scan = false;
@@ -222,6 +244,210 @@ fn nums<const N: usize>(doc: &lopdf::Document, a: &[Object]) -> Option<[f64; N]>
 }
 
 /// A rectangle array as (x0, y0, x1, y1) with x0 ≤ x1 and y0 ≤ y1.
+fn extract_images(doc: &lopdf::Document, max_pages: usize) -> Result<Vec<PageImage>, DocError> {
+    let pages = collect_pages(doc)?;
+    let mut interp = Interp::new(doc);
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    for (i, page) in pages.iter().take(max_pages).enumerate() {
+        interp.read_page(page)?;
+        let Some((coverage, stream)) = interp.best_image.take() else {
+            continue;
+        };
+        if coverage < SCAN_COVERAGE {
+            continue;
+        }
+        let Some(image) = image_of(doc, stream) else {
+            continue;
+        };
+        let found = PageImage {
+            page: u32::try_from(i.saturating_add(1)).unwrap_or(u32::MAX),
+            image,
+            coverage,
+        };
+        total = total.saturating_add(found.byte_len());
+        if total > MAX_DOCUMENT_IMAGE_BYTES {
+            return Err(DocError::Limit(format!(
+                "the page images decode to more than {} MiB",
+                MAX_DOCUMENT_IMAGE_BYTES >> 20
+            )));
+        }
+        out.push(found);
+    }
+    Ok(out)
+}
+
+/// An image XObject as OCR takes it (see [`page_images`]); `None` when it cannot be given.
+fn image_of(doc: &lopdf::Document, stream: &Stream) -> Option<Image> {
+    let d = &stream.dict;
+    let filters: Vec<&[u8]> = match get(doc, d, b"Filter") {
+        Object::Null => Vec::new(),
+        Object::Name(n) => vec![n.as_slice()],
+        Object::Array(a) => a
+            .iter()
+            .map(|o| match deref(doc, o) {
+                Object::Name(n) => Some(n.as_slice()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?,
+        _ => return None,
+    };
+    if filters.len() > lopdf::Stream::MAX_FILTERS {
+        return None;
+    }
+    let image_filter = |f: &[u8]| {
+        matches!(
+            f,
+            b"DCTDecode" | b"DCT" | b"JPXDecode" | b"CCITTFaxDecode" | b"CCF" | b"JBIG2Decode"
+        )
+    };
+    if let Some((&last, prefix)) = filters.split_last() {
+        if prefix.iter().any(|f| image_filter(f)) {
+            return None;
+        }
+        if image_filter(last) {
+            let bytes = if prefix.is_empty() {
+                stream.content.clone()
+            } else {
+                decode_prefix(doc, stream, prefix.len())?
+            };
+            let image = match last {
+                b"DCTDecode" | b"DCT" => Image::Jpeg(bytes),
+                b"JPXDecode" => Image::Jpx(bytes),
+                _ => return None,
+            };
+            return image.check().ok().map(|()| image);
+        }
+    }
+    let dim = |key: &[u8]| {
+        let v = get_num(doc, d, key)?;
+        (v.fract() == 0.0 && v >= 1.0 && v <= f64::from(u32::MAX)).then_some(v as u32)
+    };
+    let (width, height) = (dim(b"Width")?, dim(b"Height")?);
+    let mask = matches!(get(doc, d, b"ImageMask"), Object::Boolean(true));
+    let bits = if mask {
+        1
+    } else {
+        match get_num(doc, d, b"BitsPerComponent") {
+            Some(b) if matches!(b as u32, 1 | 2 | 4 | 8 | 16) && b.fract() == 0.0 => b as u8,
+            _ => return None,
+        }
+    };
+    let colors = if mask {
+        Colors::Gray
+    } else {
+        color_space(doc, get(doc, d, b"ColorSpace"), 0)?
+    };
+    let inverted = get_array(doc, d, b"Decode")
+        .and_then(|a| nums::<2>(doc, a))
+        .is_some_and(|[lo, hi]| lo > hi);
+    let expected = images::packed_len(width, height, colors.components(), bits)?;
+    let data = if filters.is_empty() {
+        stream.content.clone()
+    } else {
+        // Room for PNG predictors' filter bytes; the result must still be exactly `expected`.
+        let limit = expected
+            .saturating_add(usize::try_from(height).ok()?.saturating_mul(8))
+            .saturating_add(4096)
+            .min(MAX_IMAGE_BYTES);
+        decode_stream(stream, limit).ok()??
+    };
+    if data.len() != expected {
+        return None;
+    }
+    let image = if bits == 1 && colors == Colors::Gray {
+        images::bilevel(width, height, !inverted, data)?
+    } else {
+        let invert = inverted && !matches!(colors, Colors::Indexed(_));
+        images::unpack(width, height, bits, &colors, invert, &data)?
+    };
+    image.check().ok().map(|()| image)
+}
+
+/// The stream's data through its first `n` filters only (those before `/DCTDecode` or
+/// `/JPXDecode`).
+fn decode_prefix(doc: &lopdf::Document, stream: &Stream, n: usize) -> Option<Vec<u8>> {
+    let mut dict = stream.dict.clone();
+    let filters = get_array(doc, &stream.dict, b"Filter")?;
+    dict.set("Filter", Object::Array(filters.get(..n)?.to_vec()));
+    if let Some(parms) = get_array(doc, &stream.dict, b"DecodeParms") {
+        dict.set("DecodeParms", Object::Array(parms.iter().take(n).cloned().collect()));
+    }
+    let partial = Stream::new(dict, stream.content.clone());
+    decode_stream(&partial, MAX_IMAGE_BYTES).ok()?
+}
+
+/// An image's colour space as [`Colors`]: gray, RGB, CMYK (device, calibrated or ICC-based by
+/// their component count) or indexed over one of them. `None` for the others (Lab, separations,
+/// patterns).
+fn color_space(doc: &lopdf::Document, cs: &Object, depth: usize) -> Option<Colors> {
+    let by_components = |n: f64| match n as i64 {
+        1 => Some(Colors::Gray),
+        3 => Some(Colors::Rgb),
+        4 => Some(Colors::Cmyk),
+        _ => None,
+    };
+    match cs {
+        Object::Name(n) => match n.as_slice() {
+            b"DeviceGray" | b"CalGray" | b"G" => Some(Colors::Gray),
+            b"DeviceRGB" | b"CalRGB" | b"RGB" => Some(Colors::Rgb),
+            b"DeviceCMYK" | b"CMYK" => Some(Colors::Cmyk),
+            _ => None,
+        },
+        Object::Array(a) => {
+            let family = match a.first().map(|o| deref(doc, o)) {
+                Some(Object::Name(n)) => n.as_slice(),
+                _ => return None,
+            };
+            match family {
+                b"CalGray" => Some(Colors::Gray),
+                b"CalRGB" => Some(Colors::Rgb),
+                b"ICCBased" => match a.get(1).map(|o| deref(doc, o)) {
+                    Some(Object::Stream(s)) => match get_num(doc, &s.dict, b"N") {
+                        Some(n) => by_components(n),
+                        None => s
+                            .dict
+                            .get(b"Alternate")
+                            .ok()
+                            .and_then(|o| color_space(doc, deref(doc, o), depth + 1)),
+                    },
+                    _ => None,
+                },
+                b"Indexed" | b"I" if depth == 0 => {
+                    let base = color_space(doc, deref(doc, a.get(1)?), depth + 1)?;
+                    let hival = num(doc, a.get(2)?)?;
+                    if !(0.0..=255.0).contains(&hival) {
+                        return None;
+                    }
+                    let entries = hival as usize + 1;
+                    let comps = usize::try_from(base.components()).ok()?;
+                    let table: Vec<u8> = match deref(doc, a.get(3)?) {
+                        Object::String(s, _) => s.clone(),
+                        Object::Stream(s) => decode_stream(s, 256 * 4).ok()??,
+                        _ => return None,
+                    };
+                    let palette = table
+                        .chunks_exact(comps)
+                        .take(entries)
+                        .map(|p| match (&base, p) {
+                            (Colors::Gray, [g]) => [*g, *g, *g],
+                            (Colors::Rgb, [r, g, b]) => [*r, *g, *b],
+                            (Colors::Cmyk, [c, m, y, k]) => {
+                                [*c, *m, *y].map(|ink| 255u8.saturating_sub(ink.saturating_add(*k)))
+                            }
+                            _ => [0, 0, 0],
+                        })
+                        .collect();
+                    Some(Colors::Indexed(palette))
+                }
+                _ if depth == 0 && a.len() == 1 => color_space(doc, deref(doc, a.first()?), depth + 1),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 fn rect(doc: &lopdf::Document, o: &Object) -> Option<[f64; 4]> {
     let Object::Array(a) = deref(doc, o) else {
         return None;
@@ -1442,6 +1668,10 @@ struct Interp<'d> {
     page_budget: usize,
     doc_budget: usize,
     out: PageText,
+    /// Whether image XObjects drawn are remembered in `best_image`.
+    keep_images: bool,
+    /// The image XObject of the current page that covers most of it, with its coverage.
+    best_image: Option<(f64, &'d Stream)>,
 }
 
 fn limit_error(page: bool) -> DocError {
@@ -1475,6 +1705,8 @@ impl<'d> Interp<'d> {
             page_budget: MAX_PAGE_CONTENT,
             doc_budget: MAX_DOCUMENT_CONTENT,
             out: PageText::default(),
+            keep_images: true,
+            best_image: None,
         }
     }
 
@@ -1504,6 +1736,7 @@ impl<'d> Interp<'d> {
 
     fn read_page(&mut self, page: &PageRef<'d>) -> Result<PageText, DocError> {
         self.out = PageText::default();
+        self.best_image = None;
         self.page_budget = MAX_PAGE_CONTENT;
         self.form_draws = 0;
         self.rot = M::rotation(page.rotate);
@@ -1871,7 +2104,11 @@ impl<'d> Interp<'d> {
         };
         match get_name(doc, &stream.dict, b"Subtype") {
             Some(b"Image") => {
-                self.out.image_area += self.coverage();
+                let coverage = self.coverage();
+                self.out.image_area += coverage;
+                if self.keep_images && self.best_image.is_none_or(|(best, _)| coverage > best) {
+                    self.best_image = Some((coverage, stream));
+                }
                 Ok(())
             }
             Some(b"Form") => self.run_form(stream, id, res, M::ID, depth),
