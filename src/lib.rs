@@ -339,10 +339,19 @@ pub fn review_path(path: &std::path::Path, reviewer: &Reviewer, opts: &Options) 
         Err(e) => {
             let mut v = empty_verdict(&name, &[], reviewer);
             v.package.sha256 = String::new();
-            v.findings.push(Finding::new(
-                Code::PackageUnreadable,
-                format!("cannot read {}: {e}", path.display()),
-            ));
+            v.package.bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            v.findings.push(if e.kind() == std::io::ErrorKind::OutOfMemory {
+                // The archive itself does not fit under the worker's ceiling (--max-memory).
+                Finding::new(
+                    Code::PackageOutOfMemory,
+                    format!(
+                        "the archive of {} bytes does not fit in the memory available (--max-memory)",
+                        v.package.bytes
+                    ),
+                )
+            } else {
+                Finding::new(Code::PackageUnreadable, format!("cannot read {}: {e}", path.display()))
+            });
             finish(v, false)
         }
     }

@@ -314,3 +314,30 @@ fn bad_budgets_are_usage_errors() {
         .unwrap();
     assert_eq!(code(&o), 0);
 }
+
+#[test]
+fn a_package_larger_than_the_memory_ceiling_is_out_of_memory_not_a_dead_batch() {
+    // A real exhaustion, no fault hook: the worker reads the 300 MB archive into memory under a
+    // 128 MiB ceiling. (A sparse file: nothing is written to disk.)
+    let d = tmpdir("ceiling");
+    let inp = d.join("in");
+    inputs(&inp, &[("plan-complete.zip", "a-plan.zip")]);
+    let big = std::fs::File::create(inp.join("big.zip")).unwrap();
+    big.set_len(300 << 20).unwrap();
+    drop(big);
+    let out = d.join("out");
+    let o = bin()
+        .arg("batch")
+        .arg(&inp)
+        .arg("--out")
+        .arg(&out)
+        .args(["-q", "-j", "1", "--max-memory", "128M"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&out.join("big.zip.json"));
+    assert_eq!(codes(&v), ["package.out_of_memory"], "{v}");
+    assert_eq!(v["package"]["bytes"], 300u64 << 20);
+    assert_eq!(json(&out.join("a-plan.zip.json"))["verdict"], "pass");
+    let _ = std::fs::remove_dir_all(&d);
+}
