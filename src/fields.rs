@@ -22,10 +22,19 @@ use crate::verdict::{Field, Value};
 #[derive(Debug, Clone, Default)]
 pub struct MaterialText {
     compact: String,
-    /// (start byte in `compact`, file index, page) — one per source line, in order.
-    segments: Vec<(usize, usize, Option<u32>)>,
+    /// (start byte in `compact`, file index, page, OCR confidence) — one per source line, in
+    /// order; the confidence is `Some` only for lines read by OCR.
+    segments: Vec<(usize, usize, Option<u32>, Option<f32>)>,
     files: Vec<String>,
 }
+
+/// Lowest OCR line confidence (0–100) at which a date read by OCR may decide a check.
+///
+/// Tesseract's confidence on clean scanned print is 85–95; a line read at under 60 is one where
+/// a seal, a signature or noise crosses the characters, and there a digit is as likely misread
+/// (`15日` as `16日`, `6月` as `8月`) as not. A misread date would silently move a deadline, so
+/// such a date is not emitted and the check it feeds stays undetermined for a person to read.
+pub const MIN_OCR_DATE_CONFIDENCE: f32 = 60.0;
 
 impl MaterialText {
     /// Adds a document's lines.
@@ -39,7 +48,21 @@ impl MaterialText {
             self.compact
                 .extend(line.text.nfkc().filter(|c| !c.is_whitespace() && *c != '\u{200b}'));
             if self.compact.len() > start {
-                self.segments.push((start, idx, line.page));
+                self.segments.push((start, idx, line.page, None));
+            }
+        }
+    }
+
+    /// Adds the lines OCR read from a scanned document: (text, page, confidence 0–100).
+    pub fn push_ocr(&mut self, file: &str, lines: &[(String, Option<u32>, f32)]) {
+        let idx = self.files.len();
+        self.files.push(file.to_string());
+        for (text, page, confidence) in lines {
+            let start = self.compact.len();
+            self.compact
+                .extend(text.nfkc().filter(|c| !c.is_whitespace() && *c != '\u{200b}'));
+            if self.compact.len() > start {
+                self.segments.push((start, idx, *page, Some(*confidence)));
             }
         }
     }
@@ -56,16 +79,33 @@ impl MaterialText {
 
     /// Where the bytes `range` came from: file, page, and the text (with a little context before).
     pub fn source(&self, range: Range<usize>) -> Source {
-        let seg = self.segments.iter().rev().find(|(start, _, _)| *start <= range.start);
-        let (file, page) = seg.map_or((self.files.first().cloned(), None), |(_, f, p)| {
+        let seg = self
+            .segments
+            .iter()
+            .rev()
+            .find(|(start, _, _, _)| *start <= range.start);
+        let (file, page) = seg.map_or((self.files.first().cloned(), None), |(_, f, p, _)| {
             (self.files.get(*f).cloned(), *p)
         });
+        // The lowest confidence of the OCR lines the range overlaps.
+        let confidence = self
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(i, (start, ..))| {
+                let end = self.segments.get(i + 1).map_or(self.compact.len(), |s| s.0);
+                *start < range.end.max(range.start + 1) && end > range.start
+            })
+            .filter_map(|(_, (.., c))| *c)
+            .reduce(f32::min);
         let from = floor_char(&self.compact, range.start.saturating_sub(12));
         let to = floor_char(&self.compact, range.end.min(self.compact.len()));
         Source {
             file,
             page,
             text: self.compact.get(from..to).map(str::to_string),
+            ocr: confidence.map(|_| true),
+            confidence: confidence.map(crate::finding::Confidence::new),
             ..Source::default()
         }
     }
@@ -87,6 +127,10 @@ pub struct Extracted {
 
 impl Extracted {
     fn put(&mut self, name: &str, value: Value, source: Source) {
+        // A date read by OCR at low confidence decides nothing (see MIN_OCR_DATE_CONFIDENCE).
+        if matches!(value, Value::Date(_)) && source.confidence.is_some_and(|c| c.value() < MIN_OCR_DATE_CONFIDENCE) {
+            return;
+        }
         self.fields.push((
             name.to_string(),
             Field {

@@ -86,6 +86,9 @@ codes! {
     // --- consistency across documents (checks issue) ---
     ConsistencyAmountMismatch = "consistency.amount_mismatch", Warning, "The basic-info sheet's 项目金额 disagrees with the amount the document it comes from states (the proposal's or request's 总投资, the comparison table's approved total).";
     // --- values (SPEC §7) ---
+    // --- scanned documents (OCR) ---
+    OcrUnavailable = "ocr.unavailable", Info, "A scanned document (no text layer) holds fields a check needs, but no OCR engine (tesseract with chi_sim) is available; the fields stay unread. With --ocr require the package gets an error finding instead (ocr.required).";
+    OcrRequired = "ocr.required", Error, "--ocr require was given but no OCR engine (tesseract with chi_sim) is available, so scanned documents cannot be read.";
     ValueBadDate = "value.bad_date", Info, "A value looks like a date but names no real day (2月30日); it is not used as a date. Warning for a basic-info date field, info elsewhere (SPEC §7).";
 }
 
@@ -112,6 +115,40 @@ pub struct Source {
     /// The text the value was read from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// `Some(true)` when the text was read by OCR from a scanned page (never `Some(false)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<bool>,
+    /// The OCR confidence (0–100) of the line(s) the value was read from; only with `ocr`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+}
+
+/// An OCR confidence (0–100) kept to one decimal, so that a [`Source`] stays comparable and
+/// hashable; it is written as a number (`93.4`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Confidence(u16);
+
+impl Confidence {
+    /// `value` (0–100) rounded to one decimal; out-of-range values are clamped.
+    pub fn new(value: f32) -> Self {
+        let tenths = if value.is_finite() {
+            (value.clamp(0.0, 100.0) * 10.0).round()
+        } else {
+            0.0
+        };
+        Confidence(tenths as u16)
+    }
+
+    /// The confidence as a number 0–100.
+    pub fn value(self) -> f32 {
+        f32::from(self.0) / 10.0
+    }
+}
+
+impl Serialize for Confidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(f64::from(self.0) / 10.0)
+    }
 }
 
 impl Source {

@@ -53,6 +53,42 @@ pub struct Reviewer {
 pub struct Options {
     /// `--stage`: overrides every other way of deciding the stage (SPEC §2).
     pub stage: Option<StageId>,
+    /// `--ocr`: whether scanned documents are read by OCR.
+    pub ocr: OcrMode,
+}
+
+/// Whether scanned documents (PDF or OFD pages that are images, no text layer) are read by OCR.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OcrMode {
+    /// Read them when Tesseract with `chi_sim` is installed; without it, a scan that holds
+    /// fields a check needs stays unreadable and gets an `ocr.unavailable` info finding.
+    #[default]
+    Auto,
+    /// Never read them (as before OCR existed).
+    Off,
+    /// Read them; without an engine, a scan that needs reading gets an `ocr.required` error.
+    Require,
+}
+
+impl OcrMode {
+    /// The command-line word (`auto`, `off`, `require`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OcrMode::Auto => "auto",
+            OcrMode::Off => "off",
+            OcrMode::Require => "require",
+        }
+    }
+
+    /// Parses the command-line word.
+    pub fn parse(s: &str) -> Option<OcrMode> {
+        match s {
+            "auto" => Some(OcrMode::Auto),
+            "off" => Some(OcrMode::Off),
+            "require" => Some(OcrMode::Require),
+            _ => None,
+        }
+    }
 }
 
 impl Reviewer {
@@ -125,6 +161,11 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     // 5. Materials by name, then by title (SPEC §4).
     package::identify(stage_schema, &archive, &mut files, &first_pages, &mut v.findings);
 
+    // 5b. Scanned documents that hold fields a check needs, read by OCR.
+    let project_type = basic.as_ref().and_then(|b| b.text("project_type")).map(str::to_string);
+    let needed = package::field_materials(stage, &files, project_type.as_deref());
+    let ocr_texts = package::ocr_scans(&archive, &mut files, &needed, opts.ocr, &mut v.findings);
+
     // 6. Basic-info fields and completeness (SPEC §5, §9).
     let mut facts = materials::Facts::default();
     let tables = package::find_tables(stage_schema, &archive, &files, schemas, &mut v.findings);
@@ -160,7 +201,14 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     v.materials = materials::completeness(stage_schema, &files, &facts);
 
     // 7. Document fields (SPEC §6).
-    let doc = package::document_fields(stage, &archive, &files, facts.project_type.as_deref(), &mut v.findings);
+    let doc = package::document_fields(
+        stage,
+        &archive,
+        &files,
+        facts.project_type.as_deref(),
+        &ocr_texts,
+        &mut v.findings,
+    );
     v.fields.extend(doc.fields);
     v.findings.extend(consistency::amount_findings(
         &v.fields,

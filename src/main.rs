@@ -57,6 +57,28 @@ impl From<Stage> for StageId {
     }
 }
 
+/// `--ocr`: whether scanned documents are read by OCR.
+#[derive(Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+enum Ocr {
+    /// Read scans when tesseract with chi_sim is installed.
+    #[default]
+    Auto,
+    /// Never read scans.
+    Off,
+    /// Read scans; without tesseract a scan that needs reading is an error (ocr.required).
+    Require,
+}
+
+impl From<Ocr> for pingshen::OcrMode {
+    fn from(o: Ocr) -> pingshen::OcrMode {
+        match o {
+            Ocr::Auto => pingshen::OcrMode::Auto,
+            Ocr::Off => pingshen::OcrMode::Off,
+            Ocr::Require => pingshen::OcrMode::Require,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Text,
@@ -148,9 +170,21 @@ struct Common {
     /// A folder of reference data (SPEC §10).
     #[arg(long, value_name = "DIR")]
     reference: Option<PathBuf>,
+    /// Read scanned PDF and OFD documents (no text layer) by OCR: `auto` when tesseract with
+    /// chi_sim is installed, `off` never, `require` or the package gets an error finding.
+    #[arg(long, value_enum, default_value = "auto")]
+    ocr: Ocr,
 }
 
 impl Common {
+    /// The per-run options these choices give.
+    fn options(&self) -> Options {
+        Options {
+            stage: self.stage.map(Into::into),
+            ocr: self.ocr.into(),
+        }
+    }
+
     /// The same choices as arguments, for a worker.
     fn to_args(&self) -> Vec<std::ffi::OsString> {
         let mut a: Vec<std::ffi::OsString> = Vec::new();
@@ -165,6 +199,10 @@ impl Common {
                 a.push(flag.into());
                 a.push(std::path::absolute(d).unwrap_or_else(|_| d.clone()).into_os_string());
             }
+        }
+        if self.ocr != Ocr::Auto {
+            a.push("--ocr".into());
+            a.push(pingshen::OcrMode::from(self.ocr).as_str().into());
         }
         a
     }
@@ -226,6 +264,9 @@ enum Command {
     },
     /// Print the JSON Schema of the verdict (schemas/verdict.schema.json).
     Schema,
+    /// Say what this machine can do: whether scanned documents can be read by OCR (tesseract,
+    /// its version and languages). Exits 0 when OCR is available, 1 when not.
+    Doctor,
     /// Statistics over a folder of verdicts, like the office's tables: per stage and period
     /// (July to June by 申报日期) total, passed and pass rate, and failures by check id.
     Stats {
@@ -271,9 +312,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let reviewer = reviewer(&common)?;
             anyhow::ensure!(package.is_file(), "{}: no such file", package.display());
-            let opts = Options {
-                stage: common.stage.map(Into::into),
-            };
+            let opts = common.options();
             let format = match format {
                 Format::Json => worker::Format::Pretty,
                 Format::Text => worker::Format::Text {
@@ -343,14 +382,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 worker::limit_memory(bytes).context("cannot set the memory ceiling")?;
             }
             let reviewer = reviewer(&common)?;
-            let opts = Options {
-                stage: common.stage.map(Into::into),
-            };
+            let opts = common.options();
             let mut input = std::io::stdin().lock();
             let mut output = std::io::BufWriter::new(std::io::stdout().lock());
             worker::serve(&mut input, &mut output, &reviewer, &opts, &worker::Faults::from_env())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Doctor => Ok(doctor()),
         Command::Schema => {
             print!("{}", pingshen::verdict::JSON_SCHEMA);
             Ok(ExitCode::SUCCESS)
@@ -366,9 +404,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             guard,
         } => {
             let reviewer = reviewer(&common)?;
-            let opts = Options {
-                stage: common.stage.map(Into::into),
-            };
+            let opts = common.options();
             let isolation = match guard.workers(&common)? {
                 None => Isolation::InProcess,
                 Some(config) => Isolation::Workers(config),
@@ -459,6 +495,41 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("pingshen: {e:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `pingshen doctor`: what OCR this machine has.
+fn doctor() -> ExitCode {
+    use pingshen::ocr::{Engine, Unavailable};
+    println!("text layers (PDF, OFD, docx): built in; pdftotext or other tools are not needed");
+    match Engine::detect() {
+        Ok(e) => {
+            println!("ocr: available");
+            println!("  tesseract: {}", e.exe().display());
+            println!("  version:   {}", e.version());
+            println!("  languages: {}", e.langs().join(", "));
+            println!("  chi_sim:   yes (Simplified Chinese)");
+            if e.detects_orientation() {
+                println!("  osd:       yes (pages are turned upright before reading)");
+            } else {
+                println!("  osd:       no (install tesseract-ocr-osd to read pages scanned sideways)");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            println!("ocr: not available: {why}");
+            match why {
+                Unavailable::NotInstalled => {
+                    println!("  install tesseract with Simplified Chinese: apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd")
+                }
+                Unavailable::NoChiSim { .. } => {
+                    println!("  install the chi_sim model: apt-get install tesseract-ocr-chi-sim")
+                }
+                Unavailable::Failed(_) => {}
+            }
+            println!("  scanned documents stay unreadable (--ocr auto) or are an error (--ocr require)");
+            ExitCode::FAILURE
         }
     }
 }

@@ -109,6 +109,7 @@ pub fn files(archive: &Archive, findings: &mut Vec<Finding>) -> Vec<FileReport> 
                 materials: Vec::new(),
                 matched_by: None,
                 title: None,
+                read_by: None,
                 sniffed: kind,
             }
         })
@@ -523,12 +524,22 @@ pub fn check_text_layers(
 }
 
 /// The text of every readable document of `material`, in path order.
-fn material_text(archive: &Archive, files: &[FileReport], material: &str, findings: &mut Vec<Finding>) -> MaterialText {
+fn material_text(
+    archive: &Archive,
+    files: &[FileReport],
+    material: &str,
+    ocr: &OcrTexts,
+    findings: &mut Vec<Finding>,
+) -> MaterialText {
     let mut t = MaterialText::default();
     for f in files
         .iter()
         .filter(|f| f.readable && f.materials.iter().any(|m| m == material))
     {
+        if let Some(lines) = ocr.get(&f.path) {
+            t.push_ocr(&f.path, lines);
+            continue;
+        }
         let Some(bytes) = data(archive, &f.path) else { continue };
         match crate::extract::read_document(bytes, f.sniffed, crate::extract::ReadOptions::ALL) {
             Ok(doc) => t.push(&f.path, &doc),
@@ -551,17 +562,13 @@ pub struct DocumentFields {
     pub declared_investment: Option<(String, f64, crate::finding::Source)>,
 }
 
-pub fn document_fields(
-    stage: StageId,
-    archive: &Archive,
-    files: &[FileReport],
-    project_type: Option<&str>,
-    findings: &mut Vec<Finding>,
-) -> DocumentFields {
-    type Extractor = fn(&MaterialText) -> fields::Extracted;
+type Extractor = fn(&MaterialText) -> fields::Extracted;
+
+/// SPEC §6: which materials of the stage carry document fields, each with its extractor.
+fn field_plan(stage: StageId, files: &[FileReport], project_type: Option<&str>) -> Vec<(&'static str, Extractor)> {
     let perf_sections: Extractor = |t| fields::sections(t, &fields::PERFORMANCE_SECTIONS);
     let addition_sections: Extractor = |t| fields::sections(t, &fields::ADDITION_SECTIONS);
-    let plan: Vec<(&str, Extractor)> = match stage {
+    match stage {
         StageId::Commissioning => vec![
             ("final_acceptance", fields::final_acceptance),
             ("warranty_plan", fields::warranty),
@@ -593,10 +600,29 @@ pub fn document_fields(
             ]
         }
         StageId::Plan => Vec::new(),
-    };
+    }
+}
+
+/// The materials of the stage whose documents hold fields a check needs.
+pub fn field_materials(stage: StageId, files: &[FileReport], project_type: Option<&str>) -> Vec<&'static str> {
+    field_plan(stage, files, project_type)
+        .into_iter()
+        .map(|(m, _)| m)
+        .collect()
+}
+
+pub fn document_fields(
+    stage: StageId,
+    archive: &Archive,
+    files: &[FileReport],
+    project_type: Option<&str>,
+    ocr: &OcrTexts,
+    findings: &mut Vec<Finding>,
+) -> DocumentFields {
+    let plan = field_plan(stage, files, project_type);
     let mut out = DocumentFields::default();
     for (material, extract) in plan {
-        let text = material_text(archive, files, material, findings);
+        let text = material_text(archive, files, material, ocr, findings);
         if text.is_empty() {
             continue;
         }
@@ -608,6 +634,106 @@ pub fn document_fields(
             out.declared_investment =
                 fields::declared_investment(&text).map(|(wan, src)| (material.to_string(), wan, src));
         }
+    }
+    out
+}
+
+/// The lines OCR read from scanned documents, by path: (text, page, confidence 0–100).
+pub type OcrTexts = BTreeMap<String, Vec<(String, Option<u32>, f32)>>;
+
+/// Pages of a scanned document read by OCR: the first few are where an opinion, its date and
+/// its seal are; a long scan is not read whole.
+pub const OCR_MAX_PAGES: usize = 3;
+/// Share of a page the scanned image must cover to be read.
+pub const OCR_MIN_COVERAGE: f64 = 0.5;
+/// Time Tesseract may take for one page before it is stopped.
+pub const OCR_PAGE_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Reads by OCR the scanned documents (PDF or OFD without a text layer) of `materials`, the
+/// materials whose fields a check needs. A document OCR reads words from becomes readable, with
+/// `read_by: "ocr"`; a blank scan stays unreadable. With no engine, `Auto` adds an
+/// `ocr.unavailable` info finding and `Require` an `ocr.required` error, each only when a scan
+/// needed reading.
+pub fn ocr_scans(
+    archive: &Archive,
+    files: &mut [FileReport],
+    materials: &[&str],
+    mode: crate::OcrMode,
+    findings: &mut Vec<Finding>,
+) -> OcrTexts {
+    let mut out = OcrTexts::new();
+    if mode == crate::OcrMode::Off {
+        return out;
+    }
+    let no_text_layer = crate::extract::DocError::NoTextLayer.to_string();
+    let scans: Vec<usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            !f.readable
+                && matches!(f.sniffed, FileKind::Pdf | FileKind::Ofd)
+                && f.reason.as_deref() == Some(no_text_layer.as_str())
+                && f.materials.iter().any(|m| materials.contains(&m.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if scans.is_empty() {
+        return out;
+    }
+    let engine = match crate::ocr::Engine::detect() {
+        Ok(e) => e,
+        Err(why) => {
+            let (code, verb) = match mode {
+                crate::OcrMode::Require => (Code::OcrRequired, "--ocr require was given but"),
+                _ => (Code::OcrUnavailable, "this scan needs OCR but"),
+            };
+            for i in scans {
+                if let Some(f) = files.get(i) {
+                    findings.push(Finding::new(code, format!("{verb} {why}")).in_file(f.path.clone()));
+                }
+            }
+            return out;
+        }
+    };
+    for i in scans {
+        let Some(f) = files.get_mut(i) else { continue };
+        let Some(bytes) = data(archive, &f.path) else { continue };
+        let pages = match crate::extract::page_images(bytes, f.sniffed, OCR_MAX_PAGES) {
+            Ok(p) => p,
+            Err(e) => {
+                findings.push(
+                    Finding::new(
+                        Code::FileUnreadable,
+                        format!("scanned pages cannot be taken out for OCR: {e}"),
+                    )
+                    .in_file(f.path.clone()),
+                );
+                continue;
+            }
+        };
+        let mut lines = Vec::new();
+        let mut failures = Vec::new();
+        for p in pages.iter().filter(|p| p.coverage >= OCR_MIN_COVERAGE) {
+            match engine.recognize(&p.image, OCR_PAGE_BUDGET) {
+                Ok(page) => lines.extend(
+                    page.lines
+                        .into_iter()
+                        .filter(|l| !l.text.trim().is_empty())
+                        .map(|l| (l.text, Some(p.page), l.confidence)),
+                ),
+                Err(e) => failures.push(format!("page {}: {e}", p.page)),
+            }
+        }
+        for msg in failures {
+            findings.push(Finding::new(Code::FileUnreadable, format!("OCR failed on {msg}")).in_file(f.path.clone()));
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        f.readable = true;
+        f.reason = None;
+        f.read_by = Some("ocr");
+        out.insert(f.path.clone(), lines);
     }
     out
 }

@@ -60,7 +60,7 @@ impl Row {
             sheet: Some(sheet.to_string()),
             cell: Some(cell),
             text,
-            page: None,
+            ..Source::default()
         }
     }
 }

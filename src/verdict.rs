@@ -188,6 +188,9 @@ pub struct FileReport {
     pub matched_by: Option<MatchedBy>,
     /// The title (first non-empty line) when it was used to match.
     pub title: Option<String>,
+    /// `"ocr"` when a scanned document's text was read by OCR (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_by: Option<&'static str>,
     /// The sniffed kind, for the pipeline (its wire form is `type`).
     #[serde(skip)]
     pub sniffed: crate::sniff::FileKind,

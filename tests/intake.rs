@@ -493,6 +493,7 @@ fn stage_order_is_cli_then_sheet_then_archive_name_then_materials() {
         &reviewer(),
         &Options {
             stage: Some(StageId::Review),
+            ..Options::default()
         },
     );
     assert_eq!(

@@ -1,0 +1,136 @@
+//! Scanned documents through the whole pipeline: a commissioning package whose 竣工验收意见 and
+//! 质保方案 are image-only scans (`fixtures/scans/`). With Tesseract and `chi_sim` installed the
+//! scans are read by OCR, so COMM-RL3 (warranty) and COMM-RL4 (acceptance date) are decided and
+//! the fields read carry `"ocr": true` and a confidence; with `--ocr off` they stay undetermined
+//! as before; a blank scan stays unreadable.
+
+mod support;
+
+use std::path::Path;
+
+use pingshen::ocr::Engine;
+use pingshen::schema::StageId;
+use pingshen::verdict::{CheckStatus, Presence, Value, Verdict};
+use pingshen::{review, OcrMode, Options, Reviewer};
+use support::packages::{stage_files, zip_files, Naming};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scans").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The file of the complete commissioning package whose name holds `needle`, replaced by the scan
+/// `scan` (renamed to `.pdf`).
+fn put_scan(files: &mut [(String, Vec<u8>)], needle: &str, scan: &str) {
+    let f = files
+        .iter_mut()
+        .find(|(p, _)| p.contains(needle))
+        .unwrap_or_else(|| panic!("no file matching {needle}"));
+    let stem = f.0.rsplit_once('.').map_or(f.0.clone(), |(s, _)| s.to_string());
+    f.0 = format!("{stem}.pdf");
+    f.1 = fixture(scan);
+}
+
+/// The commissioning package with both scans in it, zipped.
+fn scanned_package(acceptance: &str) -> Vec<u8> {
+    let mut files = stage_files("commissioning", Naming::Plain);
+    put_scan(&mut files, "竣工验收意见", acceptance);
+    put_scan(&mut files, "质保方案", "warranty-plan-scan.pdf");
+    zip_files(&files)
+}
+
+fn run(bytes: &[u8], ocr: OcrMode) -> Verdict {
+    let reviewer = Reviewer::embedded().unwrap();
+    let opts = Options {
+        stage: Some(StageId::Commissioning),
+        ocr,
+    };
+    review("投入使用申请.zip", bytes, &reviewer, &opts)
+}
+
+fn status(v: &Verdict, id: &str) -> CheckStatus {
+    v.checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+        .status
+}
+
+fn have_ocr() -> bool {
+    match Engine::detect() {
+        Ok(_) => true,
+        Err(why) => {
+            println!("skipped: tesseract with chi_sim not installed ({why})");
+            false
+        }
+    }
+}
+
+#[test]
+fn scans_read_by_ocr_decide_the_checks() {
+    if !have_ocr() {
+        return;
+    }
+    let v = run(&scanned_package("acceptance-opinion-scan.pdf"), OcrMode::Auto);
+    let json: serde_json::Value = serde_json::from_str(&pingshen::to_json(&v)).unwrap();
+    for id in ["COMM-RL3", "COMM-RL4"] {
+        assert_ne!(status(&v, id), CheckStatus::Undetermined, "{id}: {:#}", json["checks"]);
+    }
+
+    let date = &json["fields"]["final_acceptance_date"];
+    assert_eq!(date["value"], "2023-06-15", "{date:#}");
+    assert_eq!(date["source"]["ocr"], true, "{date:#}");
+    let confidence = date["source"]["confidence"].as_f64().expect("a confidence");
+    assert!((60.0..=100.0).contains(&confidence), "{confidence}");
+    assert!(date["source"]["page"].as_u64() == Some(1), "{date:#}");
+
+    let months = &v.fields["warranty_months"];
+    assert!(
+        matches!(months.value, Value::Int(36)) || matches!(months.value, Value::Number(n) if n == 36.0),
+        "{:?}",
+        months.value
+    );
+    assert_eq!(months.source.ocr, Some(true));
+
+    for f in v
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".pdf") && f.read_by.is_some())
+    {
+        assert!(f.readable, "{f:?}");
+    }
+    let scanned: Vec<_> = v.files.iter().filter(|f| f.read_by == Some("ocr")).collect();
+    assert_eq!(scanned.len(), 2, "{:#}", json["files"]);
+    for m in ["final_acceptance", "warranty_plan"] {
+        let m = v.materials.iter().find(|x| x.id == m).unwrap();
+        assert_eq!(m.status, Presence::Present, "{m:?}");
+    }
+}
+
+#[test]
+fn with_ocr_off_scans_stay_unread() {
+    let v = run(&scanned_package("acceptance-opinion-scan.pdf"), OcrMode::Off);
+    for id in ["COMM-RL3", "COMM-RL4"] {
+        assert_eq!(status(&v, id), CheckStatus::Undetermined, "{id}");
+    }
+    assert!(!v.fields.contains_key("final_acceptance_date"));
+    assert!(v.files.iter().all(|f| f.read_by.is_none()));
+    for m in ["final_acceptance", "warranty_plan"] {
+        let m = v.materials.iter().find(|x| x.id == m).unwrap();
+        assert_eq!(m.status, Presence::Unreadable, "{m:?}");
+    }
+}
+
+#[test]
+fn a_blank_scan_stays_unreadable() {
+    if !have_ocr() {
+        return;
+    }
+    let v = run(&scanned_package("blank-scan.pdf"), OcrMode::Auto);
+    let acceptance = v.materials.iter().find(|x| x.id == "final_acceptance").unwrap();
+    assert_eq!(acceptance.status, Presence::Unreadable, "{acceptance:?}");
+    assert!(!v.fields.contains_key("final_acceptance_date"));
+    assert_eq!(status(&v, "COMM-RL4"), CheckStatus::Undetermined);
+    // The warranty scan next to it is still read.
+    assert_ne!(status(&v, "COMM-RL3"), CheckStatus::Undetermined);
+}
