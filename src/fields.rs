@@ -514,6 +514,53 @@ mod tests {
     use super::*;
     use crate::extract::Line;
 
+    fn ocr_text(lines: &[(&str, f32)]) -> MaterialText {
+        let lines: Vec<(String, Option<u32>, f32)> = lines.iter().map(|(t, c)| (t.to_string(), Some(1), *c)).collect();
+        let mut t = MaterialText::default();
+        t.push_ocr("scan.pdf", &lines);
+        t
+    }
+
+    #[test]
+    fn ocr_values_carry_their_line_confidence() {
+        let t = ocr_text(&[
+            ("竣工验收意见", 77.7),
+            ("专家组一致同意该项目通过竣工验收。", 93.2),
+            ("2023年6月15日", 91.74),
+        ]);
+        let e = final_acceptance(&t);
+        let date = &e.fields.iter().find(|(k, _)| k == "final_acceptance_date").unwrap().1;
+        assert_eq!(date.source.ocr, Some(true));
+        assert_eq!(date.source.confidence.map(|c| c.value()), Some(91.7));
+        assert_eq!(date.source.page, Some(1));
+        let json = serde_json::to_value(&date.source).unwrap();
+        assert_eq!(json["confidence"], serde_json::json!(91.7));
+        assert_eq!(json["ocr"], serde_json::json!(true));
+        // A text layer's source says nothing of OCR.
+        let e = final_acceptance(&text(&["2023年6月15日"]));
+        let json = serde_json::to_value(&e.fields[0].1.source).unwrap();
+        assert!(json.get("ocr").is_none() && json.get("confidence").is_none(), "{json}");
+    }
+
+    #[test]
+    fn a_date_read_by_ocr_at_low_confidence_decides_nothing() {
+        let low = MIN_OCR_DATE_CONFIDENCE - 0.5;
+        let t = ocr_text(&[("同意通过验收", 90.0), ("2023年6月15日", low)]);
+        let e = final_acceptance(&t);
+        assert!(
+            e.fields.iter().all(|(k, _)| k != "final_acceptance_date"),
+            "{:?}",
+            e.fields
+        );
+        // The conclusion, not a date, is still read.
+        assert!(e.fields.iter().any(|(k, _)| k == "final_acceptance_passed"));
+        let t = ocr_text(&[("2023年6月15日", MIN_OCR_DATE_CONFIDENCE)]);
+        assert!(final_acceptance(&t)
+            .fields
+            .iter()
+            .any(|(k, _)| k == "final_acceptance_date"));
+    }
+
     fn text(lines: &[&str]) -> MaterialText {
         let doc = Document {
             lines: lines

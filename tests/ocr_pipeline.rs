@@ -134,3 +134,67 @@ fn a_blank_scan_stays_unreadable() {
     // The warranty scan next to it is still read.
     assert_ne!(status(&v, "COMM-RL3"), CheckStatus::Undetermined);
 }
+
+/// The CLI with no tesseract on `PATH`: `--ocr auto` keeps the scans unreadable with an
+/// `ocr.unavailable` info finding, `--ocr require` makes it an `ocr.required` error, and
+/// `doctor` exits 1 saying why.
+#[test]
+fn without_an_engine_auto_says_so_and_require_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("pingshen-ocr-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pkg = dir.join("投入使用申请.zip");
+    std::fs::write(&pkg, scanned_package("acceptance-opinion-scan.pdf")).unwrap();
+    let empty = dir.join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let check = |mode: &str| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pingshen"))
+            .args(["check", "--stage", "commissioning", "--format", "json", "--ocr", mode])
+            .arg(&pkg)
+            .env("PATH", &empty)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let codes = |v: &serde_json::Value| -> Vec<(String, String)> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"].as_str().unwrap().starts_with("ocr."))
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+
+    let auto = check("auto");
+    let c = codes(&auto);
+    assert_eq!(c.len(), 2, "one per scan: {c:?}");
+    assert!(
+        c.iter().all(|(code, sev)| code == "ocr.unavailable" && sev == "info"),
+        "{c:?}"
+    );
+    assert_eq!(auto["verdict"], "needs_review");
+
+    let require = check("require");
+    let c = codes(&require);
+    assert!(
+        !c.is_empty() && c.iter().all(|(code, sev)| code == "ocr.required" && sev == "error"),
+        "{c:?}"
+    );
+    assert_eq!(require["verdict"], "incomplete");
+
+    assert!(codes(&check("off")).is_empty());
+
+    let doctor = std::process::Command::new(env!("CARGO_BIN_EXE_pingshen"))
+        .arg("doctor")
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(doctor.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&doctor.stdout).contains("tesseract is not installed"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
