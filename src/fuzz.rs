@@ -5,7 +5,9 @@
 //! Nothing here catches a panic: a panic is the bug the fuzzer is looking for. [`TARGETS`] lists
 //! every entry point by name, so the replay test can refuse a corpus folder that names none.
 
-use std::sync::LazyLock;
+use std::collections::BTreeSet;
+use std::panic::PanicHookInfo;
+use std::sync::{LazyLock, Mutex};
 
 use crate::archive::{self, Limits};
 use crate::extract::{cmap, docx, ofd, pdf, sheet, text, ReadOptions};
@@ -42,6 +44,45 @@ static LIMITS: LazyLock<Limits> = LazyLock::new(|| Schemas::embedded().map(|s| s
 /// The embedded reviewer, built once (`None` only if the embedded schemas were broken, which the
 /// test suite rules out).
 static REVIEWER: LazyLock<Option<Reviewer>> = LazyLock::new(|| Reviewer::embedded().ok());
+
+/// The `init` of every libFuzzer target: a panic inside a third-party crate (a cargo registry or
+/// git source: lopdf, calamine, zip, quick-xml, …) no longer aborts the run at once, so that the
+/// guards pingshen puts around such parsers (`catch_unwind` in the PDF and spreadsheet readers)
+/// can do their work; such a panic that escapes pingshen still reaches libFuzzer's own
+/// `catch_unwind` and aborts the run. Every other panic — pingshen's own code, whether caught
+/// or not — aborts at once, as libfuzzer-sys arranges. Each place a dependency panicked is
+/// printed once per process.
+pub fn init() {
+    let abort = std::panic::take_hook();
+    let seen: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    std::panic::set_hook(Box::new(move |info| {
+        let Some(place) = info.location().filter(|l| is_dependency_source(l.file())) else {
+            abort(info);
+            return;
+        };
+        let place = place.to_string();
+        if seen.lock().map(|mut s| s.insert(place.clone())).unwrap_or(true) {
+            eprintln!(
+                "fuzz: panic in a dependency at {place}: {} (fatal only if pingshen does not catch it)",
+                payload(info)
+            );
+        }
+    }));
+}
+
+/// True for a source file of a crate that cargo downloaded (not pingshen, not the standard
+/// library).
+fn is_dependency_source(file: &str) -> bool {
+    file.contains("/registry/src/") || file.contains("/git/checkouts/")
+}
+
+fn payload<'a>(info: &'a PanicHookInfo<'_>) -> &'a str {
+    let p = info.payload();
+    p.downcast_ref::<&str>()
+        .copied()
+        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
 
 /// Entry-name decoding (UTF-8 flag, archive-wide UTF-8 / GB18030 judgement, unsafe and junk
 /// names, duplicates): `data` is `flags name₀ 0x00 name₁ 0x00 …`, at most 8 names, each the raw

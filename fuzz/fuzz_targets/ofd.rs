@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| pingshen::fuzz::ofd(data));
+libfuzzer_sys::fuzz_target!(init: pingshen::fuzz::init(), |data: &[u8]| pingshen::fuzz::ofd(data));
