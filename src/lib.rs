@@ -62,9 +62,10 @@ pub struct Options {
 pub enum OcrMode {
     /// Read them when Tesseract with `chi_sim` is installed; without it, a scan that holds
     /// fields a check needs stays unreadable and gets an `ocr.unavailable` info finding.
-    #[default]
     Auto,
-    /// Never read them (as before OCR existed).
+    /// Never read them: SPEC §6 as written ("a PDF with no text layer (scanned) is `unreadable`
+    /// for text fields"), hence the default until the spec says otherwise.
+    #[default]
     Off,
     /// Read them; without an engine, a scan that needs reading gets an `ocr.required` error.
     Require,

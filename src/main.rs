@@ -61,9 +61,9 @@ impl From<Stage> for StageId {
 #[derive(Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 enum Ocr {
     /// Read scans when tesseract with chi_sim is installed.
-    #[default]
     Auto,
-    /// Never read scans.
+    /// Never read scans (SPEC §6: a scan is unreadable).
+    #[default]
     Off,
     /// Read scans; without tesseract a scan that needs reading is an error (ocr.required).
     Require,
@@ -171,8 +171,9 @@ struct Common {
     #[arg(long, value_name = "DIR")]
     reference: Option<PathBuf>,
     /// Read scanned PDF and OFD documents (no text layer) by OCR: `auto` when tesseract with
-    /// chi_sim is installed, `off` never, `require` or the package gets an error finding.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// chi_sim is installed, `off` never (the default: SPEC §6 reads a scan as unreadable),
+    /// `require` or the package gets an error finding.
+    #[arg(long, value_enum, default_value = "off")]
     ocr: Ocr,
 }
 
@@ -200,10 +201,8 @@ impl Common {
                 a.push(std::path::absolute(d).unwrap_or_else(|_| d.clone()).into_os_string());
             }
         }
-        if self.ocr != Ocr::Auto {
-            a.push("--ocr".into());
-            a.push(pingshen::OcrMode::from(self.ocr).as_str().into());
-        }
+        a.push("--ocr".into());
+        a.push(pingshen::OcrMode::from(self.ocr).as_str().into());
         a
     }
 }
