@@ -47,6 +47,38 @@ impl PageImage {
     }
 }
 
+/// The page images of one document, refused together once they pass
+/// [`MAX_DOCUMENT_IMAGE_BYTES`].
+#[derive(Debug, Default)]
+pub struct Collected {
+    images: Vec<PageImage>,
+    bytes: usize,
+}
+
+impl Collected {
+    /// Adds the image of the page at 0-based `index`.
+    pub fn push(&mut self, index: usize, image: Image, coverage: f64) -> Result<(), super::DocError> {
+        let found = PageImage {
+            page: u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX),
+            image,
+            coverage,
+        };
+        self.bytes = self.bytes.saturating_add(found.byte_len());
+        if self.bytes > MAX_DOCUMENT_IMAGE_BYTES {
+            return Err(super::DocError::Limit(format!(
+                "the page images decode to more than {} MiB",
+                MAX_DOCUMENT_IMAGE_BYTES >> 20
+            )));
+        }
+        self.images.push(found);
+        Ok(())
+    }
+
+    pub fn into_vec(self) -> Vec<PageImage> {
+        self.images
+    }
+}
+
 /// How samples map to colour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Colors {

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use quick_xml::events::{BytesStart, Event};
 
 use super::docx::package::{attr, parent_dir, push_entity, resolve, Package, Xml};
-use super::images::{self, PageImage, MAX_DOCUMENT_IMAGE_BYTES, PNG_SIGNATURE};
+use super::images::{self, PageImage, PNG_SIGNATURE};
 use super::text::decode_xml;
 use super::{DocError, Document, Line, ReadOptions};
 use crate::ocr::Image;
@@ -190,8 +190,7 @@ pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, Doc
         read_res(&mut pkg, &doc_dir, part, &mut media)?;
     }
     let mut templates: HashMap<String, Option<Rc<Scan>>> = HashMap::new();
-    let mut out = Vec::new();
-    let mut total = 0usize;
+    let mut out = images::Collected::default();
     for (i, page) in info.pages.iter().take(max_pages).enumerate() {
         let Some(scan) = read_scan(&mut pkg, &doc_dir, page.base_loc.as_deref())? else {
             continue;
@@ -228,21 +227,9 @@ pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, Doc
             Err(_) => continue,
         };
         let Some(image) = image_file(file) else { continue };
-        let found = PageImage {
-            page: u32::try_from(i.saturating_add(1)).unwrap_or(u32::MAX),
-            image,
-            coverage: coverage.min(1.0),
-        };
-        total = total.saturating_add(found.byte_len());
-        if total > MAX_DOCUMENT_IMAGE_BYTES {
-            return Err(DocError::Limit(format!(
-                "the page images decode to more than {} MiB",
-                MAX_DOCUMENT_IMAGE_BYTES >> 20
-            )));
-        }
-        out.push(found);
+        out.push(i, image, coverage.min(1.0))?;
     }
-    Ok(out)
+    Ok(out.into_vec())
 }
 
 /// An image file of an OFD as OCR takes it: JPEG and JPEG 2000 as they are, PNG decoded.

@@ -27,7 +27,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 use super::cmap::encodings::{glyph_name_to_unicode, BaseEncoding};
 use super::cmap::{gb1_cid_to_unicode, gb1_unicode_to_cid, CMap};
-use super::images::{self, Colors, PageImage, MAX_DOCUMENT_IMAGE_BYTES, MAX_IMAGE_BYTES};
+use super::images::{self, Colors, PageImage, MAX_IMAGE_BYTES};
 use super::{DocError, Document, Line, ReadOptions};
 use crate::ocr::Image;
 
@@ -247,8 +247,7 @@ fn nums<const N: usize>(doc: &lopdf::Document, a: &[Object]) -> Option<[f64; N]>
 fn extract_images(doc: &lopdf::Document, max_pages: usize) -> Result<Vec<PageImage>, DocError> {
     let pages = collect_pages(doc)?;
     let mut interp = Interp::new(doc);
-    let mut out = Vec::new();
-    let mut total = 0usize;
+    let mut out = images::Collected::default();
     for (i, page) in pages.iter().take(max_pages).enumerate() {
         interp.read_page(page)?;
         let Some((coverage, stream)) = interp.best_image.take() else {
@@ -260,21 +259,9 @@ fn extract_images(doc: &lopdf::Document, max_pages: usize) -> Result<Vec<PageIma
         let Some(image) = image_of(doc, stream) else {
             continue;
         };
-        let found = PageImage {
-            page: u32::try_from(i.saturating_add(1)).unwrap_or(u32::MAX),
-            image,
-            coverage,
-        };
-        total = total.saturating_add(found.byte_len());
-        if total > MAX_DOCUMENT_IMAGE_BYTES {
-            return Err(DocError::Limit(format!(
-                "the page images decode to more than {} MiB",
-                MAX_DOCUMENT_IMAGE_BYTES >> 20
-            )));
-        }
-        out.push(found);
+        out.push(i, image, coverage)?;
     }
-    Ok(out)
+    Ok(out.into_vec())
 }
 
 /// An image XObject as OCR takes it (see [`page_images`]); `None` when it cannot be given.
