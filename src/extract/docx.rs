@@ -100,6 +100,7 @@ pub fn read_docx_with(bytes: &[u8], opts: super::ReadOptions) -> Result<Document
         tables: walker.tables_out,
         page_count: 0,
         pages_read: 0,
+        annotations: Vec::new(),
     })
 }
 

@@ -57,6 +57,10 @@ pub struct Document {
     pub page_count: u32,
     /// Pages whose text was read (a reader may stop early when asked for the first pages only).
     pub pages_read: u32,
+    /// Text drawn by annotations that are not the document's own statements — seals and stamps,
+    /// signatures, watermarks (OFD `Annots`): kept apart from `lines`, so that no field pattern
+    /// matches a seal's wording as something the document says, and shown as evidence.
+    pub annotations: Vec<Line>,
 }
 
 impl Document {
@@ -83,6 +87,11 @@ pub enum DocError {
     /// Pages are images with no text layer (a scan).
     #[error("no text layer: the pages are scanned images")]
     NoTextLayer,
+    /// Pages draw glyphs, but too few of them map to Unicode for the text to be read (SPEC §6,
+    /// finding `file.unmapped_text`): like a scan, such a page is for OCR, never an empty
+    /// "readable" document.
+    #[error("text without Unicode mapping")]
+    UnmappedText,
     /// A safety limit was passed (size, depth, count); the message names it.
     #[error("limit exceeded: {0}")]
     Limit(String),

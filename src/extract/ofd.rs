@@ -137,6 +137,7 @@ pub fn read_ofd(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
         tables: Vec::new(),
         page_count: u32::try_from(page_count).unwrap_or(u32::MAX),
         pages_read: u32::try_from(to_read).unwrap_or(u32::MAX),
+        annotations: Vec::new(),
     })
 }
 

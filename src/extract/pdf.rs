@@ -177,6 +177,7 @@ fn extract(doc: &lopdf::Document, opts: ReadOptions) -> Result<Document, DocErro
         tables: Vec::new(),
         page_count,
         pages_read: u32::try_from(to_read).unwrap_or(u32::MAX),
+        annotations: Vec::new(),
     })
 }
 
