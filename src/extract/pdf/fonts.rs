@@ -1,0 +1,520 @@
+//! Fonts: from a code in a shown string to its text and its width. Simple fonts (built-in
+//! encodings, `Differences`, ToUnicode) and composite (Type0) fonts over predefined or embedded
+//! CMaps, with the CID → Unicode tables of the character collections.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use lopdf::{Dictionary, Object};
+
+use super::objects::*;
+use super::MAX_CMAP_BYTES;
+use super::MAX_GLYPH_CACHE;
+use crate::extract::cmap::encodings::{glyph_name_to_unicode, BaseEncoding};
+use crate::extract::cmap::{gb1_cid_to_unicode, gb1_unicode_to_cid, CMap};
+
+/// A trivial hasher for integer keys (glyph codes).
+#[derive(Default)]
+pub(super) struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+pub(super) type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
+
+/// How a composite font's strings split into codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Split {
+    Two,
+    Utf16,
+    /// EUC-style: a byte ≤ 0x80 alone, else two bytes.
+    Euc,
+    Gb18030,
+    ShiftJis,
+    EucJp,
+    /// By the codespace of the embedded encoding CMap (else of the ToUnicode CMap).
+    Codespace,
+}
+
+/// Where a composite font's text comes from when its ToUnicode has nothing.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Source {
+    /// Codes are CIDs.
+    Identity,
+    /// Codes are UCS-2 / UTF-16BE.
+    Unicode,
+    /// Codes are bytes of a legacy encoding; `iso2022` codes lack the high bits (GB-H).
+    Legacy {
+        encoding: &'static encoding_rs::Encoding,
+        iso2022: bool,
+    },
+    /// Codes map to CIDs by the embedded encoding CMap.
+    EmbeddedCid,
+    Unknown,
+}
+
+/// A predefined CMap by its name: how codes split, what they mean, and whether they imply the
+/// Adobe-GB1 collection.
+pub(super) fn predefined(name: &[u8]) -> (Split, Source, bool) {
+    let s = String::from_utf8_lossy(name);
+    let legacy = |encoding, iso2022| Source::Legacy { encoding, iso2022 };
+    if s.starts_with("Identity-") {
+        (Split::Two, Source::Identity, false)
+    } else if s.starts_with("Uni") && s.contains("UCS2") {
+        (Split::Two, Source::Unicode, s.starts_with("UniGB"))
+    } else if s.starts_with("Uni") && s.contains("UTF16") {
+        (Split::Utf16, Source::Unicode, s.starts_with("UniGB"))
+    } else if s.starts_with("GBK2K") {
+        (Split::Gb18030, legacy(encoding_rs::GB18030, false), true)
+    } else if s.starts_with("GB") && (s.contains("EUC") || s.starts_with("GBK")) {
+        (Split::Euc, legacy(encoding_rs::GBK, false), true)
+    } else if matches!(&*s, "GB-H" | "GB-V" | "GBT-H" | "GBT-V") {
+        (Split::Two, legacy(encoding_rs::GBK, true), true)
+    } else if s.contains("RKSJ") {
+        (Split::ShiftJis, legacy(encoding_rs::SHIFT_JIS, false), false)
+    } else if s.contains("B5") || s.starts_with("HKscs") {
+        (Split::Euc, legacy(encoding_rs::BIG5, false), false)
+    } else if s.starts_with("KSC") {
+        (Split::Euc, legacy(encoding_rs::EUC_KR, false), false)
+    } else if matches!(&*s, "EUC-H" | "EUC-V") {
+        (Split::EucJp, legacy(encoding_rs::EUC_JP, false), false)
+    } else {
+        (Split::Two, Source::Unknown, false)
+    }
+}
+
+/// A cached glyph: its text (a span of `Font::text`) and its width in text space per unit of
+/// font size.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Glyph {
+    pub(super) start: u32,
+    pub(super) end: u32,
+    pub(super) width: f64,
+}
+
+pub(super) struct Composite {
+    pub(super) split: Split,
+    pub(super) source: Source,
+    pub(super) gb1: bool,
+    pub(super) to_unicode: Option<CMap>,
+    pub(super) embedded: Option<CMap>,
+    /// `W`: (first CID, last CID, width in glyph units), sorted by first.
+    pub(super) widths: Vec<(u32, u32, f64)>,
+    pub(super) default_width: f64,
+    pub(super) cache: IntMap<u64, Glyph>,
+    pub(super) scratch: String,
+}
+
+pub(super) enum FontKind {
+    Simple(Box<[Glyph; 256]>),
+    Composite(Box<Composite>),
+}
+
+pub(super) struct Font {
+    pub(super) kind: FontKind,
+    pub(super) text: String,
+}
+
+/// Appends `s` to `out` without control characters, BOMs and replacement characters; a no-break
+/// space becomes a space.
+pub(super) fn push_clean(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\u{0}'..='\u{1f}' | '\u{7f}' | '\u{feff}' | '\u{fffd}' => {}
+            '\u{a0}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+}
+
+impl Font {
+    pub(super) fn load(doc: &lopdf::Document, d: &Dictionary) -> Font {
+        if get_name(doc, d, b"Subtype") == Some(b"Type0") {
+            Font::load_composite(doc, d)
+        } else {
+            Font::load_simple(doc, d)
+        }
+    }
+
+    pub(super) fn load_simple(doc: &lopdf::Document, d: &Dictionary) -> Font {
+        let subtype = get_name(doc, d, b"Subtype").unwrap_or(b"Type1");
+        let to_unicode = d
+            .get(b"ToUnicode")
+            .ok()
+            .and_then(|o| load_cmap(doc, o))
+            .filter(|m| !m.is_empty());
+        let descriptor = get_dict(doc, d, b"FontDescriptor");
+        let symbolic = descriptor
+            .and_then(|fd| get_num(doc, fd, b"Flags"))
+            .is_some_and(|f| (f as i64) & 4 != 0);
+
+        let mut base = match subtype {
+            b"TrueType" => Some(BaseEncoding::WinAnsi),
+            b"Type3" => None,
+            _ => Some(BaseEncoding::Standard),
+        };
+        if symbolic {
+            base = None;
+        }
+        let mut names: Vec<Option<&[u8]>> = vec![None; 256];
+        match get(doc, d, b"Encoding") {
+            Object::Name(n) => {
+                if let Some(b) = BaseEncoding::from_name(n) {
+                    base = Some(b);
+                }
+            }
+            Object::Dictionary(enc) => {
+                if let Some(b) = get_name(doc, enc, b"BaseEncoding").and_then(BaseEncoding::from_name) {
+                    base = Some(b);
+                }
+                if let Some(diffs) = get_array(doc, enc, b"Differences") {
+                    let mut code: Option<usize> = None;
+                    for o in diffs {
+                        match deref(doc, o) {
+                            Object::Integer(i) => code = usize::try_from(*i).ok(),
+                            Object::Name(n) => {
+                                if let Some(c) = code {
+                                    if let Some(slot) = names.get_mut(c) {
+                                        *slot = Some(n);
+                                    }
+                                    code = c.checked_add(1);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+
+        // Widths: Type3 glyph space maps to text space by FontMatrix; others are 1/1000.
+        let scale = if subtype == b"Type3" {
+            matrix(doc, d, b"FontMatrix").map_or(0.001, |m| m.a.abs())
+        } else {
+            0.001
+        };
+        let missing = descriptor.and_then(|fd| get_num(doc, fd, b"MissingWidth"));
+        let widths = get_array(doc, d, b"Widths");
+        let first = get_num(doc, d, b"FirstChar").unwrap_or(0.0) as i64;
+        let base_font = get_name(doc, d, b"BaseFont").unwrap_or(b"");
+        let fallback_width = match missing {
+            Some(w) if w > 0.0 => w,
+            _ if widths.is_none() && base_font.windows(7).any(|w| w == b"Courier") => 600.0,
+            _ if widths.is_none() => 500.0,
+            _ => missing.unwrap_or(0.0),
+        };
+
+        let mut text = String::new();
+        let mut table = Box::new([Glyph::default(); 256]);
+        let mut tmp = String::new();
+        for (code, slot) in table.iter_mut().enumerate() {
+            tmp.clear();
+            let c = code as u32;
+            let found = to_unicode.as_ref().is_some_and(|m| m.lookup(c, &mut tmp));
+            if !found {
+                match names.get(code).copied().flatten() {
+                    Some(name) => {
+                        glyph_name_to_unicode(name, &mut tmp);
+                    }
+                    None => match base {
+                        Some(b) => tmp.extend(b.char_of(code as u8)),
+                        // No usable map: the byte as Latin-1.
+                        None if (0x20..0x7f).contains(&code) || code >= 0xa0 => tmp.push(char::from(code as u8)),
+                        None => {}
+                    },
+                }
+            }
+            let start = text.len() as u32;
+            push_clean(&mut text, &tmp);
+            let w = widths
+                .and_then(|w| {
+                    let i = usize::try_from((code as i64).checked_sub(first)?).ok()?;
+                    w.get(i).and_then(|o| num(doc, o))
+                })
+                .unwrap_or(fallback_width);
+            *slot = Glyph {
+                start,
+                end: text.len() as u32,
+                width: w * scale,
+            };
+        }
+        Font {
+            kind: FontKind::Simple(table),
+            text,
+        }
+    }
+
+    pub(super) fn load_composite(doc: &lopdf::Document, d: &Dictionary) -> Font {
+        let to_unicode = d
+            .get(b"ToUnicode")
+            .ok()
+            .and_then(|o| load_cmap(doc, o))
+            .filter(|m| !m.is_empty() || m.has_codespace());
+        let descendant = match get(doc, d, b"DescendantFonts") {
+            Object::Array(a) => a.first().map(|o| deref(doc, o)),
+            o @ Object::Dictionary(_) => Some(o),
+            _ => None,
+        };
+        let descendant = match descendant {
+            Some(Object::Dictionary(dd)) => Some(dd),
+            _ => None,
+        };
+        let ordering_gb1 = descendant
+            .and_then(|dd| get_dict(doc, dd, b"CIDSystemInfo"))
+            .map(|info| matches!(get(doc, info, b"Ordering"), Object::String(s, _) if s.as_slice() == b"GB1"))
+            .unwrap_or(false);
+
+        let (mut split, mut source, mut gb1, mut embedded) = (Split::Two, Source::Unknown, false, None);
+        match get(doc, d, b"Encoding") {
+            Object::Name(n) => (split, source, gb1) = predefined(n),
+            o @ Object::Stream(_) => {
+                if let Some(m) = load_cmap(doc, o) {
+                    if m.has_codespace() {
+                        split = Split::Codespace;
+                        source = Source::EmbeddedCid;
+                    } else if let Some(base) = m.use_cmap() {
+                        (split, source, gb1) = predefined(base.as_bytes());
+                    }
+                    embedded = Some(m);
+                }
+            }
+            _ => {}
+        }
+        if matches!(source, Source::Unknown) && to_unicode.as_ref().is_some_and(CMap::has_codespace) {
+            split = Split::Codespace;
+        }
+        gb1 |= ordering_gb1;
+
+        let mut widths = Vec::new();
+        let mut default_width = 1000.0;
+        if let Some(dd) = descendant {
+            if let Some(dw) = get_num(doc, dd, b"DW") {
+                default_width = dw;
+            }
+            if let Some(w) = get_array(doc, dd, b"W") {
+                parse_cid_widths(doc, w, &mut widths);
+            }
+        }
+        widths.sort_by_key(|r| r.0);
+        Font {
+            kind: FontKind::Composite(Box::new(Composite {
+                split,
+                source,
+                gb1,
+                to_unicode,
+                embedded,
+                widths,
+                default_width,
+                cache: IntMap::default(),
+                scratch: String::new(),
+            })),
+            text: String::new(),
+        }
+    }
+
+    /// The next code of a string: (code, length in bytes ≥ 1). `s` must not be empty.
+    pub(super) fn next_code(&self, s: &[u8]) -> (u32, usize) {
+        let n = match &self.kind {
+            FontKind::Simple(_) => 1,
+            FontKind::Composite(c) => {
+                let b0 = s.first().copied().unwrap_or(0);
+                let b1 = s.get(1).copied().unwrap_or(0);
+                match c.split {
+                    Split::Two => 2,
+                    Split::Utf16 => {
+                        if (0xD8..=0xDB).contains(&b0) {
+                            4
+                        } else {
+                            2
+                        }
+                    }
+                    Split::Euc => {
+                        if b0 <= 0x80 {
+                            1
+                        } else {
+                            2
+                        }
+                    }
+                    Split::Gb18030 => match b0 {
+                        0..=0x80 => 1,
+                        _ if (0x30..=0x39).contains(&b1) => 4,
+                        _ => 2,
+                    },
+                    Split::ShiftJis => match b0 {
+                        0..=0x80 | 0xA0..=0xDF => 1,
+                        _ => 2,
+                    },
+                    Split::EucJp => match b0 {
+                        0x8F => 3,
+                        0x8E | 0xA1..=0xFE => 2,
+                        _ => 1,
+                    },
+                    Split::Codespace => c
+                        .embedded
+                        .as_ref()
+                        .filter(|m| m.has_codespace())
+                        .or(c.to_unicode.as_ref())
+                        .and_then(|m| m.code_len(s))
+                        .unwrap_or(2),
+                }
+            }
+        };
+        let n = n.clamp(1, s.len().max(1));
+        let code = s.iter().take(n).fold(0u32, |v, &b| (v << 8) | u32::from(b));
+        (code, n)
+    }
+
+    /// Appends the text of a code to `out` and returns its width (text space per unit size).
+    pub(super) fn glyph(&mut self, code: u32, n: usize, out: &mut String) -> f64 {
+        let g = match &mut self.kind {
+            FontKind::Simple(table) => table.get(code as usize).copied().unwrap_or_default(),
+            FontKind::Composite(c) => {
+                let key = (n as u64) << 32 | u64::from(code);
+                match c.cache.get(&key) {
+                    Some(g) => *g,
+                    None => {
+                        let width = c.resolve(code, n);
+                        if c.cache.len() >= MAX_GLYPH_CACHE {
+                            push_clean(out, &c.scratch);
+                            return width;
+                        }
+                        let start = self.text.len() as u32;
+                        push_clean(&mut self.text, &c.scratch);
+                        let g = Glyph {
+                            start,
+                            end: self.text.len() as u32,
+                            width,
+                        };
+                        c.cache.insert(key, g);
+                        g
+                    }
+                }
+            }
+        };
+        if let Some(t) = self.text.get(g.start as usize..g.end as usize) {
+            out.push_str(t);
+        }
+        g.width
+    }
+}
+
+pub(super) fn parse_cid_widths(doc: &lopdf::Document, w: &[Object], out: &mut Vec<(u32, u32, f64)>) {
+    let cid = |o: &Object| {
+        num(doc, o)
+            .filter(|v| *v >= 0.0 && *v <= f64::from(u32::MAX))
+            .map(|v| v as u32)
+    };
+    let mut i = 0;
+    while let Some(first) = w.get(i).and_then(cid) {
+        match w.get(i + 1).map(|o| deref(doc, o)) {
+            Some(Object::Array(list)) => {
+                let mut c = first;
+                for o in list {
+                    if let Some(width) = num(doc, o) {
+                        out.push((c, c, width));
+                    }
+                    c = match c.checked_add(1) {
+                        Some(c) => c,
+                        None => break,
+                    };
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let (Some(last), Some(width)) = (cid(o), w.get(i + 2).and_then(|o| num(doc, o))) else {
+                    break;
+                };
+                if first <= last {
+                    out.push((first, last, width));
+                }
+                i += 3;
+            }
+            None => break,
+        }
+    }
+}
+
+impl Composite {
+    /// Puts the text of a code into `self.scratch` and returns its width.
+    pub(super) fn resolve(&mut self, code: u32, n: usize) -> f64 {
+        self.scratch.clear();
+        let s = &mut self.scratch;
+        let found = self.to_unicode.as_ref().is_some_and(|m| m.lookup(code, s));
+        let mut cid = match self.source {
+            Source::Identity => Some(code),
+            Source::EmbeddedCid => self.embedded.as_ref().and_then(|m| m.cid(code)),
+            _ => None,
+        };
+        if !found {
+            match self.source {
+                Source::Identity | Source::EmbeddedCid => {
+                    if let (true, Some(cid)) = (self.gb1, cid) {
+                        gb1_cid_to_unicode(cid, s);
+                    }
+                }
+                Source::Unicode => {
+                    let bytes = code.to_be_bytes();
+                    crate::extract::cmap::push_utf16be(last_bytes(&bytes, n), s);
+                }
+                Source::Legacy { encoding, iso2022 } => {
+                    let mut bytes = code.to_be_bytes();
+                    if iso2022 && n == 2 {
+                        bytes[2] |= 0x80;
+                        bytes[3] |= 0x80;
+                    }
+                    let bytes = last_bytes(&bytes, n);
+                    if let Some(t) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+                        s.push_str(&t);
+                    }
+                }
+                Source::Unknown => {}
+            }
+        }
+        if cid.is_none() && self.gb1 {
+            cid = s.chars().next().and_then(gb1_unicode_to_cid);
+        }
+        let w = cid
+            .and_then(|cid| {
+                let end = self.widths.partition_point(|r| r.0 <= cid);
+                self.widths
+                    .get(..end)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .find(|r| r.0 <= cid && cid <= r.1)
+                    .map(|r| r.2)
+            })
+            .unwrap_or(self.default_width);
+        w * 0.001
+    }
+}
+
+/// The last `n` bytes of `bytes` (all of them when `n` is larger): the code bytes of a big-endian
+/// `u32`.
+pub(super) fn last_bytes(bytes: &[u8], n: usize) -> &[u8] {
+    bytes.get(bytes.len().saturating_sub(n)..).unwrap_or(bytes)
+}
+
+pub(super) fn load_cmap(doc: &lopdf::Document, o: &Object) -> Option<CMap> {
+    let Object::Stream(s) = deref(doc, o) else {
+        return None;
+    };
+    let data = decode_stream(s, MAX_CMAP_BYTES).ok()??;
+    Some(CMap::parse(&data))
+}
