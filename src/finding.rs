@@ -72,6 +72,7 @@ codes! {
     // --- files and materials (SPEC §3, §4) ---
     FileExtensionMismatch = "file.extension_mismatch", Info, "The file's content is of another type than its extension says; it was read by its content.";
     FileUnreadable = "file.unreadable", Info, "A file's content cannot be read (encrypted, legacy .doc/.wps/.et, image, unsupported or broken).";
+    FileUnmappedText = "file.unmapped_text", Warning, "A PDF page draws glyphs, but too few of them map to Unicode (no usable ToUnicode, font program or character collection): its text cannot be read, so the document is unreadable for text and goes to OCR when an engine is available (SPEC §6).";
     MaterialAmbiguous = "material.ambiguous", Warning, "A file name matches several materials with equally long keywords; it counts for each of them.";
     MaterialUnmatched = "material.unmatched", Info, "A file matches no material of the stage by its name or its title.";
     MaterialWrongFormat = "material.wrong_format", Warning, "A material's file is not of the format the stage asks for (a table given as a document, or the reverse).";

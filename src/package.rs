@@ -515,12 +515,21 @@ pub fn check_text_layers(
                 f.readable = false;
                 f.reason = Some(e.to_string());
                 findings.push(
-                    Finding::new(Code::FileUnreadable, format!("text cannot be read: {e}")).in_file(f.path.clone()),
+                    Finding::new(unreadable_code(&e), format!("text cannot be read: {e}")).in_file(f.path.clone()),
                 );
             }
         }
     }
     first_pages
+}
+
+/// The finding for a document whose text cannot be read: `file.unmapped_text` when its glyphs
+/// do not map to Unicode (SPEC §9), else `file.unreadable`.
+fn unreadable_code(e: &crate::extract::DocError) -> Code {
+    match e {
+        crate::extract::DocError::UnmappedText => Code::FileUnmappedText,
+        _ => Code::FileUnreadable,
+    }
 }
 
 /// The text of every readable document of `material`, in path order.
@@ -545,7 +554,7 @@ fn material_text(
             Ok(doc) => t.push(&f.path, &doc),
             Err(crate::extract::DocError::Unsupported(_)) => {}
             Err(e) => findings
-                .push(Finding::new(Code::FileUnreadable, format!("text cannot be read: {e}")).in_file(f.path.clone())),
+                .push(Finding::new(unreadable_code(&e), format!("text cannot be read: {e}")).in_file(f.path.clone())),
         }
     }
     t
@@ -665,14 +674,18 @@ pub fn ocr_scans(
     if mode == crate::OcrMode::Off {
         return out;
     }
-    let no_text_layer = crate::extract::DocError::NoTextLayer.to_string();
+    // SPEC §6: scans, and pages whose text does not map to Unicode, are read by OCR.
+    let for_ocr = [
+        crate::extract::DocError::NoTextLayer.to_string(),
+        crate::extract::DocError::UnmappedText.to_string(),
+    ];
     let scans: Vec<usize> = files
         .iter()
         .enumerate()
         .filter(|(_, f)| {
             !f.readable
                 && matches!(f.sniffed, FileKind::Pdf | FileKind::Ofd)
-                && f.reason.as_deref() == Some(no_text_layer.as_str())
+                && f.reason.as_ref().is_some_and(|r| for_ocr.contains(r))
                 && f.materials.iter().any(|m| materials.contains(&m.as_str()))
         })
         .map(|(i, _)| i)

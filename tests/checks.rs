@@ -1087,6 +1087,26 @@ fn review_cases() -> Vec<Case> {
         )
         .verdict(V::NeedsReview, None)
         .ev(ev_missing("mentions_cryptography")),
+        // A document with nothing readable in it never says "no mention": its absence of words
+        // decides nothing (SPEC §6: unreadable for text).
+        case(
+            "REVIEW-RL6",
+            S::Undetermined,
+            "REVIEW-RL6 a blank proposal is undetermined, not violated",
+            rev.clone()
+                .swap(PROPOSAL, "项目可行性研究报告.pdf", support::pdf_blank()),
+        )
+        .verdict(V::NeedsReview, None)
+        .ev(ev_missing("mentions_cryptography")),
+        case(
+            "REVIEW-RL6",
+            S::Undetermined,
+            "REVIEW-RL6 a proposal whose glyphs map to no text is undetermined, not violated",
+            rev.clone()
+                .swap(PROPOSAL, "项目可行性研究报告.pdf", support::pdf_unmapped(40)),
+        )
+        .verdict(V::NeedsReview, None)
+        .ev(ev_missing("mentions_cryptography")),
     ]
 }
 

@@ -87,6 +87,12 @@ pub enum DocError {
     /// Pages are images with no text layer (a scan).
     #[error("no text layer: the pages are scanned images")]
     NoTextLayer,
+    /// The document holds no text at all: blank pages, text drawn as outlines, or only
+    /// pictures in a word-processor file. Never a readable document with nothing in it: every
+    /// field would be "absent" from it, and a check reading absence (a missing mention, a
+    /// missing section) would decide on nothing.
+    #[error("no text: nothing in the document reads as text (blank, or text drawn as outlines or pictures)")]
+    NoText,
     /// Pages draw glyphs, but too few of them map to Unicode for the text to be read (SPEC §6,
     /// finding `file.unmapped_text`): like a scan, such a page is for OCR, never an empty
     /// "readable" document.
@@ -123,14 +129,27 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Reads a document's text by its sniffed kind. Every reader bounds its own work (see their
 /// limits); on top of them no line is longer than [`MAX_LINE_BYTES`].
 pub fn read_document(bytes: &[u8], kind: FileKind, opts: ReadOptions) -> Result<Document, DocError> {
-    let doc = match kind {
+    let read = |opts| match kind {
         FileKind::Pdf => pdf::read_pdf(bytes, opts),
         FileKind::Docx => docx::read_docx_with(bytes, opts),
         FileKind::Ofd => ofd::read_ofd(bytes, opts),
         FileKind::Text => Ok(text::read_text(bytes)),
         other => Err(DocError::Unsupported(other.as_str())),
-    }?;
+    };
+    let doc = read(opts)?;
     check_lines(&doc)?;
+    if doc.is_blank()
+        && doc
+            .tables
+            .iter()
+            .all(|t| t.rows.iter().flatten().all(|c| c.trim().is_empty()))
+    {
+        // Blank where it was read: blank throughout only if the rest is blank too (a cover page
+        // may be empty). The first pages stay what the caller asked for.
+        if opts.max_pages.is_none() || doc.pages_read >= doc.page_count || read(ReadOptions::ALL)?.is_blank() {
+            return Err(DocError::NoText);
+        }
+    }
     Ok(doc)
 }
 

@@ -166,6 +166,46 @@ pub fn pdf_image_only() -> Vec<u8> {
     ])
 }
 
+/// A PDF 1.4 of one A4 page that draws nothing: no text, no image.
+pub fn pdf_blank() -> Vec<u8> {
+    pdf_objects(&[
+        "<< /Type /Catalog /Pages 2 0 R >>".as_bytes().to_vec(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".as_bytes().to_vec(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>"
+            .as_bytes()
+            .to_vec(),
+        stream_object("", b"0 0 m 100 100 l S\n"),
+    ])
+}
+
+/// A PDF 1.4 of one A4 page drawing `glyphs` two-byte codes in an `Identity-H` font whose CIDs
+/// belong to no known collection, with no ToUnicode and no embedded program: glyphs on the page,
+/// none of them with a character — what a subset font whose ToUnicode was stripped gives.
+pub fn pdf_unmapped(glyphs: usize) -> Vec<u8> {
+    let codes: String = (0..glyphs).map(|i| format!("{:04X}", 0x0100 + i)).collect();
+    let content = format!("BT\n/F1 12 Tf\n72 770 Td\n<{codes}> Tj\nET\n");
+    pdf_objects(&[
+        "<< /Type /Catalog /Pages 2 0 R >>".as_bytes().to_vec(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".as_bytes().to_vec(),
+        concat!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] ",
+            "/Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>"
+        )
+        .as_bytes()
+        .to_vec(),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SubsetSong /Encoding /Identity-H /DescendantFonts [5 0 R] >>"
+            .as_bytes()
+            .to_vec(),
+        concat!(
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SubsetSong ",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>"
+        )
+        .as_bytes()
+        .to_vec(),
+        stream_object("", content.as_bytes()),
+    ])
+}
+
 /// A stream object's body: `<< extra /Length n >> stream … endstream`.
 fn stream_object(extra_dict: &str, data: &[u8]) -> Vec<u8> {
     let mut body = format!("<< {extra_dict}/Length {} >>\nstream\n", data.len()).into_bytes();

@@ -58,9 +58,32 @@ pub(super) struct PageText {
     /// Sum of the page shares images cover (each clipped to the page).
     pub(super) image_area: f64,
     pub(super) glyphs: usize,
+    /// Glyphs whose text is nothing, or only control, private-use or replacement characters:
+    /// the font gave no Unicode for them (see [`PageText::is_unmapped`]).
+    pub(super) unmapped: usize,
+}
+
+/// Fewest glyphs a page must draw before their mapping can call its text unmapped (a logo or
+/// a barcode of a few glyphs with no Unicode is not a page of text).
+const MIN_UNMAPPED_GLYPHS: usize = 8;
+
+/// Whether the text a glyph came out as gives no character: empty, or only control characters,
+/// private-use code points (a font's own glyph numbers) or U+FFFD.
+fn unmapped_text(t: &str) -> bool {
+    t.chars().all(|c| {
+        c.is_control()
+            || c == '\u{fffd}'
+            || matches!(u32::from(c), 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
+    })
 }
 
 impl PageText {
+    /// SPEC §6: a page that draws glyphs of which fewer than half map to Unicode is not text
+    /// (issue class: text that vanished must never make an empty "readable" document).
+    pub(super) fn is_unmapped(&self) -> bool {
+        self.unmapped >= MIN_UNMAPPED_GLYPHS && self.unmapped * 2 > self.glyphs
+    }
+
     pub(super) fn run_text(&self, r: &Run) -> &str {
         self.text.get(r.start as usize..r.end as usize).unwrap_or("")
     }
@@ -141,6 +164,18 @@ pub(super) struct Interp<'d> {
     pub(super) keep_images: bool,
     /// The image XObject of the current page that covers most of it, with its coverage.
     pub(super) best_image: Option<(f64, &'d Stream)>,
+    /// Open marked-content sequences (`BMC`/`BDC` … `EMC`), each with its `/ActualText` when it
+    /// has one.
+    pub(super) marked: Vec<Option<ActualText>>,
+}
+
+/// The `/ActualText` of an open marked-content sequence: the text that replaces the glyphs drawn
+/// inside it (ISO 32000-1, 14.9.4).
+#[derive(Debug)]
+pub(super) struct ActualText {
+    pub(super) text: String,
+    /// Whether a glyph of the sequence has carried the text already.
+    pub(super) shown: bool,
 }
 
 pub(super) fn limit_error(page: bool) -> DocError {
@@ -176,6 +211,7 @@ impl<'d> Interp<'d> {
             out: PageText::default(),
             keep_images: true,
             best_image: None,
+            marked: Vec::new(),
         }
     }
 
@@ -244,6 +280,7 @@ impl<'d> Interp<'d> {
         self.tm = M::ID;
         self.tlm = M::ID;
         self.forms.clear();
+        self.marked.clear();
     }
 
     /// Draws the normal appearance of each visible annotation (filled form fields, stamps).
@@ -469,6 +506,14 @@ impl<'d> Interp<'d> {
                     }
                 }
             }
+            b"BMC" => self.begin_marked(None),
+            b"BDC" => {
+                let text = self.actual_text(ops, content, scratch, res);
+                self.begin_marked(text);
+            }
+            b"EMC" => {
+                self.marked.pop();
+            }
             b"Do" => {
                 if let Some(Operand::Name(name)) = ops.last() {
                     self.do_xobject(name.get(content, scratch), res, depth)?;
@@ -477,6 +522,45 @@ impl<'d> Interp<'d> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Opens a marked-content sequence (nesting past the graphics-state depth limit keeps no
+    /// more ActualText, but still counts so that `EMC`s match).
+    fn begin_marked(&mut self, text: Option<String>) {
+        let text = text.filter(|_| self.marked.len() < MAX_GSTATE_DEPTH);
+        self.marked.push(text.map(|text| ActualText { text, shown: false }));
+    }
+
+    /// The `/ActualText` of a `BDC`'s properties: inline (`/Span <</ActualText (…)>> BDC`) or
+    /// named in the resources' `/Properties` (`/Span /MC0 BDC`).
+    fn actual_text(
+        &self,
+        ops: &[Operand],
+        content: &[u8],
+        scratch: &[u8],
+        res: Option<&'d Dictionary>,
+    ) -> Option<String> {
+        if let Some(i) = ops
+            .iter()
+            .position(|o| matches!(o, Operand::Name(n) if n.get(content, scratch) == b"ActualText"))
+        {
+            return match ops.get(i + 1) {
+                Some(Operand::Str(s)) => Some(text_string(s.get(content, scratch))),
+                _ => None,
+            };
+        }
+        let [.., Operand::Name(_), Operand::Name(props)] = ops else {
+            return None;
+        };
+        let doc = self.doc;
+        let all = get_dict(doc, res?, b"Properties")?;
+        let Object::Dictionary(p) = deref(doc, all.get(props.get(content, scratch)).ok()?) else {
+            return None;
+        };
+        match get(doc, p, b"ActualText") {
+            Object::String(s, _) => Some(text_string(s)),
+            _ => None,
+        }
     }
 
     pub(super) fn next_line(&mut self, tx: f64, ty: f64) {
@@ -521,6 +605,24 @@ impl<'d> Interp<'d> {
             i += n;
             let mark = self.out.text.len();
             let w = font.glyph(code, n, &mut self.out.text);
+            match self.marked.iter_mut().find_map(|m| m.as_mut()) {
+                // Inside an /ActualText span the span's text replaces its glyphs: the first glyph
+                // carries it, the others carry nothing (they still place the run).
+                Some(span) => {
+                    self.out.text.truncate(mark);
+                    if !span.shown {
+                        span.shown = true;
+                        push_clean(&mut self.out.text, &span.text);
+                    }
+                }
+                None => {
+                    if self.out.text.get(mark..).is_none_or(unmapped_text) {
+                        self.out.unmapped += 1;
+                        // Private-use and control characters are no text for a reader.
+                        self.out.text.truncate(mark);
+                    }
+                }
+            }
             let mut tx = w * gs.size + gs.char_spacing;
             if n == 1 && code == 32 {
                 tx += gs.word_spacing;

@@ -78,8 +78,9 @@ const TAB_GAP: f64 = 2.0;
 /// Runs whose baselines differ by at most this (in ems) share a line.
 const LINE_TOLERANCE: f64 = 0.3;
 
-/// Reads the text of a PDF. `opts.max_pages` limits the pages whose content is decoded;
-/// `page_count` is always the whole document's.
+/// Reads the text of a PDF. `opts.max_pages` limits the pages whose content is decoded, except
+/// that blank pages (no text, no scan) do not count: reading goes on past them to the first page
+/// that has either. `page_count` is always the whole document's.
 pub fn read_pdf(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
     let doc = load(bytes)?;
     guarded(|| extract(&doc, opts))
@@ -140,6 +141,8 @@ fn load(bytes: &[u8]) -> Result<lopdf::Document, DocError> {
     if doc.trailer.has(b"Encrypt") {
         return Err(DocError::Encrypted);
     }
+    let mut doc = doc;
+    objects::normalize_filters(&mut doc);
     Ok(doc)
 }
 
@@ -160,13 +163,24 @@ fn extract(doc: &lopdf::Document, opts: ReadOptions) -> Result<Document, DocErro
     let mut any_text = false;
     let mut any_scan = false;
     let mut text_bytes = 0usize;
-    for (i, page) in pages.iter().take(to_read).enumerate() {
+    let mut read = 0usize;
+    for (i, page) in pages.iter().enumerate() {
+        // Past the pages asked for, reading goes on only while nothing has been found: a blank
+        // cover page does not make a document blank, and its first page with text or a scan
+        // stands for it (its title, its text-layer check).
+        if i >= to_read && (any_text || any_scan) {
+            break;
+        }
+        read = i + 1;
         let out = interp.read_page(page)?;
         text_bytes += out.text.len();
         if text_bytes > MAX_DOCUMENT_TEXT {
             return Err(DocError::Limit(format!("more than {MAX_DOCUMENT_TEXT} bytes of text")));
         }
         let has_text = out.runs.iter().any(|r| !out.run_text(r).trim().is_empty());
+        if out.is_unmapped() {
+            return Err(DocError::UnmappedText);
+        }
         any_text |= has_text;
         any_scan |= !has_text && out.image_area >= SCAN_COVERAGE;
         let page_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -179,7 +193,7 @@ fn extract(doc: &lopdf::Document, opts: ReadOptions) -> Result<Document, DocErro
         lines,
         tables: Vec::new(),
         page_count,
-        pages_read: u32::try_from(to_read).unwrap_or(u32::MAX),
+        pages_read: u32::try_from(read).unwrap_or(u32::MAX),
         annotations: Vec::new(),
     })
 }

@@ -78,12 +78,112 @@ pub(super) fn matrix(doc: &lopdf::Document, d: &Dictionary, key: &[u8]) -> Optio
 }
 
 /// Decodes a stream's data within `limit` bytes: `Ok(None)` when its filters cannot be decoded,
-/// `Err` when it would pass the limit.
+/// `Err` when it would pass the limit. An empty filter array means no filter (lopdf would give
+/// no bytes at all: a page drawn from such a stream came out empty).
 pub(super) fn decode_stream(s: &Stream, limit: usize) -> Result<Option<Vec<u8>>, ()> {
+    if matches!(s.dict.get(b"Filter"), Ok(Object::Array(a)) if a.is_empty()) {
+        return if s.content.len() > limit {
+            Err(())
+        } else {
+            Ok(Some(s.content.clone()))
+        };
+    }
     match s.decompressed_content_with_limit(limit) {
         Ok(v) => Ok(Some(v)),
         Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => Err(()),
         Err(_) => Ok(None),
+    }
+}
+
+/// Most filters of one stream that are resolved (lopdf refuses longer chains anyway).
+const MAX_FILTERS: usize = 16;
+
+/// Writes every stream's `/Filter` and `/DecodeParms` as direct objects with full filter names,
+/// the form lopdf decodes. Writers also use an indirect `/Filter 3 0 R` (which lopdf reads as no
+/// filter, handing back the still-compressed bytes), references inside the arrays, and the
+/// inline-image abbreviations (`/Fl`, `/AHx`) on streams; each is resolved here once, right
+/// after loading.
+pub(super) fn normalize_filters(doc: &mut lopdf::Document) {
+    let mut fixes: Vec<(ObjectId, Option<Object>, Option<Object>)> = Vec::new();
+    for (id, o) in &doc.objects {
+        let Object::Stream(s) = o else { continue };
+        let filter = s.dict.get(b"Filter").ok().and_then(|f| resolved_filter(doc, f));
+        let parms = s.dict.get(b"DecodeParms").ok().and_then(|p| resolved_parms(doc, p));
+        if filter.is_some() || parms.is_some() {
+            fixes.push((*id, filter, parms));
+        }
+    }
+    for (id, filter, parms) in fixes {
+        if let Some(Object::Stream(s)) = doc.objects.get_mut(&id) {
+            if let Some(f) = filter {
+                s.dict.set("Filter", f);
+            }
+            if let Some(p) = parms {
+                s.dict.set("DecodeParms", p);
+            }
+        }
+    }
+}
+
+/// The full name of a stream filter given by its name or its inline-image abbreviation.
+fn full_filter_name(n: &[u8]) -> &[u8] {
+    match n {
+        b"Fl" => b"FlateDecode",
+        b"AHx" => b"ASCIIHexDecode",
+        b"A85" => b"ASCII85Decode",
+        b"LZW" => b"LZWDecode",
+        b"RL" => b"RunLengthDecode",
+        b"CCF" => b"CCITTFaxDecode",
+        b"DCT" => b"DCTDecode",
+        other => other,
+    }
+}
+
+/// `/Filter` rewritten when it needs it (`None` when it is already direct and full): a reference
+/// resolved, references in an array resolved, abbreviations expanded.
+fn resolved_filter(doc: &lopdf::Document, f: &Object) -> Option<Object> {
+    let needs = |o: &Object| match o {
+        Object::Reference(_) => true,
+        Object::Name(n) => full_filter_name(n) != n.as_slice(),
+        _ => false,
+    };
+    let changed = match f {
+        Object::Array(a) => a.iter().any(needs),
+        o => needs(o),
+    };
+    if !changed {
+        return None;
+    }
+    let name = |o: &Object| match deref(doc, o) {
+        Object::Name(n) => Some(Object::Name(full_filter_name(n).to_vec())),
+        _ => None,
+    };
+    match deref(doc, f) {
+        Object::Array(a) => Some(Object::Array(
+            a.iter()
+                .take(MAX_FILTERS)
+                .map(|o| name(o).unwrap_or(Object::Null))
+                .collect(),
+        )),
+        o => name(o),
+    }
+}
+
+/// `/DecodeParms` with references resolved (`None` when it has none).
+fn resolved_parms(doc: &lopdf::Document, p: &Object) -> Option<Object> {
+    let is_ref = |o: &Object| matches!(o, Object::Reference(_));
+    let changed = match p {
+        Object::Array(a) => a.iter().any(is_ref),
+        o => is_ref(o),
+    };
+    if !changed {
+        return None;
+    }
+    match deref(doc, p) {
+        Object::Array(a) => Some(Object::Array(
+            a.iter().take(MAX_FILTERS).map(|o| deref(doc, o).clone()).collect(),
+        )),
+        o => Some(o.clone()),
     }
 }
 
@@ -266,4 +366,32 @@ impl M {
             f: 0.0,
         }
     }
+}
+
+/// PDFDocEncoding's characters for 0x80–0xA0 where they differ from Latin-1 (ISO 32000-1,
+/// Annex D.2); 0x9F is undefined.
+const PDF_DOC_HIGH: [char; 33] = [
+    '\u{2022}', '\u{2020}', '\u{2021}', '\u{2026}', '\u{2014}', '\u{2013}', '\u{0192}', '\u{2044}', '\u{2039}',
+    '\u{203A}', '\u{2212}', '\u{2030}', '\u{201E}', '\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}', '\u{201A}',
+    '\u{2122}', '\u{FB01}', '\u{FB02}', '\u{0141}', '\u{0152}', '\u{0160}', '\u{0178}', '\u{017D}', '\u{0131}',
+    '\u{0142}', '\u{0153}', '\u{0161}', '\u{017E}', '\u{FFFD}', '\u{20AC}',
+];
+
+/// A PDF text string (ISO 32000-1, 7.9.2.2) as text: UTF-16BE after its byte-order mark (also
+/// the little-endian mark some writers use), UTF-8 after its mark (PDF 2.0), else PDFDocEncoding.
+pub(super) fn text_string(b: &[u8]) -> String {
+    let mut out = String::new();
+    match b {
+        [0xFE, 0xFF, rest @ ..] => crate::extract::cmap::push_utf16be(rest, &mut out),
+        [0xFF, 0xFE, rest @ ..] => {
+            let swapped: Vec<u8> = rest.chunks(2).flat_map(|c| c.iter().rev().copied()).collect();
+            crate::extract::cmap::push_utf16be(&swapped, &mut out);
+        }
+        [0xEF, 0xBB, 0xBF, rest @ ..] => out.push_str(&String::from_utf8_lossy(rest)),
+        _ => out.extend(b.iter().map(|&c| match c {
+            0x80..=0xA0 => PDF_DOC_HIGH.get(usize::from(c - 0x80)).copied().unwrap_or('\u{FFFD}'),
+            c => char::from(c),
+        })),
+    }
+    out
 }
