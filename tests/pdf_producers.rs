@@ -5,7 +5,6 @@
 
 #[path = "pdf_writer/mod.rs"]
 mod pdf_writer;
-#[allow(dead_code)]
 mod support;
 
 use std::io::Write as _;
