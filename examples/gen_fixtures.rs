@@ -147,7 +147,10 @@ fn main() -> std::io::Result<()> {
         fs::write(dir.join(name), bytes)?;
         println!("{:>7} bytes  fixtures/{name}", bytes.len());
     }
-    fs::write(dir.join("README.md"), readme(&list))?;
+    // Sections written by hand after the generated table (`# Real third-party PDFs`) are kept.
+    let old = fs::read_to_string(dir.join("README.md")).unwrap_or_default();
+    let kept = old.find("\n# ").map_or("", |i| &old[i..]);
+    fs::write(dir.join("README.md"), readme(&list) + kept)?;
     println!("fixtures/README.md");
     Ok(())
 }
