@@ -207,18 +207,25 @@ pub fn final_acceptance(t: &MaterialText) -> Extracted {
 
 // ------------------------------------------------------------------ warranty
 
-const NUM: &str = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百半]+";
+/// The characters of a Chinese numeral: ordinary and financial digits and units (SPEC §7: "Chinese
+/// numerals incl. 两 and financial numerals (零壹贰叁肆伍陆柒捌玖拾佰仟)"), simplified and traditional.
+const CN_NUM: &str = "零〇○一壹二贰貳两兩三叁參四肆五伍六陆陸七柒八捌九玖十拾百佰千仟";
+/// A number in a statement: Arabic digits (the text is NFKC, so full-width digits are ASCII
+/// here), or a Chinese numeral in either script, optionally with 半.
+static NUM: LazyLock<String> = LazyLock::new(|| format!(r"[0-9]+(?:\.[0-9]+)?|[{CN_NUM}半]+"));
 static WARRANTY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?:保修期限|保修期|质保期限|质保期|免费保修|免费质保|维保期限|维保期)[^。；;！!0-9零〇一二两三四五六七八九十半]{{0,12}}?(?:不少于|不低于|不短于|至少)?({NUM})(个月|年半|年|月)"
+        r"(?:保修期限|保修期|质保期限|质保期|免费保修|免费质保|维保期限|维保期)[^。；;！!0-9{CN_NUM}半]{{0,12}}?(?:不少于|不低于|不短于|至少)?({num})(个月|年半|年|月)",
+        num = *NUM
     ))
 });
 static WARRANTY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?:不少于|至少)?({NUM})(个月|年半|年|月)(?:的)?(?:免费)?(?:保修|质保|维保)"
+        r"(?:不少于|至少)?({num})(个月|年半|年|月)(?:的)?(?:免费)?(?:保修|质保|维保)",
+        num = *NUM
     ))
 });
-static AT_LEAST_YEARS: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"不少于({NUM})(个月|年半|年)")));
+static AT_LEAST_YEARS: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"不少于({num})(个月|年半|年)", num = *NUM)));
 
 fn months_of(num: &str, unit: &str) -> Option<u32> {
     let n = if num == "半" {
@@ -304,7 +311,8 @@ pub fn warranty(t: &MaterialText) -> Extracted {
 static VALID_UNTIL: LazyLock<Regex> = LazyLock::new(|| regex(r"有效期至"));
 static VALID_FOR: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"有效期(?:为|是|:|：)?({NUM})(个月|年)|({NUM})(个月|年)(?:内|以内)?有效"
+        r"有效期(?:为|是|:|：)?({num})(个月|年)|({num})(个月|年)(?:内|以内)?有效",
+        num = *NUM
     ))
 });
 
@@ -344,8 +352,11 @@ pub fn list_approval(t: &MaterialText) -> Extracted {
 
 // ------------------------------------------------------------------ declared investment
 
-static INVESTMENT: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"总投资(?:额)?(?:为|约为|约|共计|合计|:|：)?([0-9][0-9,，]*(?:\.[0-9]+)?)(万元|元|亿元)"));
+static INVESTMENT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"总投资(?:额)?(?:为|约为|约|共计|合计|:|：)?([0-9][0-9,，]*(?:\.[0-9]+)?|[{CN_NUM}万亿]+)(万元|元|亿元)"
+    ))
+});
 
 /// The total investment a proposal or request states (`项目总投资1692.96万元`), in 万元, with its
 /// source; the first statement wins. Not a field of SPEC §6: it is compared with the basic-info
@@ -387,9 +398,10 @@ pub fn mentions(t: &MaterialText) -> Extracted {
 static FILING_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| regex(r"备案编号(?:为|是|:|：)?([0-9０-９][0-9０-９\-－—–]*)"));
 static FILING_FORM: LazyLock<Regex> = LazyLock::new(|| regex(r"^[0-9]{11}-[0-9]{5}$"));
-static LEVEL_LABELLED: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?:保护等级|安全等级|定级|等级)(?:为|是|:|：|确定为|定为)?第?([一二三四五1-5])级"));
-static LEVEL_ANY: LazyLock<Regex> = LazyLock::new(|| regex(r"第([一二三四五1-5])级"));
+static LEVEL_LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?:保护等级|安全等级|定级|等级)(?:为|是|:|：|确定为|定为)?第?([一二三四五壹贰貳叁參肆伍1-5])级")
+});
+static LEVEL_ANY: LazyLock<Regex> = LazyLock::new(|| regex(r"第([一二三四五壹贰貳叁參肆伍1-5])级"));
 
 /// SPEC §6 mlps_filing → `mlps_filing_number` ("the value after 备案编号, when it is
 /// `\d{11}-\d{5}`") and `mlps_level` ("an integer 1–5 (from 第一级…第五级, 一级…五级, 三级)").
@@ -412,14 +424,9 @@ pub fn mlps(t: &MaterialText) -> Extracted {
     let level = LEVEL_LABELLED.captures(text).or_else(|| LEVEL_ANY.captures(text));
     if let Some(c) = level {
         if let (Some(whole), Some(n)) = (c.get(0), c.get(1)) {
-            let v = match n.as_str() {
-                "一" | "1" => 1,
-                "二" | "2" => 2,
-                "三" | "3" => 3,
-                "四" | "4" => 4,
-                _ => 5,
-            };
-            out.put("mlps_level", Value::Int(v), t.source(whole.range()));
+            if let Some(v) = values::parse_cn_integer(n.as_str()).filter(|v| (1..=5).contains(v)) {
+                out.put("mlps_level", Value::Int(v as i64), t.source(whole.range()));
+            }
         }
     }
     out
@@ -671,6 +678,30 @@ mod tests {
         let e = mlps(&text(&["备案编号：11012084-6469", "定级为二级"]));
         assert_eq!(get(&e, "mlps_filing_number"), None);
         assert_eq!(get(&e, "mlps_level"), Some(&Value::Int(2)));
+    }
+
+    #[test]
+    fn financial_numerals_state_numbers_in_every_number_pattern() {
+        // SPEC §7: numbers include the financial numerals; every §6 pattern that takes a number
+        // takes them.
+        let e = warranty(&text(&["质保期：贰年"]));
+        assert_eq!(get(&e, "warranty_months"), Some(&Value::Int(24)));
+        let e = warranty(&text(&["免费保修期为拾捌个月"]));
+        assert_eq!(get(&e, "warranty_months"), Some(&Value::Int(18)));
+        let e = warranty(&text(&["提供叁年免费质保"]));
+        assert_eq!(get(&e, "warranty_months"), Some(&Value::Int(36)));
+        let e = warranty(&text(&["保修期限不少于貳年"]));
+        assert_eq!(get(&e, "warranty_months"), Some(&Value::Int(24)));
+        let e = list_approval(&text(&["有效期为壹年。", "2021年8月31日"]));
+        assert_eq!(get(&e, "list_approval_valid_until"), Some(&date("2022-08-31")));
+        let e = list_approval(&text(&["本批复陆个月内有效", "2021年1月18日"]));
+        assert_eq!(get(&e, "list_approval_valid_until"), Some(&date("2021-07-18")));
+        let e = mlps(&text(&["该系统安全保护等级为第叁级"]));
+        assert_eq!(get(&e, "mlps_level"), Some(&Value::Int(3)));
+        let e = mlps(&text(&["定级为第六级"]));
+        assert_eq!(get(&e, "mlps_level"), None, "there is no sixth level");
+        let d = declared_investment(&text(&["项目总投资壹仟贰佰万元"]));
+        assert_eq!(d.map(|(wan, _)| wan), Some(1200.0));
     }
 
     #[test]
