@@ -420,7 +420,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out.write_all(body.as_bytes()).context("cannot write to stdout")?;
             }
             out.flush().context("cannot write to stdout")?;
-            Ok(ExitCode::from(if pingshen::textdump::all_readable(&files) { 0 } else { 1 }))
+            Ok(ExitCode::from(if pingshen::textdump::all_readable(&files) {
+                0
+            } else {
+                1
+            }))
         }
         Command::Doctor => Ok(doctor()),
         Command::Schema => {

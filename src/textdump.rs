@@ -212,7 +212,11 @@ fn render_sheet(out: &mut String, file: &str, s: &SheetText) {
     }
     let empty_rows = u64::from(last_row - first_row) + 1 - rows.len() as u64;
     let padding = rows.values().fold(empty_rows, |acc, cells| {
-        let width = cells.iter().map(|c| u64::from(c.col - first_col) + 1).max().unwrap_or(0);
+        let width = cells
+            .iter()
+            .map(|c| u64::from(c.col - first_col) + 1)
+            .max()
+            .unwrap_or(0);
         acc.saturating_add(width.saturating_sub(cells.len() as u64))
     });
     let origin = sheet::cell_ref(first_row, first_col);
