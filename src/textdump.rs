@@ -574,6 +574,34 @@ mod tests {
     }
 
     #[test]
+    fn the_text_of_an_ocr_page_and_of_annotations_is_marked() {
+        let f = FileText {
+            pages: vec![PageText {
+                page: Some(1),
+                read_by: "ocr",
+                confidence: Some(86.6),
+                lines: vec!["验收意见".into()],
+            }],
+            annotations: vec![Annotation {
+                page: Some(1),
+                text: "北京市某某局验收专用章".into(),
+            }],
+            ..FileText::readable("a.ofd", FileKind::Ofd)
+        };
+        assert_eq!(
+            f.render_text(),
+            "== a.ofd — page 1 (ocr, confidence 87)\n验收意见\n\
+             == a.ofd — annotations (seals, stamps, signatures; not body text)\n\
+             [page 1] 北京市某某局验收专用章\n"
+        );
+        let json = f.to_json_line();
+        assert!(
+            json.ends_with("\"annotations\":[{\"page\":1,\"text\":\"北京市某某局验收专用章\"}]}\n"),
+            "{json}"
+        );
+    }
+
+    #[test]
     fn control_characters_are_escaped() {
         assert_eq!(escape("a\u{1b}[2Jb\nc\td", false), "a\\u{1b}[2Jb\\nc\td");
         assert_eq!(escape("a\td", true), "a\\td");
