@@ -30,6 +30,7 @@ pub mod schema;
 pub mod sniff;
 pub mod stats;
 pub mod table;
+pub mod textdump;
 pub mod values;
 pub mod verdict;
 pub mod worker;

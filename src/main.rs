@@ -2,12 +2,13 @@
 //!
 //! Exit codes — `check`: 0 pass/partial, 1 fail/incomplete/needs_review, 3 verdict error,
 //! 2 usage or internal error. `batch`: 0 when every package got a verdict, 2 usage or I/O error.
+//! `text`: 0 when every file was read, 1 when some file was unreadable, 2 usage or I/O error.
 
 #![forbid(unsafe_code)]
 // Input never panics the library: no unwrap/expect/indexing outside tests (issue: hostile input).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -261,6 +262,23 @@ enum Command {
         #[arg(long)]
         max_memory: Option<u64>,
     },
+    /// Print what pingshen read from a document, a spreadsheet or every file of a package: the
+    /// lines of each page, the cells of each sheet. Exits 0 when everything was read, 1 when
+    /// some file was unreadable, 2 when PATH cannot be opened.
+    Text {
+        /// A document (pdf, docx, ofd, txt), a spreadsheet (xlsx, xlsm, xls, ods, csv) or a
+        /// package (.zip: every file in it, in path order). The type comes from the content.
+        path: PathBuf,
+        /// `text` for a person (default): a header per page or sheet, sheets as tab-separated
+        /// rows; `json`: JSON Lines, one object per file.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Read scanned PDF and OFD documents (no text layer) by OCR, as `check` does: `auto`
+        /// when tesseract with chi_sim is installed, `off` never (the default, as for `check`),
+        /// `require` or exit 2 when there is no tesseract.
+        #[arg(long, value_enum, default_value = "off")]
+        ocr: Ocr,
+    },
     /// Print the JSON Schema of the verdict (schemas/verdict.schema.json).
     Schema,
     /// Say what this machine can do: whether scanned documents can be read by OCR (tesseract,
@@ -386,6 +404,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut output = std::io::BufWriter::new(std::io::stdout().lock());
             worker::serve(&mut input, &mut output, &reviewer, &opts, &worker::Faults::from_env())?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Text { path, format, ocr } => {
+            let opts = pingshen::textdump::TextOptions {
+                ocr: ocr.into(),
+                limits: Schemas::embedded().context("invalid schema")?.limits.clone(),
+            };
+            let files = pingshen::textdump::read_path(&path, &opts)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for f in &files {
+                let body = match format {
+                    Format::Json => f.to_json_line(),
+                    Format::Text => f.render_text(),
+                };
+                out.write_all(body.as_bytes()).context("cannot write to stdout")?;
+            }
+            out.flush().context("cannot write to stdout")?;
+            Ok(ExitCode::from(if pingshen::textdump::all_readable(&files) {
+                0
+            } else {
+                1
+            }))
         }
         Command::Doctor => Ok(doctor()),
         Command::Schema => {

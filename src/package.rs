@@ -47,13 +47,18 @@ const KINDS: [FileKind; 22] = [
 
 /// Why a file's content cannot be read, or `None` when it can (SPEC §4 "Formats": `.doc`,
 /// `.wps`, `.et` and images count as present but unreadable).
-fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
+pub fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
     match &entry.content {
         Content::Encrypted => return Some("encrypted entry".into()),
         Content::UnsupportedCompression(m) => return Some(format!("entry compressed with unsupported method {m}")),
         Content::Corrupt(why) => return Some(format!("entry cannot be inflated: {why}")),
         Content::Data(_) => {}
     }
+    kind_unreadable_reason(kind)
+}
+
+/// Why a file of this kind cannot be read, or `None` when pingshen has a reader for it.
+pub fn kind_unreadable_reason(kind: FileKind) -> Option<String> {
     match kind {
         FileKind::Pdf
         | FileKind::Docx
@@ -711,7 +716,7 @@ pub fn ocr_scans(
     for i in scans {
         let Some(f) = files.get_mut(i) else { continue };
         let Some(bytes) = data(archive, &f.path) else { continue };
-        let pages = match crate::extract::page_images(bytes, f.sniffed, OCR_MAX_PAGES) {
+        let pages = match ocr_pages(&engine, bytes, f.sniffed) {
             Ok(p) => p,
             Err(e) => {
                 findings.push(
@@ -726,14 +731,9 @@ pub fn ocr_scans(
         };
         let mut lines = Vec::new();
         let mut failures = Vec::new();
-        for p in pages.iter().filter(|p| p.coverage >= OCR_MIN_COVERAGE) {
-            match engine.recognize(&p.image, OCR_PAGE_BUDGET) {
-                Ok(page) => lines.extend(
-                    page.lines
-                        .into_iter()
-                        .filter(|l| !l.text.trim().is_empty())
-                        .map(|l| (l.text, Some(p.page), l.confidence)),
-                ),
+        for p in pages {
+            match p.lines {
+                Ok(read) => lines.extend(read.into_iter().map(|(text, conf)| (text, Some(p.page), conf))),
                 Err(e) => failures.push(format!("page {}: {e}", p.page)),
             }
         }
@@ -749,4 +749,37 @@ pub fn ocr_scans(
         out.insert(f.path.clone(), lines);
     }
     out
+}
+
+/// One scanned page read by OCR: its number (1-based) and its non-blank lines with their
+/// confidence (0–100), or why Tesseract could not read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrPageText {
+    pub page: u32,
+    pub lines: Result<Vec<(String, f32)>, crate::ocr::OcrError>,
+}
+
+/// Reads the scanned pages of one PDF or OFD by OCR, the way the review reads them: the first
+/// [`OCR_MAX_PAGES`] pages whose image covers at least [`OCR_MIN_COVERAGE`] of the page, each
+/// within [`OCR_PAGE_BUDGET`]. An error when the page images cannot be taken out.
+pub fn ocr_pages(
+    engine: &crate::ocr::Engine,
+    bytes: &[u8],
+    kind: FileKind,
+) -> Result<Vec<OcrPageText>, crate::extract::DocError> {
+    let pages = crate::extract::page_images(bytes, kind, OCR_MAX_PAGES)?;
+    Ok(pages
+        .iter()
+        .filter(|p| p.coverage >= OCR_MIN_COVERAGE)
+        .map(|p| OcrPageText {
+            page: p.page,
+            lines: engine.recognize(&p.image, OCR_PAGE_BUDGET).map(|read| {
+                read.lines
+                    .into_iter()
+                    .filter(|l| !l.text.trim().is_empty())
+                    .map(|l| (l.text, l.confidence))
+                    .collect()
+            }),
+        })
+        .collect())
 }
