@@ -414,8 +414,9 @@ fn read_doc(name: &str, bytes: &[u8], kind: FileKind, ocr: &Ocr) -> FileText {
                 .collect();
             f
         }
-        Err(DocError::NoTextLayer) => {
-            let reason = DocError::NoTextLayer.to_string();
+        // SPEC §6: scans, and pages whose text does not map to Unicode, go to OCR, as in a review.
+        Err(e @ (DocError::NoTextLayer | DocError::UnmappedText)) => {
+            let reason = e.to_string();
             let Some(engine) = ocr.engine() else {
                 return FileText::unreadable(name, kind, reason);
             };
