@@ -10,8 +10,13 @@
 //! (`ofd:Template@TemplateID` → `ofd:CommonData/ofd:TemplatePage`) counted as part of the page.
 //! Fonts are not needed: `TextCode` holds Unicode text. Every path is resolved inside the package:
 //! a path that leaves it (`../../x.xml`), a file-system path or a missing part is skipped.
+//!
+//! Annotations (`ofd:Document/ofd:Annotations`: seals and stamps, watermarks, comments) are not
+//! the document's own statements: their text goes to [`Document::annotations`], never to the
+//! lines, so no title and no field comes from a seal's wording. Seals stored only in a signature
+//! (`ofd:Signatures`, the seal picture inside the signed value) have no text to read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use quick_xml::events::{BytesStart, Event};
@@ -50,6 +55,13 @@ const MAX_GLYPHS: usize = 4_000_000;
 /// Most glyphs laid out from one OFD, all pages (and the templates repeated on them) together.
 const MAX_DOC_GLYPHS: usize = 16_000_000;
 
+/// Most pages `Annotations.xml` may list (each with its annotation part); more is
+/// [`DocError::Limit`].
+const MAX_ANNOT_PARTS: usize = MAX_PAGES;
+
+/// Most annotations (`ofd:Annot`) in one annotation part; more is [`DocError::Limit`].
+const MAX_ANNOTS: usize = 10_000;
+
 /// Font size (mm) assumed for a `TextObject` without a usable `Size`: a third of it (1.5 mm) is
 /// the tolerance for glyphs to share a baseline.
 const DEFAULT_SIZE: f64 = 4.5;
@@ -65,13 +77,15 @@ const A4: Rect = Rect {
 /// Reads an OFD's text: one [`Line`] per visual line, top to bottom, page by page (1-based, in
 /// `ofd:Pages` order), at most `opts.max_pages` pages. Glyph runs are grouped by baseline (within
 /// a third of the font size), sorted by x and joined with no space between CJK characters, one
-/// space for a gap over 0.3 em otherwise, and a tab for a gap over 2 em.
+/// space for a gap over 0.3 em otherwise, and a tab for a gap over 2 em. The annotations of the
+/// pages read give [`Document::annotations`] (see `read_annotations`), page by page.
 ///
 /// Errors: not a zip, no `OFD.xml`, no readable `Document.xml`, no pages or no readable page →
 /// [`DocError::Broken`]; every page read without text and at least one of them covered by an
 /// image (a scan) → [`DocError::NoTextLayer`]; a part over [`MAX_PART_BYTES`], XML nested deeper
-/// than 256 elements, more than [`MAX_PAGES`] pages, too many glyphs or lines →
-/// [`DocError::Limit`].
+/// than 256 elements, more than [`MAX_PAGES`] pages, too many glyphs or lines, an annotation
+/// index of more than [`MAX_PAGES`] entries or an annotation part of more than 10 000
+/// annotations → [`DocError::Limit`].
 pub fn read_ofd(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
     let mut pkg = Package::open(bytes, "OFD", MAX_PART_BYTES, MAX_TOTAL_BYTES)?;
     let (doc_path, info) = open_document(&mut pkg)?;
@@ -132,13 +146,121 @@ pub fn read_ofd(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
     if !any_text && any_scanned {
         return Err(DocError::NoTextLayer);
     }
+    let mut annotations = Vec::new();
+    for (page, text) in read_annotations(&mut pkg, &info, &doc_dir, to_read, &mut glyphs_laid_out)? {
+        if lines.len().saturating_add(annotations.len()) >= MAX_LINES {
+            return Err(DocError::Limit(format!("more than {MAX_LINES} lines in the OFD")));
+        }
+        annotations.push(Line {
+            text,
+            page: Some(u32::try_from(page.saturating_add(1)).unwrap_or(u32::MAX)),
+        });
+    }
     Ok(Document {
         lines,
         tables: Vec::new(),
         page_count: u32::try_from(page_count).unwrap_or(u32::MAX),
         pages_read: u32::try_from(to_read).unwrap_or(u32::MAX),
-        annotations: Vec::new(),
+        annotations,
     })
+}
+
+/// The text of the annotations on the first `to_read` pages: `ofd:Document/ofd:Annotations`
+/// (`Annotations.xml`) → `ofd:Page@PageID` (an `ofd:Page@ID` of `Document.xml`) →
+/// `ofd:FileLoc` (relative to the index's folder; the document's folder and the package root are
+/// tried too) → `ofd:PageAnnot/ofd:Annot/ofd:Appearance`. Each annotation gives its lines
+/// ([`AnnotText::lines`]); they come page by page (0-based page index here), in the index's
+/// order within a page. A missing or broken index or part adds nothing; the glyphs count
+/// towards `glyphs_laid_out` and [`MAX_DOC_GLYPHS`].
+fn read_annotations(
+    pkg: &mut Package<'_>,
+    info: &DocInfo,
+    doc_dir: &str,
+    to_read: usize,
+    glyphs_laid_out: &mut usize,
+) -> Result<Vec<(usize, String)>, DocError> {
+    let Some(loc) = info.annotations.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let Some((path, bytes)) = read_part(pkg, &[doc_dir, ""], loc)? else {
+        return Ok(Vec::new());
+    };
+    let entries = match annotation_index(&decode_xml(&bytes), &path) {
+        Ok(entries) => entries,
+        Err(DocError::Limit(m)) => return Err(DocError::Limit(m)),
+        Err(_) => return Ok(Vec::new()),
+    };
+    let mut pages: HashMap<&str, usize> = HashMap::new();
+    for (i, page) in info.pages.iter().enumerate().take(to_read) {
+        if let Some(id) = page.id.as_deref() {
+            pages.entry(id).or_insert(i);
+        }
+    }
+    let index_dir = parent_dir(&path).to_string();
+    let mut out = Vec::new();
+    for (page_id, file) in entries {
+        let Some(&page) = pages.get(page_id.as_str()) else {
+            continue;
+        };
+        let Some(scan) = read_scan_in(pkg, &[&index_dir, doc_dir, ""], Some(&file))? else {
+            continue;
+        };
+        for annot in scan.annots {
+            let glyphs = annot.turned.iter().map(Vec::len).sum::<usize>() + annot.upright.len();
+            *glyphs_laid_out = glyphs_laid_out.saturating_add(glyphs);
+            if *glyphs_laid_out > MAX_DOC_GLYPHS {
+                return Err(DocError::Limit(format!("more than {MAX_DOC_GLYPHS} glyphs in the OFD")));
+            }
+            out.extend(annot.lines().into_iter().map(|text| (page, text)));
+        }
+    }
+    out.sort_by_key(|(page, _)| *page);
+    Ok(out)
+}
+
+/// The entries of an annotation index (`ofd:Annotations`): (`ofd:Page@PageID`, `ofd:FileLoc`),
+/// in order, at most [`MAX_ANNOT_PARTS`] (more is [`DocError::Limit`]).
+fn annotation_index(xml: &str, part: &str) -> Result<Vec<(String, String)>, DocError> {
+    let mut reader = Xml::new(xml, part);
+    let mut out = Vec::new();
+    let mut page: Option<String> = None;
+    let mut file: Option<String> = None;
+    loop {
+        match reader.next()? {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "Page" => page = attr(&e, "PageID").map(|s| s.trim().to_string()),
+                "FileLoc" if page.is_some() => file = Some(String::new()),
+                _ => {}
+            },
+            Event::Text(t) => {
+                if let Some(f) = file.as_mut() {
+                    f.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(f) = file.as_mut() {
+                    push_entity(&r, f);
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "FileLoc" => {
+                    if let (Some(p), Some(f)) = (page.as_ref(), file.take()) {
+                        if out.len() >= MAX_ANNOT_PARTS {
+                            return Err(DocError::Limit(format!(
+                                "the OFD's annotation index lists more than {MAX_ANNOT_PARTS} parts"
+                            )));
+                        }
+                        out.push((p.clone(), f.trim().to_string()));
+                    }
+                }
+                "Page" => page = None,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// The template pages a page draws (named in `Document.xml` or in its content), each read once
@@ -468,6 +590,8 @@ fn doc_roots(xml: &str) -> Result<Vec<String>, DocError> {
 /// A page as `Document.xml` lists it.
 #[derive(Debug, Default)]
 struct PageRef {
+    /// `ofd:Page@ID`: what `Annotations.xml` names the page by.
+    id: Option<String>,
     base_loc: Option<String>,
     /// Template ids named inside the `ofd:Page` element of `Document.xml` (usually they are in
     /// the page's own content part).
@@ -484,6 +608,8 @@ struct DocInfo {
     page_box: Option<Rect>,
     /// `ofd:CommonData/ofd:PublicRes` and `ofd:DocumentRes`: resource parts.
     res: Vec<String>,
+    /// `ofd:Annotations`: the document's annotation index (`Annotations.xml`).
+    annotations: Option<String>,
 }
 
 fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
@@ -493,6 +619,7 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
         PageArea,
         PhysicalBox,
         Res,
+        Annotations,
         Pages,
         Page,
         Other,
@@ -502,6 +629,7 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
     let mut stack: Vec<K> = Vec::new();
     let mut box_text: Option<String> = None;
     let mut res_text: Option<String> = None;
+    let mut annots_text: Option<String> = None;
     loop {
         let (e, empty) = match reader.next()? {
             Event::Start(e) => (e, false),
@@ -519,6 +647,12 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
                     }
                     continue;
                 }
+                Some(K::Annotations) => {
+                    if let Some(t) = annots_text.take().filter(|t| !t.trim().is_empty()) {
+                        info.annotations = Some(t.trim().to_string());
+                    }
+                    continue;
+                }
                 _ => continue,
             },
             Event::Text(t) => {
@@ -526,6 +660,14 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
                     b.push_str(&t.xml10_content());
                 } else if let Some(r) = res_text.as_mut() {
                     r.push_str(&t.xml10_content());
+                } else if let Some(a) = annots_text.as_mut() {
+                    a.push_str(&t.xml10_content());
+                }
+                continue;
+            }
+            Event::GeneralRef(r) => {
+                if let Some(a) = annots_text.as_mut() {
+                    push_entity(&r, a);
                 }
                 continue;
             }
@@ -550,12 +692,18 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
                 }
                 K::Other
             }
+            // The first index only: a document has one (`ofd:Document/ofd:Annotations`).
+            "Annotations" if stack.len() == 1 && info.annotations.is_none() => {
+                annots_text = Some(String::new());
+                K::Annotations
+            }
             "Pages" => K::Pages,
             "Page" if parent == Some(K::Pages) => {
                 if info.pages.len() >= MAX_PAGES {
                     return Err(DocError::Limit(format!("the OFD lists more than {MAX_PAGES} pages")));
                 }
                 info.pages.push(PageRef {
+                    id: attr(&e, "ID").map(|s| s.trim().to_string()),
                     base_loc: attr(&e, "BaseLoc"),
                     templates: Vec::new(),
                 });
@@ -575,6 +723,8 @@ fn parse_document(xml: &str, part: &str) -> Result<DocInfo, DocError> {
             box_text = None;
         } else if kind == K::Res {
             res_text = None;
+        } else if kind == K::Annotations {
+            annots_text = None;
         }
     }
     Ok(info)
@@ -605,43 +755,83 @@ struct Scan {
     image_refs: Vec<(Rect, String)>,
     /// `ofd:PageRes`: the page's own resource parts.
     res: Vec<String>,
+    /// The text of each `ofd:Annot` of an annotation part, in order.
+    annots: Vec<AnnotText>,
+}
+
+/// The text one annotation (`ofd:Annot`) draws in its `ofd:Appearance`.
+#[derive(Debug, Default)]
+struct AnnotText {
+    /// Glyphs of upright text objects, in page coordinates.
+    upright: Vec<Glyph>,
+    /// Each text object drawn turned (a CTM that rotates, shears or mirrors: a diagonal
+    /// watermark, text along a seal's ring) with its glyphs in the object's own unturned frame,
+    /// so that its text reads along its baseline.
+    turned: Vec<Vec<Glyph>>,
+}
+
+impl AnnotText {
+    /// The annotation's lines: its upright text laid out as a page's, then each turned text
+    /// object's; a line equal to one before it (a watermark tiled over the page) counts once.
+    fn lines(self) -> Vec<String> {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut out: Vec<String> = Vec::new();
+        for text in layout(self.upright)
+            .into_iter()
+            .chain(self.turned.into_iter().flat_map(layout))
+        {
+            if seen.insert(text.clone()) {
+                out.push(text);
+            }
+        }
+        out
+    }
 }
 
 /// Reads and scans the content part at `base_loc` (relative to the document's folder; a path
 /// missing there is also tried from the package root, some producers write it so). `Ok(None)`
 /// when the part is skipped: no path, outside the package, missing, unreadable or broken XML.
 fn read_scan(pkg: &mut Package<'_>, doc_dir: &str, base_loc: Option<&str>) -> Result<Option<Scan>, DocError> {
-    let Some(base) = base_loc else { return Ok(None) };
-    let mut candidates = Vec::new();
-    for dir in [doc_dir, ""] {
-        if let Some(path) = resolve(dir, base) {
-            if !candidates.contains(&path) {
-                candidates.push(path);
-            }
-        }
+    read_scan_in(pkg, &[doc_dir, ""], base_loc)
+}
+
+/// Reads and scans the part at `loc`, resolved against each of `dirs` in turn (see
+/// [`read_part`]); `Ok(None)` as [`read_scan`].
+fn read_scan_in(pkg: &mut Package<'_>, dirs: &[&str], loc: Option<&str>) -> Result<Option<Scan>, DocError> {
+    let Some(loc) = loc else { return Ok(None) };
+    let Some((path, bytes)) = read_part(pkg, dirs, loc)? else {
+        return Ok(None);
+    };
+    match scan_content(&decode_xml(&bytes), &path) {
+        Ok(scan) => Ok(Some(scan)),
+        Err(DocError::Limit(m)) => Err(DocError::Limit(m)),
+        Err(_) => Ok(None),
     }
-    for path in candidates {
-        if !pkg.contains(&path) {
-            continue;
-        }
-        let bytes = match pkg.read(&path) {
-            Ok(b) => b,
-            Err(DocError::Limit(m)) => return Err(DocError::Limit(m)),
-            Err(_) => return Ok(None),
-        };
-        return match scan_content(&decode_xml(&bytes), &path) {
-            Ok(scan) => Ok(Some(scan)),
-            Err(DocError::Limit(m)) => Err(DocError::Limit(m)),
-            Err(_) => Ok(None),
-        };
+}
+
+/// The path and bytes of the part at `loc` resolved against the first of `dirs` under which the
+/// package holds it. `Ok(None)` when it is outside the package, missing or unreadable; only a
+/// limit is an error.
+fn read_part(pkg: &mut Package<'_>, dirs: &[&str], loc: &str) -> Result<Option<(String, Vec<u8>)>, DocError> {
+    let Some(path) = dirs
+        .iter()
+        .filter_map(|dir| resolve(dir, loc))
+        .find(|path| pkg.contains(path))
+    else {
+        return Ok(None);
+    };
+    match pkg.read(&path) {
+        Ok(bytes) => Ok(Some((path, bytes))),
+        Err(DocError::Limit(m)) => Err(DocError::Limit(m)),
+        Err(_) => Ok(None),
     }
-    Ok(None)
 }
 
 /// A `TextObject` being read.
 #[derive(Debug, Clone)]
 struct TextCtx {
-    /// The Boundary's origin.
+    /// The Boundary's origin on the page (the enclosing annotation appearance's origin
+    /// included).
     origin: (f64, f64),
     /// `CTM` (`a b c d e f`): object space → boundary space.
     ctm: [f64; 6],
@@ -649,6 +839,11 @@ struct TextCtx {
     size: f64,
     /// Where a `TextCode` without `X`/`Y` starts: after the previous one.
     pen: (f64, f64),
+    /// Inside an annotation, the object is drawn turned: its glyphs are kept in its own frame
+    /// (see [`AnnotText::turned`]).
+    turned: bool,
+    /// The glyphs of a turned object, in its frame.
+    frame: Vec<Glyph>,
 }
 
 /// A `TextCode` being read.
@@ -669,12 +864,17 @@ enum K {
     Area,
     PhysicalBox,
     PageRes,
+    /// `ofd:Annot` of an annotation part.
+    Annot,
+    /// `ofd:Appearance` of an annotation: its objects are placed relative to its Boundary.
+    Appearance,
     Other,
 }
 
-/// Collects the glyphs, images, page box and template references of a content part. Every
-/// `TextObject` counts, in layers and `PageBlock`s at any depth up to 64; `CompositeObject`s are
-/// ignored.
+/// Collects the glyphs, images, page box and template references of a content part, or the
+/// annotations' text of an annotation part (`ofd:PageAnnot`). Every `TextObject` counts, in
+/// layers, `PageBlock`s and annotation `Appearance`s at any depth up to 64; `CompositeObject`s
+/// are ignored, and so is an annotation marked `Visible="false"`.
 fn scan_content(xml: &str, part: &str) -> Result<Scan, DocError> {
     let mut reader = Xml::new(xml, part);
     let mut st = ScanState::default();
@@ -705,6 +905,12 @@ struct ScanState {
     stack: Vec<K>,
     skip_at: Option<usize>,
     blocks: usize,
+    /// Origins of the enclosing annotation `Appearance`s.
+    offsets: Vec<(f64, f64)>,
+    /// Inside an `ofd:Annot`: glyphs go to the last of `scan.annots`.
+    in_annot: bool,
+    /// Glyphs placed so far, body and annotations together.
+    glyphs: usize,
     objects: Vec<TextCtx>,
     code: Option<CodeBuilder>,
     box_text: Option<String>,
@@ -735,10 +941,40 @@ impl ScanState {
                     K::PageBlock
                 }
             }
+            "Annot" if parent == Some(K::Other) && at_root => {
+                if attr(e, "Visible").is_some_and(|v| v.trim() == "false") {
+                    skip = true;
+                    K::Other
+                } else if self.scan.annots.len() >= MAX_ANNOTS {
+                    return Err(DocError::Limit(format!(
+                        "more than {MAX_ANNOTS} annotations in one OFD annotation part"
+                    )));
+                } else {
+                    self.scan.annots.push(AnnotText::default());
+                    self.in_annot = true;
+                    K::Annot
+                }
+            }
+            "Appearance" if self.in_annot => {
+                if self.offsets.len() >= MAX_PAGE_BLOCK_DEPTH {
+                    skip = true;
+                    K::Other
+                } else {
+                    let origin = attr(e, "Boundary")
+                        .and_then(|b| Rect::parse(&b))
+                        .map_or((0.0, 0.0), |r| (r.x, r.y));
+                    self.offsets.push(origin);
+                    K::Appearance
+                }
+            }
             "TextObject" => {
-                let origin = attr(e, "Boundary")
+                let (ox, oy) = attr(e, "Boundary")
                     .and_then(|b| Rect::parse(&b))
                     .map_or((0.0, 0.0), |r| (r.x, r.y));
+                let (ax, ay) = self
+                    .offsets
+                    .iter()
+                    .fold((0.0, 0.0), |(x, y), (dx, dy)| (x + dx, y + dy));
                 let ctm = attr(e, "CTM")
                     .and_then(|c| <[f64; 6]>::try_from(numbers(&c, 6)).ok())
                     .unwrap_or([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
@@ -747,10 +983,12 @@ impl ScanState {
                     .filter(|s| *s > 0.0)
                     .unwrap_or(DEFAULT_SIZE);
                 self.objects.push(TextCtx {
-                    origin,
+                    origin: (ox + ax, oy + ay),
                     ctm,
                     size,
                     pen: (0.0, 0.0),
+                    turned: self.in_annot && turns(&ctm),
+                    frame: Vec::new(),
                 });
                 K::TextObject
             }
@@ -835,12 +1073,27 @@ impl ScanState {
         }
         match kind {
             K::PageBlock => self.blocks = self.blocks.saturating_sub(1),
+            K::Annot => self.in_annot = false,
+            K::Appearance => {
+                self.offsets.pop();
+            }
             K::TextObject => {
-                self.objects.pop();
+                if let Some(ctx) = self.objects.pop() {
+                    if let Some(annot) = self.scan.annots.last_mut().filter(|_| !ctx.frame.is_empty()) {
+                        annot.turned.push(ctx.frame);
+                    }
+                }
             }
             K::TextCode => {
                 if let (Some(code), Some(ctx)) = (self.code.take(), self.objects.last_mut()) {
-                    emit(ctx, code, &mut self.scan.glyphs)?;
+                    let out = if ctx.turned {
+                        None
+                    } else if self.in_annot {
+                        self.scan.annots.last_mut().map(|a| &mut a.upright)
+                    } else {
+                        Some(&mut self.scan.glyphs)
+                    };
+                    emit(ctx, code, out, &mut self.glyphs)?;
                 }
             }
             K::PhysicalBox => {
@@ -862,42 +1115,66 @@ impl ScanState {
 }
 
 /// Places a `TextCode`'s characters: the first at (`X`, `Y`) (or where the previous `TextCode`
-/// of the object ended), each next one advanced by the next `DeltaX`/`DeltaY` value; when the
-/// list runs out the advance is estimated from the font size (1 em for CJK, 0.55 em otherwise).
-/// Page position = Boundary origin + CTM × (x, y).
-fn emit(ctx: &mut TextCtx, code: CodeBuilder, out: &mut Vec<Glyph>) -> Result<(), DocError> {
+/// of the object ended), each next one advanced by the next `DeltaX`/`DeltaY` value. Where
+/// `DeltaX` has no value for a step, the advance along x is 0 when `DeltaY` has one (text set
+/// vertically) and otherwise estimated from the font size (1 em for CJK, 0.55 em otherwise).
+/// Page position = Boundary origin + CTM × (x, y); a turned object's glyphs (`out` is `None`) go
+/// to its own frame instead: (x, y) scaled by the CTM, not turned. `placed` counts the glyphs
+/// of the part, at most [`MAX_GLYPHS`].
+fn emit(
+    ctx: &mut TextCtx,
+    code: CodeBuilder,
+    out: Option<&mut Vec<Glyph>>,
+    placed: &mut usize,
+) -> Result<(), DocError> {
     let count = code.text.chars().count();
     let steps = count.saturating_sub(1);
     let dx = deltas(&code.delta_x, steps);
     let dy = deltas(&code.delta_y, steps);
     let [a, b, c, d, e, f] = ctx.ctm;
     let scale_x = (a * a + b * b).sqrt();
+    let scale_y = (c * c + d * d).sqrt();
     let em = ctx.size * (a * d - b * c).abs().sqrt();
     let em = if em.is_finite() && em > 0.0 { em } else { DEFAULT_SIZE };
     let mut px = code.x.unwrap_or(ctx.pen.0);
     let mut py = code.y.unwrap_or(ctx.pen.1);
+    let out = match out {
+        Some(o) => o,
+        None => &mut ctx.frame,
+    };
+    let turned = ctx.turned;
     for (i, ch) in code.text.chars().enumerate() {
         let estimate = ctx.size * if crate::extract::is_cjk(ch) { 1.0 } else { 0.55 };
-        let step = dx.get(i).copied();
-        let width = match step {
-            Some(s) if s > 0.0 => s.min(ctx.size),
-            _ => estimate,
+        let step_y = dy.get(i).copied();
+        let step_x = dx.get(i).copied().or_else(|| step_y.map(|_| 0.0)).unwrap_or(estimate);
+        let width = if step_x > 0.0 { step_x.min(ctx.size) } else { estimate };
+        let (x, y) = if turned {
+            (px * scale_x, py * scale_y)
+        } else {
+            (ctx.origin.0 + a * px + c * py + e, ctx.origin.1 + b * px + d * py + f)
         };
-        let x = ctx.origin.0 + a * px + c * py + e;
-        let y = ctx.origin.1 + b * px + d * py + f;
         let w = width * scale_x;
         let ch = if ch.is_whitespace() { ' ' } else { ch };
         if x.is_finite() && y.is_finite() && w.is_finite() && !ch.is_control() {
-            if out.len() >= MAX_GLYPHS {
+            if *placed >= MAX_GLYPHS {
                 return Err(glyph_limit());
             }
+            *placed += 1;
             out.push(Glyph { x, y, w, em, ch });
         }
-        px += step.unwrap_or(estimate);
-        py += dy.get(i).copied().unwrap_or(0.0);
+        px += step_x;
+        py += step_y.unwrap_or(0.0);
     }
     ctx.pen = (px, py);
     Ok(())
+}
+
+/// Whether a CTM turns what it draws: a rotation, shear or mirror, anything but a scale with
+/// a translation.
+fn turns(ctm: &[f64; 6]) -> bool {
+    let [a, b, c, d, _, _] = *ctm;
+    let scale = a.abs().max(d.abs());
+    !(a > 0.0 && d > 0.0 && b.abs() <= 1e-6 * scale && c.abs() <= 1e-6 * scale)
 }
 
 /// The first `limit` values of a `DeltaX`/`DeltaY` list, `g N d` meaning N times d. The repeat
@@ -956,19 +1233,28 @@ fn layout(mut glyphs: Vec<Glyph>) -> Vec<String> {
     out
 }
 
+/// Glyphs kept before a glyph that are compared with it to find an overdraw.
+const OVERDRAW_LOOKBACK: usize = 8;
+
 /// One line's text: glyphs in x order (a stable sort, so glyphs drawn right to left come out
 /// left to right); no space between CJK characters, one space for a gap over 0.3 em otherwise, a
-/// tab for a gap over 2 em; a glyph drawn twice at the same place (fake bold) counts once.
+/// tab for a gap over 2 em. A glyph drawn again over itself (fake bold, a text drawn twice) counts
+/// once: the same character within 0.15 em in both x and y of one of the last
+/// [`OVERDRAW_LOOKBACK`] glyphs kept.
 fn join(mut line: Vec<Glyph>) -> Option<String> {
     line.sort_by(|a, b| a.x.total_cmp(&b.x));
     let mut out = String::new();
-    let mut prev: Option<&Glyph> = None;
+    let mut kept: Vec<&Glyph> = Vec::new();
     for g in &line {
-        if let Some(p) = prev {
+        let overdraw = kept.iter().rev().take(OVERDRAW_LOOKBACK).any(|k| {
+            let tolerance = 0.15 * k.em.max(g.em);
+            k.ch == g.ch && (g.x - k.x).abs() < tolerance && (g.y - k.y).abs() < tolerance
+        });
+        if overdraw {
+            continue;
+        }
+        if let Some(p) = kept.last() {
             let em = p.em.max(g.em);
-            if g.ch == p.ch && (g.x - p.x).abs() < 0.15 * em {
-                continue;
-            }
             let gap = g.x - (p.x + p.w);
             if gap > 2.0 * em {
                 let kept = out.trim_end_matches(' ').len();
@@ -987,7 +1273,7 @@ fn join(mut line: Vec<Glyph>) -> Option<String> {
         if !(g.ch == ' ' && out.ends_with([' ', '\t'])) {
             out.push(g.ch);
         }
-        prev = Some(g);
+        kept.push(g);
     }
     let text = out.trim();
     (!text.is_empty()).then(|| text.to_string())
@@ -1022,5 +1308,45 @@ mod tests {
         );
         assert_eq!(join(vec![g(0.0, '名'), g(30.0, '值')]).as_deref(), Some("名\t值"));
         assert_eq!(join(vec![g(0.0, '粗'), g(0.1, '粗')]).as_deref(), Some("粗"));
+    }
+
+    #[test]
+    fn only_true_overdraws_are_dropped() {
+        let g = |x: f64, y: f64, ch: char| Glyph {
+            x,
+            y,
+            w: 2.2,
+            em: 4.0,
+            ch,
+        };
+        // The same digit at the same x, one baseline 1 mm under the other (within a line's
+        // tolerance, 4/3 mm, but not the same place): both are there.
+        assert_eq!(join(vec![g(0.0, 10.0, '1'), g(0.1, 11.0, '1')]).as_deref(), Some("11"));
+        // A text drawn twice, 0.05 mm apart: each glyph once, even with another glyph drawn
+        // between the two copies of one.
+        assert_eq!(
+            join(vec![g(0.0, 10.0, 'A'), g(0.05, 10.0, 'B'), g(0.1, 10.05, 'A')]).as_deref(),
+            Some("AB")
+        );
+        assert_eq!(
+            join(vec![
+                g(0.0, 10.0, '1'),
+                g(2.2, 10.0, '1'),
+                g(0.05, 10.0, '1'),
+                g(2.25, 10.0, '1')
+            ])
+            .as_deref(),
+            Some("11")
+        );
+    }
+
+    #[test]
+    fn what_turns() {
+        assert!(!turns(&[1.0, 0.0, 0.0, 1.0, 20.0, 30.0]));
+        assert!(!turns(&[0.3528, 0.0, 0.0, 0.3528, 0.0, 0.0]));
+        assert!(turns(&[0.707, 0.707, -0.707, 0.707, 0.0, 0.0]));
+        assert!(turns(&[0.0, 1.0, -1.0, 0.0, 3.3, 0.0]));
+        assert!(turns(&[1.0, 0.0, 0.0, -1.0, 0.0, 0.0]));
+        assert!(turns(&[0.0, 0.0, 0.0, 0.0, 0.0, 0.0]));
     }
 }
