@@ -48,12 +48,12 @@ const KINDS: [FileKind; 22] = [
 /// Why a file's content cannot be read, or `None` when it can (SPEC §4 "Formats": `.doc`,
 /// `.wps`, `.et` and images count as present but unreadable).
 fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
-    match &entry.content {
+    let bytes = match &entry.content {
         Content::Encrypted => return Some("encrypted entry".into()),
         Content::UnsupportedCompression(m) => return Some(format!("entry compressed with unsupported method {m}")),
         Content::Corrupt(why) => return Some(format!("entry cannot be inflated: {why}")),
-        Content::Data(_) => {}
-    }
+        Content::Data(d) => d,
+    };
     match kind {
         FileKind::Pdf
         | FileKind::Docx
@@ -67,7 +67,7 @@ fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
         FileKind::Empty => Some("empty file".into()),
         k if k.is_image() => Some("image: no text layer".into()),
         k if k.is_archive() => Some("archive inside the package: not expanded (SPEC §3)".into()),
-        _ => Some("unknown file type".into()),
+        _ => Some(crate::sniff::legacy_format(bytes).unwrap_or("unknown file type").into()),
     }
 }
 
