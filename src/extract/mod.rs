@@ -5,6 +5,7 @@ pub mod biff;
 pub mod cmap;
 pub mod docx;
 pub mod images;
+pub mod limits;
 pub mod ofd;
 pub mod pdf;
 pub mod sheet;

@@ -19,29 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::sniff::FileKind;
 
-/// Most cells pingshen reads from one workbook; past it the workbook is refused, so a sheet
-/// claiming a million rows cannot exhaust memory. An xlsx is counted before it is read (its
-/// value elements), so the refusal costs one scan, not a parse.
-pub const MAX_CELLS: usize = 2_000_000;
-
-/// Longest text of one cell, in characters: Excel's own limit, so no file Excel writes passes
-/// it; longer text is a file made to be copied into every cell and line that refers to it.
-pub const MAX_CELL_CHARS: usize = 32_767;
-
-/// Most cells calamine may lay out for an xls or ods workbook: it builds every sheet as a dense
-/// grid from its first to its last used cell (32-byte values, plus formula strings), so this
-/// bounds its memory to about 200 MiB. 4 Mi cells are twice [`MAX_CELLS`]: room for real
-/// sheets with gaps, not for one cell in A1 and one in IV65536 (16.7 M cells).
-pub const MAX_GRID_CELLS: u64 = 4 << 20;
-
-/// Most bytes of cell text calamine may produce for an xls or ods workbook, counting every copy
-/// (a shared string in many cells, a cell repeated over columns and rows).
-pub const MAX_GRID_TEXT: u64 = 256 << 20;
-
-/// Largest sum of the declared sizes of the parts of an xlsx or ods (the zip reader never
-/// inflates a part past its declared size, so this bounds all inflating). The XML of a
-/// 2-million-cell workbook is about 100 MiB.
-pub const MAX_WORKBOOK_BYTES: u64 = 512 << 20;
+pub use super::limits::{MAX_CELLS, MAX_CELL_CHARS, MAX_GRID_CELLS, MAX_GRID_TEXT, MAX_WORKBOOK_BYTES};
 
 /// One cell value, as the file stores it.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +134,15 @@ pub enum SheetError {
     Limit(String),
 }
 
+impl From<super::biff::BiffError> for SheetError {
+    fn from(e: super::biff::BiffError) -> Self {
+        match e {
+            super::biff::BiffError::Broken(why) => SheetError::Broken(why),
+            super::biff::BiffError::Limit(why) => SheetError::Limit(why),
+        }
+    }
+}
+
 /// The A1-style reference of a 0-based (row, col): `(6, 2)` → `C7`.
 pub fn cell_ref(row: u32, col: u32) -> String {
     let mut letters = Vec::new();
@@ -214,7 +201,7 @@ fn push(sheet: &mut Sheet, count: &mut usize, pos: (u32, u32), cell: Cell) -> Re
         return Err(SheetError::TooManyCells);
     }
     if let Cell::Text(t) | Cell::DateIso(t) = &cell {
-        if t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS {
+        if super::limits::too_many_chars(t) {
             return Err(too_long(pos));
         }
     }
