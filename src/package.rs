@@ -270,7 +270,8 @@ pub fn identify(
             let Some(spec) = stage.material(id) else {
                 continue;
             };
-            let is_csv = kind == FileKind::Text && extension(&f.path).as_deref() == Some("csv");
+            // Text named as a table: csv, or an HTML page or csv named .xls (web exports).
+            let is_csv = kind == FileKind::Text && matches!(extension(&f.path).as_deref(), Some("csv" | "xls" | "et"));
             let table_ok = kind.is_table() || kind == FileKind::Docx || is_csv;
             if spec.format == Format::Table && f.readable && !table_ok {
                 findings.push(

@@ -4,6 +4,7 @@
 pub mod biff;
 pub mod cmap;
 pub mod docx;
+pub mod html;
 pub mod images;
 pub mod limits;
 pub mod ofd;
