@@ -48,17 +48,18 @@ const KINDS: [FileKind; 22] = [
 /// Why a file's content cannot be read, or `None` when it can (SPEC §4 "Formats": `.doc`,
 /// `.wps`, `.et` and images count as present but unreadable).
 pub fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
-    match &entry.content {
+    let bytes = match &entry.content {
         Content::Encrypted => return Some("encrypted entry".into()),
         Content::UnsupportedCompression(m) => return Some(format!("entry compressed with unsupported method {m}")),
         Content::Corrupt(why) => return Some(format!("entry cannot be inflated: {why}")),
-        Content::Data(_) => {}
-    }
-    kind_unreadable_reason(kind)
+        Content::Data(d) => d,
+    };
+    kind_unreadable_reason(kind, bytes)
 }
 
-/// Why a file of this kind cannot be read, or `None` when pingshen has a reader for it.
-pub fn kind_unreadable_reason(kind: FileKind) -> Option<String> {
+/// Why a file of this kind (with these bytes, which name a legacy format the kind does not) cannot
+/// be read, or `None` when pingshen has a reader for it.
+pub fn kind_unreadable_reason(kind: FileKind, bytes: &[u8]) -> Option<String> {
     match kind {
         FileKind::Pdf
         | FileKind::Docx
@@ -72,7 +73,7 @@ pub fn kind_unreadable_reason(kind: FileKind) -> Option<String> {
         FileKind::Empty => Some("empty file".into()),
         k if k.is_image() => Some("image: no text layer".into()),
         k if k.is_archive() => Some("archive inside the package: not expanded (SPEC §3)".into()),
-        _ => Some("unknown file type".into()),
+        _ => Some(crate::sniff::legacy_format(bytes).unwrap_or("unknown file type").into()),
     }
 }
 
@@ -275,7 +276,8 @@ pub fn identify(
             let Some(spec) = stage.material(id) else {
                 continue;
             };
-            let is_csv = kind == FileKind::Text && extension(&f.path).as_deref() == Some("csv");
+            // Text named as a table: csv, or an HTML page or csv named .xls (web exports).
+            let is_csv = kind == FileKind::Text && matches!(extension(&f.path).as_deref(), Some("csv" | "xls" | "et"));
             let table_ok = kind.is_table() || kind == FileKind::Docx || is_csv;
             if spec.format == Format::Table && f.readable && !table_ok {
                 findings.push(

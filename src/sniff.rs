@@ -26,9 +26,10 @@ pub enum FileKind {
     Ofd,
     /// Any other zip archive.
     Zip,
-    /// An OLE compound file with a `WordDocument` stream: `.doc`, `.wps`.
+    /// An OLE compound file with a `WordDocument` stream in its root storage: `.doc`, `.wps`.
     Doc,
-    /// An OLE compound file with a `Workbook` or `Book` stream: `.xls`, `.et`.
+    /// An OLE compound file with a `Workbook` or `Book` stream in its root storage: `.xls`,
+    /// `.et` (embedded objects in storages of their own do not change it).
     Xls,
     /// Any other OLE compound file.
     Ole,
@@ -324,8 +325,9 @@ fn sniff_zip(bytes: &[u8]) -> FileKind {
     FileKind::Zip
 }
 
-/// Tells OLE files apart by the streams named in their Compound File Binary directory
-/// ([MS-CFB]): `WordDocument` → Doc, `Workbook` or `Book` → Xls, else (or on any damage) Ole.
+/// Tells OLE files apart by the streams of the root storage of their Compound File Binary
+/// directory ([MS-CFB]): `Workbook` or `Book` → Xls, `WordDocument` → Doc, else (or on any
+/// damage) Ole.
 fn sniff_ole(bytes: &[u8]) -> FileKind {
     match ole_stream_kind(bytes) {
         Some(kind) => kind,
@@ -417,11 +419,24 @@ impl<'a> Cfb<'a> {
     }
 }
 
-/// Walks the directory chain; `None` on any damage.
-fn ole_stream_kind(bytes: &[u8]) -> Option<FileKind> {
+/// One directory entry: its name, object type (1 storage, 2 stream, 5 root) and the ids of its
+/// left and right siblings and of its child (the root of the tree of its members).
+struct DirEntry {
+    name: String,
+    kind: u8,
+    left: u32,
+    right: u32,
+    child: u32,
+}
+
+/// "No entry" in a sibling or child field, and every id from here on.
+const NOSTREAM_MIN: u32 = 0xFFFF_FFFA;
+
+/// Reads the directory: every entry of its sector chain, in id order; `None` on any damage.
+fn directory(bytes: &[u8]) -> Option<Vec<DirEntry>> {
     let cfb = Cfb::parse(bytes)?;
     let mut sector_id = le_u32(bytes, 0x30)?;
-    let mut found_book = false;
+    let mut entries = Vec::new();
     // A cycle or an out-of-range sector ends the walk: at most one visit per sector of the file.
     for _ in 0..cfb.max_sectors() {
         if sector_id >= ENDOFCHAIN_MIN {
@@ -429,10 +444,6 @@ fn ole_stream_kind(bytes: &[u8]) -> Option<FileKind> {
         }
         let sector = cfb.sector(sector_id)?;
         for entry in sector.chunks_exact(128) {
-            // Object type 2 = stream.
-            if entry.get(0x42) != Some(&2) {
-                continue;
-            }
             let name_len = usize::from(le_u16(entry, 0x40)?).min(64);
             let name: Vec<u16> = entry
                 .get(..name_len)?
@@ -440,20 +451,91 @@ fn ole_stream_kind(bytes: &[u8]) -> Option<FileKind> {
                 .map(|c| u16::from_le_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
                 .take_while(|&u| u != 0)
                 .collect();
-            let name = String::from_utf16_lossy(&name);
-            if name.eq_ignore_ascii_case("WordDocument") {
-                return Some(FileKind::Doc);
-            }
-            if name.eq_ignore_ascii_case("Workbook") || name.eq_ignore_ascii_case("Book") {
-                found_book = true;
-            }
+            entries.push(DirEntry {
+                name: String::from_utf16_lossy(&name),
+                kind: entry.get(0x42).copied().unwrap_or(0),
+                left: le_u32(entry, 0x44)?,
+                right: le_u32(entry, 0x48)?,
+                child: le_u32(entry, 0x4C)?,
+            });
         }
         sector_id = match cfb.next_sector(sector_id) {
             Some(next) => next,
             None => break,
         };
     }
-    found_book.then_some(FileKind::Xls)
+    Some(entries)
+}
+
+/// The names of the streams directly in the root storage: the members of the tree under the
+/// root entry's child, walked by their sibling links. A stream inside a storage (an embedded
+/// object's `WordDocument` under `MBD0001A2B3`, say) is not among them. Each entry is visited at
+/// most once, so a damaged tree that links back ends the walk.
+fn root_streams(entries: &[DirEntry]) -> Vec<&str> {
+    let mut names = Vec::new();
+    let Some(root) = entries.first() else {
+        return names;
+    };
+    let mut seen = vec![false; entries.len()];
+    let mut stack = vec![root.child];
+    while let Some(id) = stack.pop() {
+        if id >= NOSTREAM_MIN {
+            continue;
+        }
+        let Ok(i) = usize::try_from(id) else { continue };
+        let (Some(entry), Some(visited)) = (entries.get(i), seen.get_mut(i)) else {
+            continue;
+        };
+        if *visited || i == 0 {
+            continue;
+        }
+        *visited = true;
+        if entry.kind == 2 {
+            names.push(entry.name.as_str());
+        }
+        stack.push(entry.left);
+        stack.push(entry.right);
+    }
+    names
+}
+
+/// Names the kind of an OLE file by the streams of its root storage: a `Workbook` or `Book`
+/// stream there is a workbook (`.xls`, `.et`) even when the workbook embeds a Word or WPS object
+/// (whose `WordDocument` stream sits in a storage of its own); a `WordDocument` stream there is
+/// a document (`.doc`, `.wps`). `None` on any damage or when neither is at the root.
+fn ole_stream_kind(bytes: &[u8]) -> Option<FileKind> {
+    let entries = directory(bytes)?;
+    let root = root_streams(&entries);
+    let has = |wanted: &str| root.iter().any(|n| n.eq_ignore_ascii_case(wanted));
+    if has("Workbook") || has("Book") {
+        return Some(FileKind::Xls);
+    }
+    has("WordDocument").then_some(FileKind::Doc)
+}
+
+/// Excel's own formats from before 1997 that are not in an OLE container: a worksheet, chart or
+/// macro sheet of Excel 2.x to 4.x is a bare stream of BIFF2–BIFF4 records starting with a BOF
+/// record (type 0x0009, 0x0209, 0x0409, or 0x0809 with a version before BIFF5). pingshen reads
+/// none of them; this names the format for the reason a file cannot be read, `None` when the
+/// bytes are not one of them.
+pub fn legacy_format(bytes: &[u8]) -> Option<&'static str> {
+    let typ = le_u16(bytes, 0)?;
+    let len = le_u16(bytes, 2)?;
+    let version = le_u16(bytes, 4)?;
+    let sheet_type = le_u16(bytes, 6)?;
+    // BIFF2–4 BOF bodies are 4 to 8 bytes long (some writers pad them to 16).
+    if !(4..=16).contains(&len) {
+        return None;
+    }
+    // The document type: globals (BIFF4 workbook), worksheet, chart, macro sheet, workspace.
+    let known_type = matches!(sheet_type, 0x0005 | 0x0010 | 0x0020 | 0x0040 | 0x0100);
+    let old = match typ {
+        0x0009 | 0x0209 | 0x0409 => known_type,
+        // BIFF5 and BIFF8 write 0x0809 too, with their version (0x0500, 0x0600) first.
+        0x0809 => known_type && version < 0x0500,
+        _ => false,
+    };
+    old.then_some("Excel 2.x–4.x worksheet (pre-1997 BIFF): not supported")
 }
 
 /// SPEC §4 accepts csv "UTF-8 or GBK" and txt: a file without magic is text when it has a UTF-16
@@ -552,17 +634,42 @@ mod tests {
         b[fat + 4..fat + 8].copy_from_slice(&dir_next.to_le_bytes());
         // Directory (sector 1 at offset 1024).
         let dir = 1024;
-        let put = |b: &mut Vec<u8>, at: usize, name: &str, ty: u8| {
-            let units: Vec<u16> = name.encode_utf16().collect();
-            for (i, u) in units.iter().enumerate() {
-                b[at + i * 2..at + i * 2 + 2].copy_from_slice(&u.to_le_bytes());
-            }
-            let len = (units.len() as u16 + 1) * 2;
-            b[at + 0x40..at + 0x42].copy_from_slice(&len.to_le_bytes());
-            b[at + 0x42] = ty;
+        put_entry(&mut b, dir, "Root Entry", 5, [NOSTREAM, NOSTREAM, 1]);
+        put_entry(&mut b, dir + 128, stream, 2, [NOSTREAM; 3]);
+        b
+    }
+
+    const NOSTREAM: u32 = 0xFFFF_FFFF;
+
+    /// Writes a directory entry at `at`: name, type, and [left, right, child] ids.
+    fn put_entry(b: &mut [u8], at: usize, name: &str, ty: u8, links: [u32; 3]) {
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (i, u) in units.iter().enumerate() {
+            b[at + i * 2..at + i * 2 + 2].copy_from_slice(&u.to_le_bytes());
+        }
+        let len = (units.len() as u16 + 1) * 2;
+        b[at + 0x40..at + 0x42].copy_from_slice(&len.to_le_bytes());
+        b[at + 0x42] = ty;
+        for (i, id) in links.iter().enumerate() {
+            b[at + 0x44 + 4 * i..at + 0x48 + 4 * i].copy_from_slice(&id.to_le_bytes());
+        }
+    }
+
+    /// A workbook whose root holds `Workbook` and a storage `MBD00012345` holding an embedded
+    /// Word object's `WordDocument` stream; with `swap`, the other way round (a document
+    /// embedding a workbook).
+    fn cfb_with_embedded(swap: bool) -> Vec<u8> {
+        let (root_stream, embedded) = if swap {
+            ("WordDocument", "Workbook")
+        } else {
+            ("Workbook", "WordDocument")
         };
-        put(&mut b, dir, "Root Entry", 5);
-        put(&mut b, dir + 128, stream, 2);
+        let mut b = cfb_with(root_stream, 0xFFFF_FFFE);
+        let dir = 1024;
+        // Root's child is entry 1; its right sibling the storage (2), whose child is entry 3.
+        put_entry(&mut b, dir + 128, root_stream, 2, [NOSTREAM, 2, NOSTREAM]);
+        put_entry(&mut b, dir + 256, "MBD00012345", 1, [NOSTREAM, NOSTREAM, 3]);
+        put_entry(&mut b, dir + 384, embedded, 2, [NOSTREAM; 3]);
         b
     }
 
@@ -624,6 +731,45 @@ mod tests {
         assert_eq!(sniff(&cfb_with("Workbook", 0xFFFF_FFFE)), FileKind::Xls);
         assert_eq!(sniff(&cfb_with("Book", 0xFFFF_FFFE)), FileKind::Xls);
         assert_eq!(sniff(&cfb_with("PowerPoint Document", 0xFFFF_FFFE)), FileKind::Ole);
+    }
+
+    #[test]
+    fn only_the_root_storage_decides_between_workbook_and_document() {
+        assert_eq!(sniff(&cfb_with_embedded(false)), FileKind::Xls);
+        assert_eq!(sniff(&cfb_with_embedded(true)), FileKind::Doc);
+        // A stream no link of the root's tree reaches is in no storage that counts.
+        let mut b = cfb_with("Workbook", 0xFFFF_FFFE);
+        put_entry(&mut b, 1024, "Root Entry", 5, [NOSTREAM; 3]);
+        assert_eq!(sniff(&b), FileKind::Ole);
+        // Sibling links that loop end the walk.
+        let mut b = cfb_with_embedded(false);
+        put_entry(&mut b, 1024 + 256, "MBD00012345", 1, [1, 1, 3]);
+        assert_eq!(sniff(&b), FileKind::Xls);
+    }
+
+    #[test]
+    fn excel_2_to_4_files_are_named_and_biff5_streams_are_not() {
+        let bof = |typ: u16, len: u16, version: u16, dt: u16| {
+            let mut b = Vec::new();
+            for v in [typ, len, version, dt, 0, 0, 0, 0] {
+                b.extend_from_slice(&v.to_le_bytes());
+            }
+            b
+        };
+        for typ in [0x0009, 0x0209, 0x0409] {
+            let b = bof(typ, 6, 0, 0x0010);
+            assert_eq!(sniff(&b), FileKind::Unknown);
+            assert!(
+                legacy_format(&b).is_some_and(|f| f.contains("Excel 2.x–4.x")),
+                "{typ:#x}"
+            );
+        }
+        assert!(legacy_format(&bof(0x0409, 6, 0, 0x0100)).is_some());
+        assert!(legacy_format(&bof(0x0809, 8, 0x0400, 0x0010)).is_some());
+        assert_eq!(legacy_format(&bof(0x0809, 16, 0x0600, 0x0005)), None);
+        assert_eq!(legacy_format(&bof(0x0009, 6, 0, 0x7777)), None);
+        assert_eq!(legacy_format(b"\x09\x00"), None);
+        assert_eq!(legacy_format(b"hello world"), None);
     }
 
     #[test]

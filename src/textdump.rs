@@ -388,7 +388,8 @@ fn read_kind(name: &str, bytes: &[u8], kind: FileKind, ocr: &Ocr) -> FileText {
         FileKind::Text => read_doc(name, bytes, kind, ocr),
         FileKind::Xlsx | FileKind::Xls | FileKind::Ods => read_sheets(name, bytes, kind),
         other => {
-            let reason = package::kind_unreadable_reason(other).unwrap_or_else(|| format!("no reader for {other}"));
+            let reason =
+                package::kind_unreadable_reason(other, bytes).unwrap_or_else(|| format!("no reader for {other}"));
             FileText::unreadable(name, other, reason)
         }
     }
@@ -532,6 +533,8 @@ pub fn cell_type(c: &Cell) -> &'static str {
         Cell::Number(_) => "number",
         Cell::Bool(_) => "bool",
         Cell::Date { .. } | Cell::DateIso(_) => "date",
+        Cell::Time { .. } => "time",
+        Cell::Duration { .. } => "duration",
     }
 }
 

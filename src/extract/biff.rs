@@ -9,9 +9,23 @@
 //! stopped once started, so this module reads the same structures first — the compound file
 //! (header, FAT, directory, mini stream), the `Workbook` stream's records, the shared-string
 //! table and each sheet's records — and refuses the file when calamine's work would pass a limit
-//! of [`super::sheet`]. Everything here is bounded by the file's size.
+//! of [`super::limits`]. Everything here is bounded by the file's size.
+//!
+//! It sits below the sheet reader: it knows the limits, not the reader, and says why a file is
+//! refused with its own [`BiffError`].
 
-use super::sheet::{SheetError, MAX_CELL_CHARS, MAX_GRID_CELLS, MAX_GRID_TEXT};
+use super::limits::{MAX_CELL_CHARS, MAX_GRID_CELLS, MAX_GRID_TEXT};
+
+/// Why an xls is refused before calamine reads it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BiffError {
+    /// The compound file or its records cannot be read the way calamine reads them.
+    #[error("{0}")]
+    Broken(String),
+    /// Reading it would pass a limit; the message names it.
+    #[error("{0}")]
+    Limit(String),
+}
 
 /// End of a sector chain.
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
@@ -32,14 +46,14 @@ pub const MAX_FORMULA_BYTES: u64 = 4 << 20;
 
 /// Checks an xls before calamine opens it; `Err` when it would pass a limit or its container
 /// cannot be read the way calamine reads it.
-pub(crate) fn check(bytes: &[u8]) -> Result<(), SheetError> {
+pub(crate) fn check(bytes: &[u8]) -> Result<(), BiffError> {
     let cfb = Cfb::open(bytes)?;
     let stream = cfb.workbook_stream()?;
     check_workbook(&stream)
 }
 
-fn broken(what: &str) -> SheetError {
-    SheetError::Broken(format!("the xls container cannot be read safely: {what}"))
+fn broken(what: &str) -> BiffError {
+    BiffError::Broken(format!("the xls container cannot be read safely: {what}"))
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -86,7 +100,7 @@ struct Cfb<'a> {
 }
 
 impl<'a> Cfb<'a> {
-    fn open(bytes: &'a [u8]) -> Result<Cfb<'a>, SheetError> {
+    fn open(bytes: &'a [u8]) -> Result<Cfb<'a>, BiffError> {
         const SIGNATURE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
         let header = bytes.get(..512).ok_or_else(|| broken("shorter than its header"))?;
         if header.get(..8) != Some(SIGNATURE) {
@@ -178,7 +192,7 @@ impl<'a> Cfb<'a> {
     }
 
     /// A declared length as `usize`, refused when it is more than the file holds.
-    fn within_file(&self, len: u64) -> Result<usize, SheetError> {
+    fn within_file(&self, len: u64) -> Result<usize, BiffError> {
         match usize::try_from(len) {
             Ok(n) if n <= self.file_len => Ok(n),
             _ => Err(broken("a stream claims more bytes than the file holds")),
@@ -186,7 +200,7 @@ impl<'a> Cfb<'a> {
     }
 
     /// Sector `id` (shorter at the end of the file, as calamine reads it).
-    fn sector(&self, id: u32) -> Result<&'a [u8], SheetError> {
+    fn sector(&self, id: u32) -> Result<&'a [u8], BiffError> {
         if id > self.maxid {
             return Err(broken("a sector lies past the end of the file"));
         }
@@ -200,7 +214,7 @@ impl<'a> Cfb<'a> {
 
     /// The chain from `id`, at most `len` bytes, as calamine collects it; refused when it passes
     /// a missing FAT entry or visits more sectors than the file has (it loops).
-    fn chain(&self, mut id: u32, len: usize) -> Result<Vec<u8>, SheetError> {
+    fn chain(&self, mut id: u32, len: usize) -> Result<Vec<u8>, BiffError> {
         let mut out = Vec::new();
         let mut steps = 0u32;
         while id != ENDOFCHAIN {
@@ -224,7 +238,7 @@ impl<'a> Cfb<'a> {
     }
 
     /// A chain of the mini stream, at most `len` bytes.
-    fn mini_chain(&self, mut id: u32, len: usize) -> Result<Vec<u8>, SheetError> {
+    fn mini_chain(&self, mut id: u32, len: usize) -> Result<Vec<u8>, BiffError> {
         let mut out = Vec::new();
         let mut steps = 0usize;
         let max_steps = self.ministream.len() / MINI_SECTOR + 1;
@@ -256,11 +270,11 @@ impl<'a> Cfb<'a> {
     }
 
     /// The `Workbook` stream (else `Book`, BIFF5), found as calamine finds it.
-    fn workbook_stream(&self) -> Result<Vec<u8>, SheetError> {
+    fn workbook_stream(&self) -> Result<Vec<u8>, BiffError> {
         let entry = ["Workbook", "Book"]
             .iter()
             .find_map(|name| self.dirs.iter().find(|d| d.name.eq_ignore_ascii_case(name)))
-            .ok_or_else(|| SheetError::Broken("the xls has no Workbook stream".to_string()))?;
+            .ok_or_else(|| BiffError::Broken("the xls has no Workbook stream".to_string()))?;
         let len = self.within_file(entry.len)?;
         if len < MINI_CUTOFF {
             self.mini_chain(entry.start, len)
@@ -451,8 +465,8 @@ fn dimensions_cells(data: &[u8]) -> Option<u64> {
 /// [`MAX_GRID_TEXT`], one string past [`MAX_CELL_CHARS`], formula records past
 /// [`MAX_FORMULA_BYTES`], sheets that together walk more records than the stream holds (several
 /// sheets naming the same records, each parsed again by calamine).
-fn check_workbook(stream: &[u8]) -> Result<(), SheetError> {
-    let limit = |what: String| Err(SheetError::Limit(what));
+fn check_workbook(stream: &[u8]) -> Result<(), BiffError> {
+    let limit = |what: String| Err(BiffError::Limit(what));
     let mut rest = stream;
     let mut sheets: Vec<usize> = Vec::new();
     let mut strings: Vec<u64> = Vec::new();
@@ -465,7 +479,7 @@ fn check_workbook(stream: &[u8]) -> Result<(), SheetError> {
             }
             0x00FC => match shared_string_lengths(&r) {
                 Some(lengths) => strings = lengths,
-                None => return Err(SheetError::Broken("the xls shared-string table is broken".to_string())),
+                None => return Err(BiffError::Broken("the xls shared-string table is broken".to_string())),
             },
             0x000A => break,
             _ => {}
@@ -483,7 +497,7 @@ fn check_workbook(stream: &[u8]) -> Result<(), SheetError> {
     let mut walked: usize = 0;
     for pos in sheets {
         let Some(mut rest) = stream.get(pos..) else {
-            return Err(SheetError::Broken(
+            return Err(BiffError::Broken(
                 "a sheet starts past the end of the xls stream".to_string(),
             ));
         };
@@ -620,9 +634,9 @@ mod tests {
         (0x0203, b)
     }
 
-    fn limit(result: Result<(), SheetError>) -> String {
+    fn limit(result: Result<(), BiffError>) -> String {
         match result {
-            Err(SheetError::Limit(msg)) => msg,
+            Err(BiffError::Limit(msg)) => msg,
             other => panic!("expected a limit, got {other:?}"),
         }
     }
@@ -684,7 +698,7 @@ mod tests {
 
     #[test]
     fn a_compound_file_too_short_or_unsigned_is_refused() {
-        assert!(matches!(check(b"short"), Err(SheetError::Broken(_))));
-        assert!(matches!(check(&[0u8; 1024]), Err(SheetError::Broken(_))));
+        assert!(matches!(check(b"short"), Err(BiffError::Broken(_))));
+        assert!(matches!(check(&[0u8; 1024]), Err(BiffError::Broken(_))));
     }
 }

@@ -4,7 +4,9 @@
 pub mod biff;
 pub mod cmap;
 pub mod docx;
+pub mod html;
 pub mod images;
+pub mod limits;
 pub mod ofd;
 pub mod pdf;
 pub mod sheet;

@@ -1,5 +1,9 @@
 //! Spreadsheets as sparse grids of cells with their positions: xlsx/xlsm (streamed with
-//! calamine's cell reader, never a dense range), xls and ods (calamine), csv (UTF-8 or GBK).
+//! calamine's cell reader, never a dense range), xls and ods (calamine), csv (UTF-8 or GBK) and
+//! HTML tables ([`super::html`]; what web systems export as `.xls`). Only worksheets are read:
+//! chart sheets hold no table. Cells read as the sheet shows them: a time-formatted cell is a
+//! time, an elapsed-time cell a duration, a date-time keeps its time; text an ods keeps under a
+//! merged range is no cell's value.
 //!
 //! Every later step (header finding, the basic-info key/value reading) works on [`Workbook`],
 //! so a value always keeps its sheet and cell (STYLE.md point 6).
@@ -19,29 +23,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::sniff::FileKind;
 
-/// Most cells pingshen reads from one workbook; past it the workbook is refused, so a sheet
-/// claiming a million rows cannot exhaust memory. An xlsx is counted before it is read (its
-/// value elements), so the refusal costs one scan, not a parse.
-pub const MAX_CELLS: usize = 2_000_000;
-
-/// Longest text of one cell, in characters: Excel's own limit, so no file Excel writes passes
-/// it; longer text is a file made to be copied into every cell and line that refers to it.
-pub const MAX_CELL_CHARS: usize = 32_767;
-
-/// Most cells calamine may lay out for an xls or ods workbook: it builds every sheet as a dense
-/// grid from its first to its last used cell (32-byte values, plus formula strings), so this
-/// bounds its memory to about 200 MiB. 4 Mi cells are twice [`MAX_CELLS`]: room for real
-/// sheets with gaps, not for one cell in A1 and one in IV65536 (16.7 M cells).
-pub const MAX_GRID_CELLS: u64 = 4 << 20;
-
-/// Most bytes of cell text calamine may produce for an xls or ods workbook, counting every copy
-/// (a shared string in many cells, a cell repeated over columns and rows).
-pub const MAX_GRID_TEXT: u64 = 256 << 20;
-
-/// Largest sum of the declared sizes of the parts of an xlsx or ods (the zip reader never
-/// inflates a part past its declared size, so this bounds all inflating). The XML of a
-/// 2-million-cell workbook is about 100 MiB.
-pub const MAX_WORKBOOK_BYTES: u64 = 512 << 20;
+pub use super::limits::{MAX_CELLS, MAX_CELL_CHARS, MAX_GRID_CELLS, MAX_GRID_TEXT, MAX_WORKBOOK_BYTES};
 
 /// One cell value, as the file stores it.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,25 +31,50 @@ pub enum Cell {
     Text(String),
     Number(f64),
     Bool(bool),
-    /// An Excel date-time cell: its serial and the calendar day it stands for in the workbook's
-    /// date system (1900 or 1904), as (year, month, day).
+    /// An Excel date or date-time cell: its serial, the calendar day it stands for in the
+    /// workbook's date system (1900 or 1904) as (year, month, day), and its time of day as
+    /// (hour, minute, second) when the serial has one (to the nearest second).
     Date {
         serial: f64,
         ymd: (i32, u32, u32),
+        time: Option<(u32, u32, u32)>,
     },
-    /// An ISO 8601 date or date-time (ods).
+    /// An Excel cell formatted as a time of day (`h:mm:ss`) whose serial is less than one day:
+    /// a time, not the day before the epoch. (hour, minute, second), to the nearest second.
+    Time {
+        serial: f64,
+        hms: (u32, u32, u32),
+    },
+    /// A duration: an Excel cell formatted as elapsed time (`[h]:mm:ss`, `[mm]:ss`, `[ss]`) or
+    /// an ods time value (`PT37H30M00S`), in whole seconds (negative when it is).
+    Duration {
+        seconds: i64,
+    },
+    /// An ISO 8601 date or date-time (ods), as `2021-03-15` or `2021-03-15 13:20:01`.
     DateIso(String),
 }
 
 impl Cell {
-    /// The value as text, the way a person reads it in the sheet (numbers without a trailing
-    /// `.0`).
+    /// The value as text, the way a person reads it in the sheet: numbers without a trailing
+    /// `.0`, dates as `2021-03-15`, date-times as `2021-03-15 13:20:01`, times as `13:20:01`,
+    /// durations as `37:30:00`.
     pub fn text(&self) -> String {
         match self {
             Cell::Text(s) | Cell::DateIso(s) => s.clone(),
             Cell::Number(n) => format_number(*n),
             Cell::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_string(),
-            Cell::Date { ymd: (y, m, d), .. } => format!("{y:04}-{m:02}-{d:02}"),
+            Cell::Date {
+                ymd: (y, m, d), time, ..
+            } => match time {
+                None => format!("{y:04}-{m:02}-{d:02}"),
+                Some((h, mi, s)) => format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
+            },
+            Cell::Time { hms: (h, m, s), .. } => format!("{h:02}:{m:02}:{s:02}"),
+            Cell::Duration { seconds } => {
+                let sign = if *seconds < 0 { "-" } else { "" };
+                let abs = seconds.unsigned_abs();
+                format!("{sign}{:02}:{:02}:{:02}", abs / 3600, abs / 60 % 60, abs % 60)
+            }
         }
     }
 
@@ -156,6 +163,15 @@ pub enum SheetError {
     Limit(String),
 }
 
+impl From<super::biff::BiffError> for SheetError {
+    fn from(e: super::biff::BiffError) -> Self {
+        match e {
+            super::biff::BiffError::Broken(why) => SheetError::Broken(why),
+            super::biff::BiffError::Limit(why) => SheetError::Limit(why),
+        }
+    }
+}
+
 /// The A1-style reference of a 0-based (row, col): `(6, 2)` → `C7`.
 pub fn cell_ref(row: u32, col: u32) -> String {
     let mut letters = Vec::new();
@@ -179,17 +195,21 @@ pub fn read_workbook(bytes: &[u8], kind: FileKind) -> Result<Workbook, SheetErro
             super::biff::check(bytes)?;
             guarded(|| {
                 let wb = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| SheetError::Broken(e.to_string()))?;
-                read_dense(wb)
+                let is_1904 = wb.has_1904_epoch();
+                read_dense(wb, is_1904)
             })
         }
         FileKind::Ods => {
-            check_ods(bytes)?;
+            let covered = check_ods(bytes)?;
             guarded(|| {
                 let wb = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| SheetError::Broken(e.to_string()))?;
-                read_dense(wb)
+                // ods dates are ISO 8601 text, never serials.
+                let mut wb = read_dense(wb, false)?;
+                drop_covered(&mut wb, &covered);
+                Ok(wb)
             })
         }
-        FileKind::Text => read_csv(bytes),
+        FileKind::Text => read_text_table(bytes),
         other => Err(SheetError::NotATable(other.as_str())),
     }
 }
@@ -214,7 +234,7 @@ fn push(sheet: &mut Sheet, count: &mut usize, pos: (u32, u32), cell: Cell) -> Re
         return Err(SheetError::TooManyCells);
     }
     if let Cell::Text(t) | Cell::DateIso(t) = &cell {
-        if t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS {
+        if super::limits::too_many_chars(t) {
             return Err(too_long(pos));
         }
     }
@@ -229,35 +249,141 @@ fn too_long((row, col): (u32, u32)) -> SheetError {
     ))
 }
 
-fn date_cell(d: &calamine::ExcelDateTime) -> Cell {
-    let (y, m, day, ..) = d.to_ymd_hms_milli();
+/// Seconds in a day.
+const DAY_SECONDS: f64 = 86_400.0;
+
+/// (hour, minute, second) of a second of the day.
+fn hms(second_of_day: u32) -> (u32, u32, u32) {
+    (second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60)
+}
+
+/// An Excel date-formatted serial as the cell shows it: a duration when its format is elapsed
+/// time (`[h]:mm:ss`), a time of day when it is less than a day, else a date with its time of day
+/// when it has one. A serial no format can show (negative, not finite, past 9999-12-31) is a
+/// number.
+fn date_cell(d: &calamine::ExcelDateTime, is_1904: bool) -> Cell {
+    const LAST_SERIAL: f64 = 2_958_466.0;
+    let serial = d.as_f64();
+    if !serial.is_finite() {
+        return Cell::Number(serial);
+    }
+    if d.is_duration() {
+        // Float-to-int casts saturate: a serial of 1e300 days is i64::MAX seconds, not a panic.
+        return Cell::Duration {
+            seconds: (serial * DAY_SECONDS).round() as i64,
+        };
+    }
+    if !(0.0..LAST_SERIAL).contains(&serial) {
+        return Cell::Number(serial);
+    }
+    let seconds = (serial * DAY_SECONDS).round();
+    let day = (seconds / DAY_SECONDS).floor();
+    // Between 0 and 86 399: `seconds` and `day` are whole, non-negative and bounded.
+    let second_of_day = (seconds - day * DAY_SECONDS) as u32;
+    if serial < 1.0 {
+        // A time formatted cell of less than a day; 0.999 999 9 rounds to the next midnight,
+        // which a clock shows as 00:00:00.
+        return Cell::Time {
+            serial,
+            hms: hms(second_of_day % 86_400),
+        };
+    }
+    let (y, m, dd, ..) =
+        calamine::ExcelDateTime::new(day, calamine::ExcelDateTimeType::DateTime, is_1904).to_ymd_hms_milli();
     Cell::Date {
-        serial: d.as_f64(),
-        ymd: (i32::from(y), u32::from(m), u32::from(day)),
+        serial,
+        ymd: (i32::from(y), u32::from(m), u32::from(dd)),
+        time: (second_of_day > 0).then(|| hms(second_of_day)),
     }
 }
 
-fn from_data_ref(v: &DataRef<'_>) -> Option<Cell> {
+/// An ods date value (`2021-03-15`, `2021-03-15T13:20:01.5`) as the sheet shows it: the date,
+/// then its time of day to the second after a space.
+fn iso_date_cell(iso: &str) -> Cell {
+    let iso = iso.trim();
+    match iso.split_once('T') {
+        Some((date, time)) => {
+            let time = time.split(['.', ',', 'Z', '+']).next().unwrap_or(time);
+            Cell::DateIso(format!("{date} {time}"))
+        }
+        None => Cell::DateIso(iso.to_string()),
+    }
+}
+
+/// An ods time value, an ISO 8601 duration (`PT37H30M00S`, `-PT1H`, `P1DT2H`), as a duration in
+/// whole seconds; text as written when it is not one.
+fn iso_duration_cell(iso: &str) -> Cell {
+    parse_iso_duration(iso.trim()).map_or_else(|| Cell::Text(iso.to_string()), |seconds| Cell::Duration { seconds })
+}
+
+/// Seconds of an ISO 8601 duration made of days, hours, minutes and seconds (the forms ods
+/// writes); `None` for anything else, years and months included (their length varies).
+fn parse_iso_duration(s: &str) -> Option<i64> {
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let s = s.strip_prefix('P')?;
+    let (days, time) = match s.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (s, None),
+    };
+    let mut total = 0.0f64;
+    let mut any = false;
+    let mut add = |part: &str, units: &[(char, f64)]| -> Option<()> {
+        let mut rest = part;
+        let mut unit_index = 0;
+        while !rest.is_empty() {
+            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))?;
+            let (number, tail) = rest.split_at(end);
+            let unit = tail.chars().next()?;
+            // Units in their order, each at most once.
+            let at = units.iter().skip(unit_index).position(|(u, _)| *u == unit)? + unit_index;
+            let value: f64 = number.replace(',', ".").parse().ok()?;
+            total += value * units.get(at)?.1;
+            unit_index = at + 1;
+            any = true;
+            rest = tail.get(unit.len_utf8()..)?;
+        }
+        Some(())
+    };
+    add(days, &[('D', DAY_SECONDS)])?;
+    if let Some(t) = time {
+        if t.is_empty() {
+            return None;
+        }
+        add(t, &[('H', 3600.0), ('M', 60.0), ('S', 1.0)])?;
+    }
+    if !any || !total.is_finite() {
+        return None;
+    }
+    let seconds = total.round() as i64;
+    Some(if negative { seconds.saturating_neg() } else { seconds })
+}
+
+fn from_data_ref(v: &DataRef<'_>, is_1904: bool) -> Option<Cell> {
     Some(match v {
         DataRef::Int(i) => Cell::Number(*i as f64),
         DataRef::Float(f) => Cell::Number(*f),
         DataRef::String(s) => Cell::Text(s.clone()),
         DataRef::SharedString(s) => Cell::Text((*s).to_string()),
         DataRef::Bool(b) => Cell::Bool(*b),
-        DataRef::DateTime(d) => date_cell(d),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::DateIso(s.clone()),
+        DataRef::DateTime(d) => date_cell(d, is_1904),
+        DataRef::DateTimeIso(s) => iso_date_cell(s),
+        DataRef::DurationIso(s) => iso_duration_cell(s),
         DataRef::Error(_) | DataRef::Empty => return None,
     })
 }
 
-fn from_data(v: &Data) -> Option<Cell> {
+fn from_data(v: &Data, is_1904: bool) -> Option<Cell> {
     Some(match v {
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
         Data::String(s) => Cell::Text(s.clone()),
         Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(d) => date_cell(d),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::DateIso(s.clone()),
+        Data::DateTime(d) => date_cell(d, is_1904),
+        Data::DateTimeIso(s) => iso_date_cell(s),
+        Data::DurationIso(s) => iso_duration_cell(s),
         Data::Error(_) | Data::Empty => return None,
     })
 }
@@ -450,12 +576,16 @@ type OdsXml<'z> = quick_xml::Reader<BufReader<zip::read::ZipFile<'z, Cursor<&'z 
 /// out as a dense grid; `content.xml` is walked the way calamine walks it and refused when the
 /// cells or their text would pass [`MAX_GRID_CELLS`], [`MAX_GRID_TEXT`] or [`MAX_CELL_CHARS`].
 /// No entity is expanded (quick-xml knows no DTD).
-fn check_ods(bytes: &[u8]) -> Result<(), SheetError> {
+///
+/// The same walk finds, per table, the covered cells (`table:covered-table-cell`, the cells a
+/// merged range hides) to which calamine gives a value, as areas of the grid calamine lays out.
+fn check_ods(bytes: &[u8]) -> Result<Vec<Vec<Area>>, SheetError> {
+    let mut covered = Vec::new();
     let Some(mut zip) = open_parts(bytes)? else {
-        return Ok(());
+        return Ok(covered);
     };
     let Ok(content) = zip.by_name("content.xml") else {
-        return Ok(());
+        return Ok(covered);
     };
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
     let config = reader.config_mut();
@@ -468,7 +598,10 @@ fn check_ods(bytes: &[u8]) -> Result<(), SheetError> {
         buf.clear();
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) if e.name().as_ref() == "table:table" => {
-                if !ods_table(&mut reader, &mut tally)? {
+                let mut areas = Vec::new();
+                let whole = ods_table(&mut reader, &mut tally, &mut areas)?;
+                covered.push(areas);
+                if !whole {
                     break;
                 }
             }
@@ -476,8 +609,11 @@ fn check_ods(bytes: &[u8]) -> Result<(), SheetError> {
             Ok(_) => {}
         }
     }
-    Ok(())
+    Ok(covered)
 }
+
+/// An area of a sheet: first and last row, first and last column, 0-based.
+type Area = (u32, u32, u32, u32);
 
 /// An attribute's raw value.
 fn raw_attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
@@ -496,8 +632,9 @@ fn repeats(e: &BytesStart<'_>, key: &str) -> Option<u64> {
     }
 }
 
-/// One `table:table`; `Ok(false)` when the walk stops (calamine fails there).
-fn ods_table(reader: &mut OdsXml<'_>, tally: &mut OdsTally) -> Result<bool, SheetError> {
+/// One `table:table`; `Ok(false)` when the walk stops (calamine fails there). The areas of its
+/// covered cells that hold a value are added to `covered`.
+fn ods_table(reader: &mut OdsXml<'_>, tally: &mut OdsTally, covered: &mut Vec<Area>) -> Result<bool, SheetError> {
     let mut buf = Vec::new();
     let mut total_rows: u64 = 0;
     // First and last expanded row, first and last column of the non-empty cells.
@@ -510,7 +647,7 @@ fn ods_table(reader: &mut OdsXml<'_>, tally: &mut OdsTally) -> Result<bool, Shee
                     return Ok(false);
                 };
                 let rows = asked.min(ODS_MAX_ROWS.saturating_sub(total_rows));
-                let Some(row) = ods_row(reader)? else {
+                let Some(row) = ods_row(reader, (total_rows, rows), covered)? else {
                     return Ok(false);
                 };
                 tally.pushed = tally.pushed.saturating_add(row.pushed);
@@ -559,8 +696,10 @@ struct OdsRow {
     cols: Option<(u64, u64)>,
 }
 
-/// One `table:table-row`, read as calamine's `read_row` reads it; `None` where it fails.
-fn ods_row(reader: &mut OdsXml<'_>) -> Result<Option<OdsRow>, SheetError> {
+/// One `table:table-row`, read as calamine's `read_row` reads it; `None` where it fails. `rows`
+/// is the first row it stands for and how many (its repeat count); the areas of its covered
+/// cells that hold a value are added to `covered`.
+fn ods_row(reader: &mut OdsXml<'_>, rows: (u64, u64), covered: &mut Vec<Area>) -> Result<Option<OdsRow>, SheetError> {
     let mut buf = Vec::new();
     let mut row = OdsRow {
         pushed: 0,
@@ -591,6 +730,11 @@ fn ods_row(reader: &mut OdsXml<'_>) -> Result<Option<OdsRow>, SheetError> {
             if cols > 0 {
                 let (first, last) = (row.pushed, row.pushed + cols - 1);
                 row.cols = Some(row.cols.map_or((first, last), |(a, _)| (a, last)));
+                if e.name().as_ref() == "table:covered-table-cell" && rows.1 > 0 {
+                    // Rows and columns are capped at 2^20 and 2^14 like calamine's: they fit.
+                    let at = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+                    covered.push((at(rows.0), at(rows.0 + rows.1 - 1), at(first), at(last)));
+                }
             }
             row.pushed = row.pushed.saturating_add(cols);
             row.text = row.text.saturating_add(cell.text.saturating_mul(cols));
@@ -685,10 +829,22 @@ fn is_cell(name: &str) -> bool {
     matches!(name, "table:table-cell" | "table:covered-table-cell")
 }
 
+/// The names of a workbook's data sheets, in workbook order: its worksheets. A chart sheet
+/// (xlsx `xl/chartsheets/`, xls BOUNDSHEET type 2) holds a chart and at most the chart's cached
+/// series values, a dialog, macro or module sheet holds no table: none of them is read.
+fn data_sheet_names(sheets: &[calamine::Sheet]) -> Vec<String> {
+    sheets
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<Workbook, SheetError> {
     let mut wb: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Broken(e.to_string()))?;
-    let names = wb.sheet_names();
+    let is_1904 = wb.has_1904_epoch();
+    let names = data_sheet_names(wb.sheets_metadata());
     let mut out = Workbook::default();
     let mut count = 0usize;
     for name in names {
@@ -700,7 +856,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, SheetError> {
             .worksheet_cells_reader(&name)
             .map_err(|e| SheetError::Broken(e.to_string()))?;
         while let Some(cell) = reader.next_cell().map_err(|e| SheetError::Broken(e.to_string()))? {
-            if let Some(v) = from_data_ref(cell.get_value()) {
+            if let Some(v) = from_data_ref(cell.get_value(), is_1904) {
                 push(&mut sheet, &mut count, cell.get_position(), v)?;
             }
         }
@@ -709,15 +865,15 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, SheetError> {
     Ok(out)
 }
 
-/// The sheets of a workbook calamine reads as dense ranges (xls, ods), as sparse sheets.
-fn read_dense<'a, R>(mut wb: R) -> Result<Workbook, SheetError>
+/// The data sheets of a workbook calamine reads as dense ranges (xls, ods), as sparse sheets.
+fn read_dense<'a, R>(mut wb: R, is_1904: bool) -> Result<Workbook, SheetError>
 where
     R: Reader<Cursor<&'a [u8]>>,
     R::Error: std::fmt::Display,
 {
     let mut out = Workbook::default();
     let mut count = 0usize;
-    for name in wb.sheet_names() {
+    for name in data_sheet_names(wb.sheets_metadata()) {
         let range = wb
             .worksheet_range(&name)
             .map_err(|e| SheetError::Broken(e.to_string()))?;
@@ -726,7 +882,7 @@ where
             ..Sheet::default()
         };
         for (r, c, v) in range.used_cells() {
-            if let Some(cell) = from_data(v) {
+            if let Some(cell) = from_data(v, is_1904) {
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 let pos = (r0.saturating_add(r as u32), c0.saturating_add(c as u32));
                 push(&mut sheet, &mut count, pos, cell)?;
@@ -737,15 +893,52 @@ where
     Ok(out)
 }
 
-/// RFC 4180 csv (quotes, doubled quotes, line breaks inside quotes), comma or tab separated.
+/// Removes from each ods sheet the cells hidden under a merged range (`covered`, per table in
+/// workbook order, as found by [`check_ods`]): a covered cell that still holds text (LibreOffice
+/// keeps the text of merged-away cells when asked to) is not shown, so it is no cell's value.
+fn drop_covered(wb: &mut Workbook, covered: &[Vec<Area>]) {
+    for (sheet, areas) in wb.sheets.iter_mut().zip(covered) {
+        for &(r0, r1, c0, c1) in areas {
+            for row in r0..=r1 {
+                let hidden: Vec<(u32, u32)> = sheet.cells.range((row, c0)..=(row, c1)).map(|(pos, _)| *pos).collect();
+                for pos in hidden {
+                    sheet.cells.remove(&pos);
+                }
+            }
+        }
+    }
+}
+
+/// A table kept as text: an HTML page with a table (what many web systems write and name
+/// `.xls`), read as its sheet `html`; else csv or tsv, read as its sheet `csv`.
+fn read_text_table(bytes: &[u8]) -> Result<Workbook, SheetError> {
+    let page = super::html::decode(bytes);
+    if !super::html::is_html_table(&page) {
+        return read_csv(bytes);
+    }
+    let cells = super::html::read_cells(&page).map_err(|e| match e {
+        super::html::HtmlError::Limit(why) => SheetError::Limit(why),
+        super::html::HtmlError::CellTooLong(row, col) => too_long((row, col)),
+    })?;
+    let mut sheet = Sheet {
+        name: "html".to_string(),
+        ..Sheet::default()
+    };
+    let mut count = 0usize;
+    for c in cells {
+        push(&mut sheet, &mut count, (c.row, c.col), Cell::Text(c.text))?;
+    }
+    Ok(Workbook { sheets: vec![sheet] })
+}
+
+/// RFC 4180 csv (quotes, doubled quotes, line breaks inside quotes), comma or tab separated
+/// (whichever the first lines hold more of).
 fn read_csv(bytes: &[u8]) -> Result<Workbook, SheetError> {
     let text = crate::extract::text::decode(bytes);
-    let first_line = text.lines().next().unwrap_or("");
-    let sep = if first_line.matches('\t').count() > first_line.matches(',').count() {
-        '\t'
-    } else {
-        ','
-    };
+    // Tab or comma, by the first lines: the first alone may be a title without either.
+    let head: Vec<&str> = text.lines().take(20).collect();
+    let count = |c: char| head.iter().map(|l| l.matches(c).count()).sum::<usize>();
+    let sep = if count('\t') > count(',') { '\t' } else { ',' };
     let mut sheet = Sheet {
         name: "csv".to_string(),
         ..Sheet::default()
