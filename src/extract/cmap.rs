@@ -243,6 +243,22 @@ impl CMap {
         self.singles.is_empty() && self.ranges.is_empty() && self.cid_singles.is_empty() && self.cid_ranges.is_empty()
     }
 
+    /// True when some entry gives no usable character: only private-use code points or
+    /// controls (a subset font's glyph numbers written as text), or nothing at all.
+    pub fn has_unusable_text(&self) -> bool {
+        let usable = |t: &str| t.chars().any(|c| !c.is_control() && !is_private_use(c));
+        let singles = self
+            .singles
+            .values()
+            .any(|&(s, e)| !self.text.get(s as usize..e as usize).is_some_and(usable));
+        let mut t = String::new();
+        let ranges = self.ranges.iter().any(|r| {
+            t.clear();
+            self.lookup(r.lo, &mut t) && !usable(&t)
+        });
+        singles || ranges
+    }
+
     /// True when the map has codespace ranges (and so can split a string into codes).
     pub fn has_codespace(&self) -> bool {
         !self.codespace.is_empty()
@@ -355,6 +371,11 @@ fn code_value(bytes: &[u8]) -> Option<u32> {
         return None;
     }
     Some(bytes.iter().fold(0u32, |v, &b| (v << 8) | u32::from(b)))
+}
+
+/// True for the private-use code points (the BMP area and planes 15 and 16).
+pub fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}')
 }
 
 /// Appends UTF-16BE text to `out`, dropping unpaired surrogates (an odd last byte is dropped).

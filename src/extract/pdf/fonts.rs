@@ -7,10 +7,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use lopdf::{Dictionary, Object};
 
+use super::fontfile::FontProgram;
 use super::objects::*;
 use super::MAX_CMAP_BYTES;
 use super::MAX_GLYPH_CACHE;
 use crate::extract::cmap::encodings::{glyph_name_to_unicode, BaseEncoding};
+pub(super) use crate::extract::cmap::is_private_use;
 use crate::extract::cmap::{CMap, Collection, PredefinedCMap};
 
 /// A trivial hasher for integer keys (glyph codes).
@@ -163,6 +165,8 @@ pub(super) struct Composite {
     pub(super) embedded: Option<CMap>,
     /// The vendored predefined CMap named by `Encoding` (or by the embedded CMap's `usecmap`).
     pub(super) predefined: Option<PredefinedCMap>,
+    /// The embedded font program, read when the ToUnicode map is missing or not usable.
+    pub(super) program: Option<FontProgram>,
     /// `W`: (first CID, last CID, width in glyph units), sorted by first.
     pub(super) widths: Vec<(u32, u32, f64)>,
     pub(super) default_width: f64,
@@ -270,6 +274,16 @@ impl Font {
             _ => missing.unwrap_or(0.0),
         };
 
+        // The program's own encoding stands for codes no name covers when the font is symbolic
+        // without a base encoding, or names no encoding at all (its built-in one applies).
+        let has_encoding = !matches!(get(doc, d, b"Encoding"), Object::Null);
+        let builtin = base.is_none() || !has_encoding;
+        let needs_program =
+            subtype != b"Type3" && (builtin || to_unicode.as_ref().is_some_and(CMap::has_unusable_text));
+        let program = descriptor
+            .filter(|_| needs_program)
+            .and_then(|fd| FontProgram::load(doc, fd, None));
+
         let mut text = String::new();
         let mut table = Box::new([Glyph::default(); 256]);
         let mut tmp = String::new();
@@ -277,17 +291,31 @@ impl Font {
             tmp.clear();
             let c = code as u32;
             let found = to_unicode.as_ref().is_some_and(|m| m.lookup(c, &mut tmp));
-            if !found {
+            // A ToUnicode entry of only private-use or control characters gives way to a real
+            // character from the encoding or the program, and stays when there is none.
+            let mut from_to_unicode = None;
+            if found && !is_real_text(&tmp) {
+                from_to_unicode = Some(std::mem::take(&mut tmp));
+            }
+            if !found || from_to_unicode.is_some() {
                 match names.get(code).copied().flatten() {
                     Some(name) => {
-                        glyph_name_to_unicode(name, &mut tmp);
+                        if !glyph_name_to_unicode(name, &mut tmp) && subtype == b"Type3" {
+                            numeric_glyph_name(name, &mut tmp);
+                        }
                     }
+                    None if builtin && program.as_ref().is_some_and(|p| p.code_text(code as u8, &mut tmp)) => {}
                     None => match base {
                         Some(b) => tmp.extend(b.char_of(code as u8)),
                         // No usable map: the byte as Latin-1.
                         None if (0x20..0x7f).contains(&code) || code >= 0xa0 => tmp.push(char::from(code as u8)),
                         None => {}
                     },
+                }
+                if !is_real_text(&tmp) {
+                    if let Some(t) = from_to_unicode.take() {
+                        tmp = t;
+                    }
                 }
             }
             let start = text.len() as u32;
@@ -355,7 +383,17 @@ impl Font {
         if matches!(p.source, Source::Unknown) && to_unicode.as_ref().is_some_and(CMap::has_codespace) {
             p.split = Split::Codespace;
         }
-        let collection = ordering.or(p.collection);
+        let needs_program = to_unicode
+            .as_ref()
+            .is_none_or(|m| m.is_empty() || m.has_unusable_text())
+            && !matches!(p.source, Source::Unicode);
+        let program = descendant
+            .filter(|_| needs_program)
+            .and_then(|dd| Some((dd, get_dict(doc, dd, b"FontDescriptor")?)))
+            .and_then(|(dd, fd)| FontProgram::load(doc, fd, Some(dd)));
+        let collection = ordering
+            .or(p.collection)
+            .or(program.as_ref().and_then(|p| p.collection));
 
         let mut widths = Vec::new();
         let mut default_width = 1000.0;
@@ -376,6 +414,7 @@ impl Font {
                 to_unicode,
                 embedded,
                 predefined: p.cmap,
+                program,
                 widths,
                 default_width,
                 cache: IntMap::default(),
@@ -525,6 +564,9 @@ impl Composite {
             if let (Some(coll), Some(cid)) = (self.collection, cid) {
                 coll.cid_to_unicode(cid, s);
             }
+            if let (true, Some(program), Some(cid)) = (s.is_empty(), &self.program, cid) {
+                program.cid_text(cid, s);
+            }
             if s.is_empty() {
                 match self.source {
                     Source::Unicode => {
@@ -576,15 +618,33 @@ impl Composite {
     }
 }
 
+/// The text of a Type3 glyph name that is a character code written as a number: `/32`, `/97`,
+/// or with a one- or two-letter prefix (`/g32`, `/ch97`), as poppler reads them when the name is
+/// no known glyph name. Codes below 32 (controls) give nothing.
+pub(super) fn numeric_glyph_name(name: &[u8], out: &mut String) -> bool {
+    let digits = name.iter().position(u8::is_ascii_digit).unwrap_or(name.len());
+    let (prefix, number) = name.split_at(digits);
+    if prefix.len() > 2 || !prefix.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    if number.is_empty() || number.len() > 5 || !number.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let value = number.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+    match char::from_u32(value).filter(|c| value >= 0x20 && !c.is_control()) {
+        Some(c) => {
+            out.push(c);
+            true
+        }
+        None => false,
+    }
+}
+
 /// True when `s` holds a character that is neither a control nor private-use (text a reader can
 /// use).
 pub(super) fn is_real_text(s: &str) -> bool {
-    s.chars().any(|c| !c.is_control() && !is_private_use(c) && c != '\u{fffd}' && c != '\u{feff}')
-}
-
-/// True for the private-use code points (the BMP area and planes 15 and 16).
-pub(super) fn is_private_use(c: char) -> bool {
-    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}')
+    s.chars()
+        .any(|c| !c.is_control() && !is_private_use(c) && c != '\u{fffd}' && c != '\u{feff}')
 }
 
 /// The last `n` bytes of `bytes` (all of them when `n` is larger): the code bytes of a big-endian
@@ -665,6 +725,9 @@ mod tests {
         // A Unicode CMap finds the CID through the collection's table.
         let (doc, d) = type0("UniJIS-UCS2-H", "Japan1", w);
         let mut f = Font::load(&doc, &d);
-        assert_eq!(show(&mut f, b"\x65\xe5\x00\x41"), ("日A".to_string(), vec![900.0, 250.0]));
+        assert_eq!(
+            show(&mut f, b"\x65\xe5\x00\x41"),
+            ("日A".to_string(), vec![900.0, 250.0])
+        );
     }
 }
