@@ -517,3 +517,49 @@ fn private_use_tounicode_gives_way_to_the_font_program_and_to_the_encoding() {
     ));
     assert_eq!(text(&page_with(b, f, "(AB)")), "AB");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile programs
+
+#[test]
+fn mutated_font_programs_never_panic() {
+    let ttf = sfnt(vec![
+        (
+            b"cmap",
+            cmap(&[(3, 1, cmap4(&[(0x4E2D, 1), (0x41, 2)])), (3, 0, cmap4(&[(0xF001, 1)]))]),
+        ),
+        (b"post", post(&[".notdef", "uni4E2D", "A"])),
+    ]);
+    let cff = cid_keyed_cff("Japan1", &[3284, 3722]);
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for round in 0..80 {
+        let mut program = if round % 2 == 0 { ttf.clone() } else { cff.clone() };
+        for _ in 0..1 + round % 4 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let at = (seed % program.len() as u64) as usize;
+            program[at] = (seed >> 32) as u8;
+        }
+        let mut b = DocBuilder::new(false);
+        let f = if round % 2 == 0 {
+            truetype_cid_font(&mut b, &program, None, "")
+        } else {
+            let id = b.w.stream("/Subtype /CIDFontType0C", &program);
+            Type0 {
+                encoding: "/Identity-H",
+                ordering: "Identity",
+                subtype: "CIDFontType0",
+                to_unicode: None,
+                program: format!("/FontFile3 {id} 0 R"),
+                extra: "",
+            }
+            .add(&mut b.w)
+        };
+        let bytes = page_with(b, f, &cids(&[1, 2, 3284]));
+        assert!(
+            read_document(&bytes, FileKind::Pdf, ReadOptions::ALL).is_ok(),
+            "round {round}"
+        );
+    }
+}
