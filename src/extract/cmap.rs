@@ -1,14 +1,15 @@
 //! Character maps of PDF fonts: a lenient parser of CMap files (ToUnicode maps and embedded
 //! encoding CMaps: codespace ranges of 1–4 byte codes, `bfchar`, `bfrange` in both forms,
-//! `cidchar`, `cidrange`), and the predefined Adobe-GB1 CID → Unicode table, vendored from
-//! poppler-data's `Adobe-GB1-UCS2` (Adobe's BSD licence, see `cmaps/NOTICE`).
+//! `cidchar`, `cidrange`); the CID → Unicode tables of Adobe's four CJK character collections
+//! (GB1, CNS1, Japan1, Korea1) and the predefined legacy-encoding CMaps of the last three, all
+//! vendored from poppler-data and parsed on first use (Adobe's BSD licence, see `cmaps/NOTICE`).
 //!
 //! Parsing never fails: whatever cannot be read is skipped, and a map that held nothing usable is
 //! simply empty. Lookups append to a caller's `String` so that a text extractor allocates nothing
 //! per glyph.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 #[path = "cmaps/encodings.rs"]
 pub mod encodings;
@@ -242,6 +243,22 @@ impl CMap {
         self.singles.is_empty() && self.ranges.is_empty() && self.cid_singles.is_empty() && self.cid_ranges.is_empty()
     }
 
+    /// True when some entry gives no usable character: only private-use code points or
+    /// controls (a subset font's glyph numbers written as text), or nothing at all.
+    pub fn has_unusable_text(&self) -> bool {
+        let usable = |t: &str| t.chars().any(|c| !c.is_control() && !is_private_use(c));
+        let singles = self
+            .singles
+            .values()
+            .any(|&(s, e)| !self.text.get(s as usize..e as usize).is_some_and(usable));
+        let mut t = String::new();
+        let ranges = self.ranges.iter().any(|r| {
+            t.clear();
+            self.lookup(r.lo, &mut t) && !usable(&t)
+        });
+        singles || ranges
+    }
+
     /// True when the map has codespace ranges (and so can split a string into codes).
     pub fn has_codespace(&self) -> bool {
         !self.codespace.is_empty()
@@ -354,6 +371,11 @@ fn code_value(bytes: &[u8]) -> Option<u32> {
         return None;
     }
     Some(bytes.iter().fold(0u32, |v, &b| (v << 8) | u32::from(b)))
+}
+
+/// True for the private-use code points (the BMP area and planes 15 and 16).
+pub fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}')
 }
 
 /// Appends UTF-16BE text to `out`, dropping unpaired surrogates (an odd last byte is dropped).
@@ -549,8 +571,56 @@ fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
-/// The Adobe-GB1 character collection: CID → Unicode and its inverse.
-struct Gb1 {
+/// One of Adobe's public character collections: the CIDs of a CID-keyed font whose
+/// CIDSystemInfo names it, or that a predefined CMap of the collection produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Collection {
+    /// Simplified Chinese (GB 2312, GBK, GB 18030).
+    Gb1,
+    /// Traditional Chinese (Big Five, CNS 11643, with the Hong Kong HKSCS additions).
+    Cns1,
+    /// Japanese (JIS X 0208, Shift-JIS).
+    Japan1,
+    /// Korean (KS X 1001, Unified Hangul Code).
+    Korea1,
+}
+
+impl Collection {
+    /// The collection of a CIDSystemInfo `Ordering` string.
+    pub fn from_ordering(ordering: &[u8]) -> Option<Collection> {
+        match ordering {
+            b"GB1" => Some(Collection::Gb1),
+            b"CNS1" => Some(Collection::Cns1),
+            b"Japan1" => Some(Collection::Japan1),
+            b"Korea1" => Some(Collection::Korea1),
+            _ => None,
+        }
+    }
+
+    fn table(self) -> &'static CidTable {
+        match self {
+            Collection::Gb1 => &GB1,
+            Collection::Cns1 => &CNS1,
+            Collection::Japan1 => &JAPAN1,
+            Collection::Korea1 => &KOREA1,
+        }
+    }
+
+    /// Appends the Unicode text of a CID of the collection to `out`; false when the CID has
+    /// none (CID 0, `.notdef`, never has).
+    pub fn cid_to_unicode(self, cid: u32, out: &mut String) -> bool {
+        self.table().cid_to_unicode(cid, out)
+    }
+
+    /// The CID of a character (the lowest when several CIDs show it), as the collection's
+    /// predefined Unicode CMaps (`UniGB-UCS2-H`, `UniJIS-UCS2-H`, …) give it.
+    pub fn unicode_to_cid(self, c: char) -> Option<u32> {
+        self.table().from_unicode.get(&u32::from(c)).copied()
+    }
+}
+
+/// A character collection's CID → Unicode table and its inverse.
+struct CidTable {
     /// Per CID: a code point, `MULTI | index` into `multi`, or 0 for none.
     to_unicode: Vec<u32>,
     multi: Vec<String>,
@@ -559,77 +629,182 @@ struct Gb1 {
 }
 
 const MULTI: u32 = 0x8000_0000;
-/// CIDs of Adobe-GB1-5 end at 30283; the table is not grown past this for a broken entry.
-const MAX_GB1_CID: u32 = 0xFFFF;
+/// The largest CID of the collections is below 31 000 (Adobe-GB1-5 ends at 30283); a table is not
+/// grown past this for a broken entry.
+const MAX_COLLECTION_CID: u32 = 0xFFFF;
 
-static GB1: LazyLock<Gb1> = LazyLock::new(|| {
-    let map = CMap::parse(include_bytes!("cmaps/Adobe-GB1-UCS2"));
-    let max = map
-        .singles
-        .keys()
-        .copied()
-        .chain(map.ranges.iter().map(|r| r.hi))
-        .max()
-        .unwrap_or(0)
-        .min(MAX_GB1_CID);
-    let mut gb1 = Gb1 {
-        to_unicode: vec![0; max as usize + 1],
-        multi: Vec::new(),
-        from_unicode: HashMap::new(),
-    };
-    let mut s = String::new();
-    // CID 0 is .notdef: it stands for no text.
-    for cid in 1..=max {
-        s.clear();
-        if !map.lookup(cid, &mut s) || s.is_empty() {
-            continue;
-        }
-        let mut chars = s.chars();
-        let value = match (chars.next(), chars.next()) {
-            (Some(c), None) => {
-                gb1.from_unicode.entry(u32::from(c)).or_insert(cid);
-                u32::from(c)
-            }
-            _ => {
-                gb1.multi.push(s.clone());
-                MULTI | (gb1.multi.len() - 1) as u32
-            }
+static GB1: LazyLock<CidTable> = LazyLock::new(|| CidTable::parse(include_bytes!("cmaps/Adobe-GB1-UCS2")));
+static CNS1: LazyLock<CidTable> = LazyLock::new(|| CidTable::parse(include_bytes!("cmaps/Adobe-CNS1-UCS2")));
+static JAPAN1: LazyLock<CidTable> = LazyLock::new(|| CidTable::parse(include_bytes!("cmaps/Adobe-Japan1-UCS2")));
+static KOREA1: LazyLock<CidTable> = LazyLock::new(|| CidTable::parse(include_bytes!("cmaps/Adobe-Korea1-UCS2")));
+
+impl CidTable {
+    /// Builds the table from a poppler-data `Adobe-*-UCS2` CMap (CID → UTF-16 `bfchar`/`bfrange`).
+    fn parse(src: &[u8]) -> CidTable {
+        let map = CMap::parse(src);
+        let max = map
+            .singles
+            .keys()
+            .copied()
+            .chain(map.ranges.iter().map(|r| r.hi))
+            .max()
+            .unwrap_or(0)
+            .min(MAX_COLLECTION_CID);
+        let mut table = CidTable {
+            to_unicode: vec![0; max as usize + 1],
+            multi: Vec::new(),
+            from_unicode: HashMap::new(),
         };
-        if let Some(slot) = gb1.to_unicode.get_mut(cid as usize) {
-            *slot = value;
+        let mut s = String::new();
+        // CID 0 is .notdef: it stands for no text.
+        for cid in 1..=max {
+            s.clear();
+            if !map.lookup(cid, &mut s) || s.is_empty() {
+                continue;
+            }
+            let mut chars = s.chars();
+            let value = match (chars.next(), chars.next()) {
+                (Some(c), None) => {
+                    table.from_unicode.entry(u32::from(c)).or_insert(cid);
+                    u32::from(c)
+                }
+                _ => {
+                    table.multi.push(s.clone());
+                    MULTI | (table.multi.len() - 1) as u32
+                }
+            };
+            if let Some(slot) = table.to_unicode.get_mut(cid as usize) {
+                *slot = value;
+            }
+        }
+        table
+    }
+
+    fn cid_to_unicode(&self, cid: u32, out: &mut String) -> bool {
+        let Some(&v) = self.to_unicode.get(cid as usize) else {
+            return false;
+        };
+        if v == 0 {
+            return false;
+        }
+        if v & MULTI != 0 {
+            match self.multi.get((v & !MULTI) as usize) {
+                Some(s) => out.push_str(s),
+                None => return false,
+            }
+            return true;
+        }
+        match char::from_u32(v) {
+            Some(c) => {
+                out.push(c);
+                true
+            }
+            None => false,
         }
     }
-    gb1
-});
+}
 
 /// Appends the Unicode text of an Adobe-GB1 CID to `out`; false when the CID has none.
 pub fn gb1_cid_to_unicode(cid: u32, out: &mut String) -> bool {
-    let Some(&v) = GB1.to_unicode.get(cid as usize) else {
-        return false;
-    };
-    if v == 0 {
-        return false;
-    }
-    if v & MULTI != 0 {
-        match GB1.multi.get((v & !MULTI) as usize) {
-            Some(s) => out.push_str(s),
-            None => return false,
-        }
-        return true;
-    }
-    match char::from_u32(v) {
-        Some(c) => {
-            out.push(c);
-            true
-        }
-        None => false,
-    }
+    Collection::Gb1.cid_to_unicode(cid, out)
 }
 
 /// The Adobe-GB1 CID of a character (the lowest when several CIDs show it), as the predefined
 /// `UniGB-UCS2-H` CMap gives it.
 pub fn gb1_unicode_to_cid(c: char) -> Option<u32> {
-    GB1.from_unicode.get(&u32::from(c)).copied()
+    Collection::Gb1.unicode_to_cid(c)
+}
+
+/// A predefined CMap whose codes are those of a legacy encoding (Big Five, Shift-JIS, EUC, UHC,
+/// ISO-2022 row/cell codes), vendored from poppler-data: the codespace splits a string into codes
+/// and the CID ranges give each code's CID in the CMap's collection. Only the horizontal (`-H`)
+/// CMaps are kept: a `-V` CMap is its `-H` one with a few punctuation codes sent to rotated
+/// glyphs, which show the same text.
+#[derive(Debug, Clone, Copy)]
+pub struct PredefinedCMap {
+    index: usize,
+}
+
+/// (name, collection, the CMap file, the CMap it builds on with `usecmap`).
+type PredefinedSource = (&'static str, Collection, &'static [u8], Option<&'static str>);
+
+macro_rules! predefined {
+    ($($name:literal, $coll:ident, $parent:expr;)*) => {
+        static PREDEFINED_SOURCES: [PredefinedSource; PREDEFINED_COUNT] = [
+            $(($name, Collection::$coll, include_bytes!(concat!("cmaps/predefined/", $name)), $parent),)*
+        ];
+    };
+}
+
+predefined! {
+    "83pv-RKSJ-H", Japan1, None;
+    "90ms-RKSJ-H", Japan1, None;
+    "90msp-RKSJ-H", Japan1, None;
+    "90pv-RKSJ-H", Japan1, None;
+    "Add-RKSJ-H", Japan1, None;
+    "B5-H", Cns1, None;
+    "B5pc-H", Cns1, None;
+    "CNS-EUC-H", Cns1, None;
+    "CNS1-H", Cns1, None;
+    "CNS2-H", Cns1, None;
+    "ETen-B5-H", Cns1, None;
+    "ETenms-B5-H", Cns1, Some("ETen-B5-H");
+    "EUC-H", Japan1, None;
+    "Ext-RKSJ-H", Japan1, None;
+    "H", Japan1, None;
+    "HKscs-B5-H", Cns1, None;
+    "KSC-EUC-H", Korea1, None;
+    "KSC-H", Korea1, None;
+    "KSCms-UHC-H", Korea1, None;
+    "KSCms-UHC-HW-H", Korea1, None;
+    "KSCpc-EUC-H", Korea1, None;
+    "RKSJ-H", Japan1, None;
+}
+
+const PREDEFINED_COUNT: usize = 22;
+static PREDEFINED_MAPS: [OnceLock<CMap>; PREDEFINED_COUNT] = [const { OnceLock::new() }; PREDEFINED_COUNT];
+
+impl PredefinedCMap {
+    /// The vendored CMap of a name; a vertical name (`…-V`, `V`) gives its horizontal CMap.
+    pub fn by_name(name: &str) -> Option<PredefinedCMap> {
+        let horizontal = match name {
+            "V" => "H",
+            _ => match name.strip_suffix("-V") {
+                Some(stem) => return PredefinedCMap::by_name(&format!("{stem}-H")),
+                None => name,
+            },
+        };
+        let index = PREDEFINED_SOURCES.iter().position(|s| s.0 == horizontal)?;
+        Some(PredefinedCMap { index })
+    }
+
+    /// The collection whose CIDs the CMap produces.
+    pub fn collection(self) -> Collection {
+        PREDEFINED_SOURCES.get(self.index).map_or(Collection::Gb1, |s| s.1)
+    }
+
+    fn map(self) -> Option<&'static CMap> {
+        let source = PREDEFINED_SOURCES.get(self.index)?;
+        Some(PREDEFINED_MAPS.get(self.index)?.get_or_init(|| CMap::parse(source.2)))
+    }
+
+    fn parent(self) -> Option<PredefinedCMap> {
+        PREDEFINED_SOURCES.get(self.index)?.3.and_then(PredefinedCMap::by_name)
+    }
+
+    /// The CID of a code (the CMap's own entries first, then those of the CMap it builds on).
+    pub fn cid(self, code: u32) -> Option<u32> {
+        self.map()
+            .and_then(|m| m.cid(code))
+            .or_else(|| self.parent().and_then(|p| p.map()).and_then(|m| m.cid(code)))
+    }
+
+    /// The length of the code at the start of `bytes` by the CMap's codespace.
+    pub fn code_len(self, bytes: &[u8]) -> Option<usize> {
+        let own = self.map().filter(|m| m.has_codespace());
+        own.or_else(|| self.parent().and_then(|p| p.map()))
+            .and_then(|m| m.code_len(bytes))
+    }
 }
 
 #[cfg(test)]
@@ -703,5 +878,59 @@ mod tests {
         assert_eq!(gb1_unicode_to_cid(' '), Some(1));
         let zhong = gb1_unicode_to_cid('中').unwrap();
         assert_eq!(get(zhong).as_deref(), Some("中"));
+    }
+
+    fn through(name: &str, bytes: &[u8]) -> String {
+        let m = PredefinedCMap::by_name(name).unwrap();
+        let mut out = String::new();
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let n = m.code_len(rest).unwrap();
+            let (code, tail) = rest.split_at(n);
+            let code = code.iter().fold(0u32, |v, &b| (v << 8) | u32::from(b));
+            let cid = m.cid(code).unwrap();
+            assert!(m.collection().cid_to_unicode(cid, &mut out), "{name}: CID {cid}");
+            rest = tail;
+        }
+        out
+    }
+
+    #[test]
+    fn other_collections_and_their_legacy_cmaps() {
+        // Shift-JIS (Windows code page 932), with a half-width katakana pair of one byte each.
+        assert_eq!(through("90ms-RKSJ-H", b"\x93\xfa\x96\x7b\x8c\xea\xb1\xb2"), "日本語ｱｲ");
+        assert_eq!(through("90ms-RKSJ-V", b"\x93\xfa\x96\x7b"), "日本");
+        assert_eq!(through("90msp-RKSJ-H", b"Ab"), "Ab");
+        // EUC-JP and ISO-2022-JP row/cell codes (the EUC bytes without their high bits).
+        assert_eq!(through("EUC-H", b"\xc6\xfc\xcb\xdc"), "日本");
+        assert_eq!(through("H", b"\x46\x7c\x4b\x5c"), "日本");
+        assert_eq!(through("V", b"\x46\x7c"), "日");
+        // Big Five, and HKSCS codes outside Big Five (U+2010C is beyond the BMP).
+        assert_eq!(through("B5pc-H", b"\xa4\xa4\xa4\xe5"), "中文");
+        assert_eq!(through("ETenms-B5-H", b"\xa4\xa4A"), "中A");
+        assert_eq!(through("HKscs-B5-H", b"\x88\x45\x9d\xef\xc9\x4e"), "\u{2010C}嘅冇");
+        // EUC-KR and Unified Hangul Code (똠 is outside KS X 1001).
+        assert_eq!(through("KSC-EUC-H", b"\xc7\xd1\xb1\xb9\xbe\xee"), "한국어");
+        assert_eq!(through("KSCms-UHC-H", b"\xc7\xd1\x8c\x63"), "한똠");
+        assert!(PredefinedCMap::by_name("Identity-H").is_none());
+        assert!(PredefinedCMap::by_name("Nonsense-V").is_none());
+    }
+
+    #[test]
+    fn collection_tables() {
+        for (coll, c) in [
+            (Collection::Gb1, '国'),
+            (Collection::Cns1, '國'),
+            (Collection::Japan1, 'あ'),
+            (Collection::Korea1, '한'),
+        ] {
+            let cid = coll.unicode_to_cid(c).unwrap();
+            let mut s = String::new();
+            assert!(coll.cid_to_unicode(cid, &mut s));
+            assert_eq!(s, c.to_string());
+            assert!(!coll.cid_to_unicode(0, &mut s));
+        }
+        assert_eq!(Collection::from_ordering(b"Japan1"), Some(Collection::Japan1));
+        assert_eq!(Collection::from_ordering(b"Identity"), None);
     }
 }

@@ -7,11 +7,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use lopdf::{Dictionary, Object};
 
+use super::fontfile::FontProgram;
 use super::objects::*;
 use super::MAX_CMAP_BYTES;
 use super::MAX_GLYPH_CACHE;
 use crate::extract::cmap::encodings::{glyph_name_to_unicode, BaseEncoding};
-use crate::extract::cmap::{gb1_cid_to_unicode, gb1_unicode_to_cid, CMap};
+pub(super) use crate::extract::cmap::is_private_use;
+use crate::extract::cmap::{CMap, Collection, PredefinedCMap};
 
 /// A trivial hasher for integer keys (glyph codes).
 #[derive(Default)]
@@ -44,9 +46,8 @@ pub(super) enum Split {
     /// EUC-style: a byte ≤ 0x80 alone, else two bytes.
     Euc,
     Gb18030,
-    ShiftJis,
-    EucJp,
-    /// By the codespace of the embedded encoding CMap (else of the ToUnicode CMap).
+    /// By the codespace of the embedded encoding CMap, else of the vendored predefined CMap, else
+    /// of the ToUnicode CMap.
     Codespace,
 }
 
@@ -57,9 +58,11 @@ pub(super) enum Source {
     Identity,
     /// Codes are UCS-2 / UTF-16BE.
     Unicode,
-    /// Codes are bytes of a legacy encoding; `iso2022` codes lack the high bits (GB-H).
+    /// Codes are bytes of a legacy encoding: their CIDs come from the vendored predefined CMap
+    /// when there is one; `encoding` decodes them when no CID text is found (`iso2022` codes lack
+    /// the high bits, as in GB-H and H).
     Legacy {
-        encoding: &'static encoding_rs::Encoding,
+        encoding: Option<&'static encoding_rs::Encoding>,
         iso2022: bool,
     },
     /// Codes map to CIDs by the embedded encoding CMap.
@@ -67,33 +70,80 @@ pub(super) enum Source {
     Unknown,
 }
 
-/// A predefined CMap by its name: how codes split, what they mean, and whether they imply the
-/// Adobe-GB1 collection.
-pub(super) fn predefined(name: &[u8]) -> (Split, Source, bool) {
+/// What a predefined CMap's name says: how codes split, what they mean, the character
+/// collection its CIDs belong to, and its vendored code → CID map.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Predefined {
+    pub(super) split: Split,
+    pub(super) source: Source,
+    pub(super) collection: Option<Collection>,
+    pub(super) cmap: Option<PredefinedCMap>,
+}
+
+/// A predefined CMap by its name (ISO 32000-1, 9.7.5.2, Table 118, with every `-V` variant read
+/// as its `-H` one).
+pub(super) fn predefined(name: &[u8]) -> Predefined {
     let s = String::from_utf8_lossy(name);
-    let legacy = |encoding, iso2022| Source::Legacy { encoding, iso2022 };
+    let p = |split, source, collection| Predefined {
+        split,
+        source,
+        collection,
+        cmap: None,
+    };
+    let legacy = |encoding, iso2022| Source::Legacy {
+        encoding: Some(encoding),
+        iso2022,
+    };
+    let uni = [
+        ("UniGB", Collection::Gb1),
+        ("UniCNS", Collection::Cns1),
+        ("UniJIS", Collection::Japan1),
+        ("UniKS", Collection::Korea1),
+    ]
+    .iter()
+    .find(|(prefix, _)| s.starts_with(prefix))
+    .map(|(_, c)| *c);
+    let gb1 = Some(Collection::Gb1);
     if s.starts_with("Identity-") {
-        (Split::Two, Source::Identity, false)
+        return p(Split::Two, Source::Identity, None);
     } else if s.starts_with("Uni") && s.contains("UCS2") {
-        (Split::Two, Source::Unicode, s.starts_with("UniGB"))
+        return p(Split::Two, Source::Unicode, uni);
     } else if s.starts_with("Uni") && s.contains("UTF16") {
-        (Split::Utf16, Source::Unicode, s.starts_with("UniGB"))
+        return p(Split::Utf16, Source::Unicode, uni);
     } else if s.starts_with("GBK2K") {
-        (Split::Gb18030, legacy(encoding_rs::GB18030, false), true)
+        return p(Split::Gb18030, legacy(encoding_rs::GB18030, false), gb1);
     } else if s.starts_with("GB") && (s.contains("EUC") || s.starts_with("GBK")) {
-        (Split::Euc, legacy(encoding_rs::GBK, false), true)
+        return p(Split::Euc, legacy(encoding_rs::GBK, false), gb1);
     } else if matches!(&*s, "GB-H" | "GB-V" | "GBT-H" | "GBT-V") {
-        (Split::Two, legacy(encoding_rs::GBK, true), true)
-    } else if s.contains("RKSJ") {
-        (Split::ShiftJis, legacy(encoding_rs::SHIFT_JIS, false), false)
-    } else if s.contains("B5") || s.starts_with("HKscs") {
-        (Split::Euc, legacy(encoding_rs::BIG5, false), false)
+        return p(Split::Two, legacy(encoding_rs::GBK, true), gb1);
+    }
+    let Some(cmap) = PredefinedCMap::by_name(&s) else {
+        return p(Split::Two, Source::Unknown, None);
+    };
+    // The encoding whose decoder stands in for a CID without text.
+    let source = if s.contains("RKSJ") {
+        legacy(encoding_rs::SHIFT_JIS, false)
+    } else if s.contains("B5") {
+        legacy(encoding_rs::BIG5, false)
+    } else if s.starts_with("KSC-H") || s.starts_with("KSC-V") {
+        legacy(encoding_rs::EUC_KR, true)
     } else if s.starts_with("KSC") {
-        (Split::Euc, legacy(encoding_rs::EUC_KR, false), false)
+        legacy(encoding_rs::EUC_KR, false)
     } else if matches!(&*s, "EUC-H" | "EUC-V") {
-        (Split::EucJp, legacy(encoding_rs::EUC_JP, false), false)
+        legacy(encoding_rs::EUC_JP, false)
+    } else if matches!(&*s, "H" | "V") {
+        legacy(encoding_rs::EUC_JP, true)
     } else {
-        (Split::Two, Source::Unknown, false)
+        Source::Legacy {
+            encoding: None,
+            iso2022: false,
+        }
+    };
+    Predefined {
+        split: Split::Codespace,
+        source,
+        collection: Some(cmap.collection()),
+        cmap: Some(cmap),
     }
 }
 
@@ -109,9 +159,14 @@ pub(super) struct Glyph {
 pub(super) struct Composite {
     pub(super) split: Split,
     pub(super) source: Source,
-    pub(super) gb1: bool,
+    /// The character collection of the CIDs (from CIDSystemInfo, else from the CMap's name).
+    pub(super) collection: Option<Collection>,
     pub(super) to_unicode: Option<CMap>,
     pub(super) embedded: Option<CMap>,
+    /// The vendored predefined CMap named by `Encoding` (or by the embedded CMap's `usecmap`).
+    pub(super) predefined: Option<PredefinedCMap>,
+    /// The embedded font program, read when the ToUnicode map is missing or not usable.
+    pub(super) program: Option<FontProgram>,
     /// `W`: (first CID, last CID, width in glyph units), sorted by first.
     pub(super) widths: Vec<(u32, u32, f64)>,
     pub(super) default_width: f64,
@@ -219,6 +274,16 @@ impl Font {
             _ => missing.unwrap_or(0.0),
         };
 
+        // The program's own encoding stands for codes no name covers when the font is symbolic
+        // without a base encoding, or names no encoding at all (its built-in one applies).
+        let has_encoding = !matches!(get(doc, d, b"Encoding"), Object::Null);
+        let builtin = base.is_none() || !has_encoding;
+        let needs_program =
+            subtype != b"Type3" && (builtin || to_unicode.as_ref().is_some_and(CMap::has_unusable_text));
+        let program = descriptor
+            .filter(|_| needs_program)
+            .and_then(|fd| FontProgram::load(doc, fd, None));
+
         let mut text = String::new();
         let mut table = Box::new([Glyph::default(); 256]);
         let mut tmp = String::new();
@@ -226,17 +291,31 @@ impl Font {
             tmp.clear();
             let c = code as u32;
             let found = to_unicode.as_ref().is_some_and(|m| m.lookup(c, &mut tmp));
-            if !found {
+            // A ToUnicode entry of only private-use or control characters gives way to a real
+            // character from the encoding or the program, and stays when there is none.
+            let mut from_to_unicode = None;
+            if found && !is_real_text(&tmp) {
+                from_to_unicode = Some(std::mem::take(&mut tmp));
+            }
+            if !found || from_to_unicode.is_some() {
                 match names.get(code).copied().flatten() {
                     Some(name) => {
-                        glyph_name_to_unicode(name, &mut tmp);
+                        if !glyph_name_to_unicode(name, &mut tmp) && subtype == b"Type3" {
+                            numeric_glyph_name(name, &mut tmp);
+                        }
                     }
+                    None if builtin && program.as_ref().is_some_and(|p| p.code_text(code as u8, &mut tmp)) => {}
                     None => match base {
                         Some(b) => tmp.extend(b.char_of(code as u8)),
                         // No usable map: the byte as Latin-1.
                         None if (0x20..0x7f).contains(&code) || code >= 0xa0 => tmp.push(char::from(code as u8)),
                         None => {}
                     },
+                }
+                if !is_real_text(&tmp) {
+                    if let Some(t) = from_to_unicode.take() {
+                        tmp = t;
+                    }
                 }
             }
             let start = text.len() as u32;
@@ -274,31 +353,47 @@ impl Font {
             Some(Object::Dictionary(dd)) => Some(dd),
             _ => None,
         };
-        let ordering_gb1 = descendant
+        let ordering = descendant
             .and_then(|dd| get_dict(doc, dd, b"CIDSystemInfo"))
-            .map(|info| matches!(get(doc, info, b"Ordering"), Object::String(s, _) if s.as_slice() == b"GB1"))
-            .unwrap_or(false);
+            .and_then(|info| match get(doc, info, b"Ordering") {
+                Object::String(s, _) => Collection::from_ordering(s),
+                _ => None,
+            });
 
-        let (mut split, mut source, mut gb1, mut embedded) = (Split::Two, Source::Unknown, false, None);
+        let mut p = predefined(b"");
+        let mut embedded = None;
         match get(doc, d, b"Encoding") {
-            Object::Name(n) => (split, source, gb1) = predefined(n),
+            Object::Name(n) => p = predefined(n),
             o @ Object::Stream(_) => {
                 if let Some(m) = load_cmap(doc, o) {
+                    if let Some(base) = m.use_cmap() {
+                        p = predefined(base.as_bytes());
+                    }
                     if m.has_codespace() {
-                        split = Split::Codespace;
-                        source = Source::EmbeddedCid;
-                    } else if let Some(base) = m.use_cmap() {
-                        (split, source, gb1) = predefined(base.as_bytes());
+                        p.split = Split::Codespace;
+                    }
+                    if (m.has_codespace() || !m.is_empty()) && !matches!(p.source, Source::Unicode) {
+                        p.source = Source::EmbeddedCid;
                     }
                     embedded = Some(m);
                 }
             }
             _ => {}
         }
-        if matches!(source, Source::Unknown) && to_unicode.as_ref().is_some_and(CMap::has_codespace) {
-            split = Split::Codespace;
+        if matches!(p.source, Source::Unknown) && to_unicode.as_ref().is_some_and(CMap::has_codespace) {
+            p.split = Split::Codespace;
         }
-        gb1 |= ordering_gb1;
+        let needs_program = to_unicode
+            .as_ref()
+            .is_none_or(|m| m.is_empty() || m.has_unusable_text())
+            && !matches!(p.source, Source::Unicode);
+        let program = descendant
+            .filter(|_| needs_program)
+            .and_then(|dd| Some((dd, get_dict(doc, dd, b"FontDescriptor")?)))
+            .and_then(|(dd, fd)| FontProgram::load(doc, fd, Some(dd)));
+        let collection = ordering
+            .or(p.collection)
+            .or(program.as_ref().and_then(|p| p.collection));
 
         let mut widths = Vec::new();
         let mut default_width = 1000.0;
@@ -313,11 +408,13 @@ impl Font {
         widths.sort_by_key(|r| r.0);
         Font {
             kind: FontKind::Composite(Box::new(Composite {
-                split,
-                source,
-                gb1,
+                split: p.split,
+                source: p.source,
+                collection,
                 to_unicode,
                 embedded,
+                predefined: p.cmap,
+                program,
                 widths,
                 default_width,
                 cache: IntMap::default(),
@@ -355,21 +452,13 @@ impl Font {
                         _ if (0x30..=0x39).contains(&b1) => 4,
                         _ => 2,
                     },
-                    Split::ShiftJis => match b0 {
-                        0..=0x80 | 0xA0..=0xDF => 1,
-                        _ => 2,
-                    },
-                    Split::EucJp => match b0 {
-                        0x8F => 3,
-                        0x8E | 0xA1..=0xFE => 2,
-                        _ => 1,
-                    },
                     Split::Codespace => c
                         .embedded
                         .as_ref()
                         .filter(|m| m.has_codespace())
-                        .or(c.to_unicode.as_ref())
                         .and_then(|m| m.code_len(s))
+                        .or_else(|| c.predefined.and_then(|p| p.code_len(s)))
+                        .or_else(|| c.to_unicode.as_ref().and_then(|m| m.code_len(s)))
                         .unwrap_or(2),
                 }
             }
@@ -455,38 +544,62 @@ impl Composite {
         self.scratch.clear();
         let s = &mut self.scratch;
         let found = self.to_unicode.as_ref().is_some_and(|m| m.lookup(code, s));
+        // A ToUnicode entry giving only private-use or control characters is taken as missing
+        // when another source knows the character; it is kept when none does.
+        let mut from_to_unicode = None;
+        if found && !is_real_text(s) {
+            from_to_unicode = Some(std::mem::take(s));
+        }
         let mut cid = match self.source {
             Source::Identity => Some(code),
-            Source::EmbeddedCid => self.embedded.as_ref().and_then(|m| m.cid(code)),
-            _ => None,
+            Source::EmbeddedCid => self
+                .embedded
+                .as_ref()
+                .and_then(|m| m.cid(code))
+                .or_else(|| self.predefined.and_then(|p| p.cid(code))),
+            Source::Legacy { .. } => self.predefined.and_then(|p| p.cid(code)),
+            Source::Unicode | Source::Unknown => None,
         };
-        if !found {
-            match self.source {
-                Source::Identity | Source::EmbeddedCid => {
-                    if let (true, Some(cid)) = (self.gb1, cid) {
-                        gb1_cid_to_unicode(cid, s);
+        if !found || from_to_unicode.is_some() {
+            if let (Some(coll), Some(cid)) = (self.collection, cid) {
+                coll.cid_to_unicode(cid, s);
+            }
+            if let (true, Some(program), Some(cid)) = (s.is_empty(), &self.program, cid) {
+                program.cid_text(cid, s);
+            }
+            if s.is_empty() {
+                match self.source {
+                    Source::Unicode => {
+                        let bytes = code.to_be_bytes();
+                        crate::extract::cmap::push_utf16be(last_bytes(&bytes, n), s);
                     }
-                }
-                Source::Unicode => {
-                    let bytes = code.to_be_bytes();
-                    crate::extract::cmap::push_utf16be(last_bytes(&bytes, n), s);
-                }
-                Source::Legacy { encoding, iso2022 } => {
-                    let mut bytes = code.to_be_bytes();
-                    if iso2022 && n == 2 {
-                        bytes[2] |= 0x80;
-                        bytes[3] |= 0x80;
+                    Source::Legacy {
+                        encoding: Some(encoding),
+                        iso2022,
+                    } => {
+                        let mut bytes = code.to_be_bytes();
+                        if iso2022 && n == 2 {
+                            bytes[2] |= 0x80;
+                            bytes[3] |= 0x80;
+                        }
+                        let bytes = last_bytes(&bytes, n);
+                        if let Some(t) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+                            s.push_str(&t);
+                        }
                     }
-                    let bytes = last_bytes(&bytes, n);
-                    if let Some(t) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
-                        s.push_str(&t);
-                    }
+                    _ => {}
                 }
-                Source::Unknown => {}
+            }
+            if !is_real_text(s) {
+                if let Some(t) = from_to_unicode {
+                    *s = t;
+                }
             }
         }
-        if cid.is_none() && self.gb1 {
-            cid = s.chars().next().and_then(gb1_unicode_to_cid);
+        if cid.is_none() {
+            if let Some(coll) = self.collection {
+                cid = s.chars().next().and_then(|c| coll.unicode_to_cid(c));
+            }
         }
         let w = cid
             .and_then(|cid| {
@@ -505,6 +618,35 @@ impl Composite {
     }
 }
 
+/// The text of a Type3 glyph name that is a character code written as a number: `/32`, `/97`,
+/// or with a one- or two-letter prefix (`/g32`, `/ch97`), as poppler reads them when the name is
+/// no known glyph name. Codes below 32 (controls) give nothing.
+pub(super) fn numeric_glyph_name(name: &[u8], out: &mut String) -> bool {
+    let digits = name.iter().position(u8::is_ascii_digit).unwrap_or(name.len());
+    let (prefix, number) = name.split_at(digits);
+    if prefix.len() > 2 || !prefix.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    if number.is_empty() || number.len() > 5 || !number.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let value = number.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+    match char::from_u32(value).filter(|c| value >= 0x20 && !c.is_control()) {
+        Some(c) => {
+            out.push(c);
+            true
+        }
+        None => false,
+    }
+}
+
+/// True when `s` holds a character that is neither a control nor private-use (text a reader can
+/// use).
+pub(super) fn is_real_text(s: &str) -> bool {
+    s.chars()
+        .any(|c| !c.is_control() && !is_private_use(c) && c != '\u{fffd}' && c != '\u{feff}')
+}
+
 /// The last `n` bytes of `bytes` (all of them when `n` is larger): the code bytes of a big-endian
 /// `u32`.
 pub(super) fn last_bytes(bytes: &[u8], n: usize) -> &[u8] {
@@ -517,4 +659,75 @@ pub(super) fn load_cmap(doc: &lopdf::Document, o: &Object) -> Option<CMap> {
     };
     let data = decode_stream(s, MAX_CMAP_BYTES).ok()??;
     Some(CMap::parse(&data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::{dictionary, Document, Object};
+
+    /// A Type0 font dictionary over a CIDFontType0 of `ordering`, with `W` widths.
+    fn type0(encoding: &str, ordering: &str, w: Vec<Object>) -> (Document, Dictionary) {
+        let doc = Document::with_version("1.7");
+        let cid = dictionary! {
+            "Type" => "Font",
+            "Subtype" => "CIDFontType0",
+            "CIDSystemInfo" => dictionary! {
+                "Registry" => Object::string_literal("Adobe"),
+                "Ordering" => Object::string_literal(ordering),
+                "Supplement" => 0,
+            },
+            "DW" => 1000,
+            "W" => w,
+        };
+        let font = dictionary! {
+            "Type" => "Font",
+            "Subtype" => "Type0",
+            "Encoding" => Object::Name(encoding.as_bytes().to_vec()),
+            "DescendantFonts" => vec![Object::Dictionary(cid)],
+        };
+        (doc, font)
+    }
+
+    /// The text and widths of the codes of `s` (in font units).
+    fn show(font: &mut Font, s: &[u8]) -> (String, Vec<f64>) {
+        let mut out = String::new();
+        let mut widths = Vec::new();
+        let mut rest = s;
+        while !rest.is_empty() {
+            let (code, n) = font.next_code(rest);
+            widths.push((font.glyph(code, n, &mut out) * 1000.0).round());
+            rest = rest.get(n..).unwrap_or_default();
+        }
+        (out, widths)
+    }
+
+    #[test]
+    fn legacy_cmaps_give_cids_for_widths() {
+        // 90ms-RKSJ-H sends ASCII to the half-width CIDs 231…, 90msp-RKSJ-H to the proportional
+        // CIDs 1…; 日 (Shift-JIS 93FA) is CID 3284 in both.
+        let w = vec![
+            Object::Integer(1),
+            Object::Array(vec![Object::Integer(250); 95]),
+            Object::Integer(231),
+            Object::Integer(325),
+            Object::Integer(500),
+            Object::Integer(3284),
+            Object::Integer(3284),
+            Object::Integer(900),
+        ];
+        let (doc, d) = type0("90ms-RKSJ-H", "Japan1", w.clone());
+        let mut f = Font::load(&doc, &d);
+        assert_eq!(show(&mut f, b"A\x93\xfa"), ("A日".to_string(), vec![500.0, 900.0]));
+        let (doc, d) = type0("90msp-RKSJ-V", "Japan1", w.clone());
+        let mut f = Font::load(&doc, &d);
+        assert_eq!(show(&mut f, b"A\x93\xfa"), ("A日".to_string(), vec![250.0, 900.0]));
+        // A Unicode CMap finds the CID through the collection's table.
+        let (doc, d) = type0("UniJIS-UCS2-H", "Japan1", w);
+        let mut f = Font::load(&doc, &d);
+        assert_eq!(
+            show(&mut f, b"\x65\xe5\x00\x41"),
+            ("日A".to_string(), vec![900.0, 250.0])
+        );
+    }
 }

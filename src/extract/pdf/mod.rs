@@ -18,6 +18,7 @@
 //! Nothing here panics on input: every limit below is checked, and lopdf itself runs under
 //! `catch_unwind`.
 
+mod fontfile;
 mod fonts;
 mod interp;
 mod layout;
