@@ -8,7 +8,7 @@
 mod pdf_writer;
 
 use pdf_writer::{DocBuilder, PdfWriter};
-use pingshen::extract::{read_document, Document, ReadOptions};
+use pingshen::extract::{read_document, DocError, Document, ReadOptions};
 use pingshen::sniff::FileKind;
 
 // ---------------------------------------------------------------------------------------------
@@ -507,8 +507,9 @@ fn private_use_tounicode_gives_way_to_the_font_program_and_to_the_encoding() {
     let mut b = DocBuilder::new(false);
     let tu = pua_to_unicode(&mut b.w, &[(1, 0xF8F0), (2, 0xE000)], 2);
     let f = truetype_cid_font(&mut b, &program, Some(tu), "");
-    // Glyph 2 has no other source: its private-use text stays as the PDF gives it.
-    assert_eq!(text(&page_with(b, f, &cids(&[1, 2]))), "中\u{E000}");
+    // Glyph 2 has no other source: a private-use code point is no text for a reader, so it gives
+    // nothing (and counts as an unmapped glyph).
+    assert_eq!(text(&page_with(b, f, &cids(&[1, 2]))), "中");
 
     let mut b = DocBuilder::new(false);
     let tu = pua_to_unicode(&mut b.w, &[(0x41, 0xE041), (0x42, 0x0042)], 1);
@@ -557,9 +558,65 @@ fn mutated_font_programs_never_panic() {
             .add(&mut b.w)
         };
         let bytes = page_with(b, f, &cids(&[1, 2, 3284]));
-        assert!(
-            read_document(&bytes, FileKind::Pdf, ReadOptions::ALL).is_ok(),
-            "round {round}"
-        );
+        // Whatever a damaged program gives — text, or text that maps to nothing — the reader
+        // never panics (a panic would come back as an internal error).
+        match read_document(&bytes, FileKind::Pdf, ReadOptions::ALL) {
+            Ok(_) | Err(DocError::UnmappedText | DocError::NoText) => {}
+            Err(e) => panic!("round {round}: {e}"),
+        }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simple fonts whose strings are GBK
+
+/// A non-embedded TrueType font named in GBK (`仿宋_GB2312`), declaring WinAnsiEncoding, whose
+/// strings are the GBK bytes of the text: what Chinese office software writes.
+fn gbk_named_font_pdf(base_font: &str, encoding: &str, text: &str) -> Vec<u8> {
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    named_font_pdf(base_font, encoding, &gbk)
+}
+
+/// One line drawn with `bytes` in a non-embedded TrueType font of this name and encoding.
+fn named_font_pdf(base_font: &str, encoding: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut b = DocBuilder::new(false);
+    let fd = b.w.add(format!(
+        "<< /Type /FontDescriptor /FontName /{base_font} /Flags 32 /FontBBox [0 -141 1000 859] /ItalicAngle 0 \
+         /Ascent 859 /Descent -141 /CapHeight 700 /StemV 80 >>"
+    ));
+    let f = b.w.add(format!(
+        "<< /Type /Font /Subtype /TrueType /BaseFont /{base_font} {encoding} /FirstChar 32 /LastChar 255 \
+         /FontDescriptor {fd} 0 R >>"
+    ));
+    b.page(
+        &format!("<< /Font << /F1 {f} 0 R >> >>"),
+        format!("BT /F1 12 Tf 72 700 Td {} Tj ET", hex(bytes)).as_bytes(),
+    );
+    b.finish()
+}
+
+/// `#XX` escapes of a name's bytes, as a PDF writes a non-ASCII name.
+fn name_escape(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("#{b:02X}")).collect()
+}
+
+#[test]
+fn a_simple_font_named_in_gbk_reads_its_strings_as_gbk() {
+    let (fangsong, _, _) = encoding_rs::GBK.encode("仿宋");
+    let name = format!("{}_GB2312", name_escape(&fangsong));
+    let pdf = gbk_named_font_pdf(&name, "/Encoding /WinAnsiEncoding", "全世界无产者，联合起来 2021年");
+    assert_eq!(text(&pdf), "全世界无产者，联合起来2021年");
+    // A subset tag and a style suffix do not hide the name; no /Encoding is the same.
+    let (xbs, _, _) = encoding_rs::GBK.encode("小标宋");
+    let name = format!("ABCDEF+{},Bold", name_escape(&xbs));
+    let pdf = gbk_named_font_pdf(&name, "", "关于项目验收的批复");
+    assert_eq!(text(&pdf), "关于项目验收的批复");
+}
+
+#[test]
+fn a_simple_font_with_a_latin_name_keeps_its_single_byte_encoding() {
+    // The same bytes under a Latin-named font stay WinAnsi: the rule follows the font's name,
+    // not a guess from the bytes.
+    let pdf = named_font_pdf("Arial", "/Encoding /WinAnsiEncoding", b"Caf\xE9 \xB7\xC2");
+    assert_eq!(text(&pdf), "Café·Â");
 }

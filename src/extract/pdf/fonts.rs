@@ -184,6 +184,42 @@ pub(super) struct Font {
     pub(super) text: String,
 }
 
+/// Whether a simple font's strings are GBK although it declares a single-byte encoding: a
+/// TrueType or Type1 font that is not embedded, has no ToUnicode, declares `WinAnsiEncoding` (or
+/// nothing), and whose `BaseFont` is a Chinese name written in GBK (`/#B7#C2#CB#CE_GB2312`,
+/// 仿宋_GB2312). Chinese office software writes such fonts with the text's GBK bytes; read as
+/// WinAnsi they are Latin-1 noise that looks like text. ASCII bytes read the same either way.
+fn gbk_named_simple_font(doc: &lopdf::Document, d: &Dictionary) -> bool {
+    if !matches!(get_name(doc, d, b"Subtype"), Some(b"TrueType" | b"Type1")) || d.has(b"ToUnicode") {
+        return false;
+    }
+    match get(doc, d, b"Encoding") {
+        Object::Null => {}
+        Object::Name(n) if n.as_slice() == b"WinAnsiEncoding" => {}
+        _ => return false,
+    }
+    let embedded = get_dict(doc, d, b"FontDescriptor")
+        .is_some_and(|fd| fd.has(b"FontFile") || fd.has(b"FontFile2") || fd.has(b"FontFile3"));
+    if embedded {
+        return false;
+    }
+    let Some(name) = get_name(doc, d, b"BaseFont") else {
+        return false;
+    };
+    // `ABCDEF+` subset tags and `,Bold` style suffixes are not part of the family name.
+    let name = match name.iter().position(|&b| b == b'+') {
+        Some(6) => name.get(7..).unwrap_or_default(),
+        _ => name,
+    };
+    let name = name.split(|&b| b == b',').next().unwrap_or_default();
+    if name.is_ascii() {
+        return false;
+    }
+    encoding_rs::GBK
+        .decode_without_bom_handling_and_without_replacement(name)
+        .is_some_and(|n| n.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)))
+}
+
 /// Appends `s` to `out` without control characters, BOMs and replacement characters; a no-break
 /// space becomes a space.
 pub(super) fn push_clean(out: &mut String, s: &str) {
@@ -200,8 +236,32 @@ impl Font {
     pub(super) fn load(doc: &lopdf::Document, d: &Dictionary) -> Font {
         if get_name(doc, d, b"Subtype") == Some(b"Type0") {
             Font::load_composite(doc, d)
+        } else if gbk_named_simple_font(doc, d) {
+            Font::load_gbk_simple()
         } else {
             Font::load_simple(doc, d)
+        }
+    }
+
+    /// A simple font whose strings are GBK (see [`gbk_named_simple_font`]): read as a composite
+    /// font over `GBK-EUC-H` (one byte below 0x81, else two), its CIDs in Adobe-GB1.
+    fn load_gbk_simple() -> Font {
+        let p = predefined(b"GBK-EUC-H");
+        Font {
+            kind: FontKind::Composite(Box::new(Composite {
+                split: p.split,
+                source: p.source,
+                collection: Some(Collection::Gb1),
+                to_unicode: None,
+                embedded: None,
+                predefined: p.cmap,
+                program: None,
+                widths: Vec::new(),
+                default_width: 1000.0,
+                cache: IntMap::default(),
+                scratch: String::new(),
+            })),
+            text: String::new(),
         }
     }
 

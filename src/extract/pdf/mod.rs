@@ -5,10 +5,13 @@
 //! and text state (`q`/`Q`, `cm`, `BT`/`ET`, `Tm`, `Td`, `TD`, `T*`, `TL`, `Tc`, `Tw`, `Tz`, `Tf`;
 //! `Ts` is read past on purpose: a glyph's baseline is taken without its rise, so a superscript
 //! stays on its line), text showing (`Tj`, `TJ`, `'`, `"`), form XObjects (depth limit, cycle check) and
-//! annotation appearances, fonts (simple fonts with their encodings and `Differences`, Type0 fonts
-//! with ToUnicode, `Identity-H`/`-V` over Adobe-GB1, `UniGB-UCS2-H`/`UniGB-UTF16-H`, the GBK / GB2312
-//! EUC CMaps and their Big5, Shift-JIS and EUC-KR siblings), glyph widths, and a layout step that
-//! groups glyph runs into lines by baseline.
+//! annotation appearances, marked content with `/ActualText`, fonts (simple fonts with their
+//! encodings and `Differences`, Type3 numeric glyph names, GBK strings in fonts named in GBK;
+//! Type0 fonts with ToUnicode, `Identity-H`/`-V` and the predefined CMaps over the Adobe-GB1,
+//! CNS1, Japan1 and Korea1 collections; the embedded font program's own `cmap`, `post` and CFF
+//! names where ToUnicode is missing or unusable), glyph widths, and a layout step that groups
+//! glyph runs into lines by baseline. A page whose glyphs mostly map to no Unicode is
+//! [`DocError::UnmappedText`], never an empty page of text.
 //!
 //! Chinese office PDFs are the target: no space is ever put between two CJK characters, a wide gap
 //! becomes a tab, and `label：value` drawn as two runs on one baseline stays one line. A page with
@@ -169,7 +172,7 @@ fn extract(doc: &lopdf::Document, opts: ReadOptions) -> Result<Document, DocErro
         // Past the pages asked for, reading goes on only while nothing has been found: a blank
         // cover page does not make a document blank, and its first page with text or a scan
         // stands for it (its title, its text-layer check).
-        if i >= to_read && (any_text || any_scan) {
+        if i >= to_read && (to_read == 0 || any_text || any_scan) {
             break;
         }
         read = i + 1;
