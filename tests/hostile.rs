@@ -34,6 +34,11 @@ fn thread_cpu() -> Option<Duration> {
 /// Runs `f` and asserts it took less than [`QUICK`] of CPU (or of wall-clock time where thread
 /// CPU time cannot be read) and less than [`HANG`] of wall-clock time.
 fn quick<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    within(what, QUICK, f)
+}
+
+/// [`quick`] with another CPU bound, for work that is large by design.
+fn within<T>(what: &str, bound: Duration, f: impl FnOnce() -> T) -> T {
     let (cpu0, wall0) = (thread_cpu(), Instant::now());
     let out = f();
     let wall = wall0.elapsed();
@@ -41,7 +46,8 @@ fn quick<T>(what: &str, f: impl FnOnce() -> T) -> T {
         (Some(a), Some(b)) => b.saturating_sub(a),
         _ => wall,
     };
-    assert!(cpu < QUICK, "{what}: took {cpu:?} of CPU ({wall:?} wall-clock)");
+    eprintln!("{what}: {cpu:?} of CPU, {wall:?} wall-clock");
+    assert!(cpu < bound, "{what}: took {cpu:?} of CPU ({wall:?} wall-clock)");
     assert!(wall < HANG, "{what}: took {wall:?} wall-clock");
     out
 }
@@ -362,7 +368,13 @@ fn ofd_pages_and_templates_naming_themselves_do_not_loop() {
     assert_eq!(v.verdict, VerdictKind::Pass, "{:#?}", v.findings);
     // 10 000 pages of one content part that is its own template: each page read once, its
     // template once from the cache.
-    let doc = read_whole(&file_in(&package, OM_PLAN)).expect("readable");
+    // Reading all 10 000 pages is linear work of about 0.4–0.5 ms a page in a debug build, so it
+    // gets twice the usual bound; a loop would still fail it.
+    let bytes = file_in(&package, OM_PLAN);
+    let doc = within("reading 10 000 pages", QUICK * 2, || {
+        read_document(&bytes, sniff(&bytes), ReadOptions::ALL)
+    })
+    .expect("readable");
     assert_eq!((doc.page_count, doc.pages_read), (10_000, 10_000));
     assert_eq!(doc.lines.iter().filter(|l| l.page == Some(1)).count(), 2);
 }
