@@ -218,6 +218,18 @@ fn read_annotations(
     Ok(out)
 }
 
+/// Adds an event's character data (text, or an entity reference) to the text of the element
+/// being collected, if one is; true when the event was character data.
+fn element_text(event: &Event<'_>, into: Option<&mut String>) -> bool {
+    match (event, into) {
+        (Event::Text(t), Some(f)) => f.push_str(&t.xml10_content()),
+        (Event::GeneralRef(r), Some(f)) => push_entity(r, f),
+        (Event::Text(_) | Event::GeneralRef(_), None) => {}
+        _ => return false,
+    }
+    true
+}
+
 /// The entries of an annotation index (`ofd:Annotations`): (`ofd:Page@PageID`, `ofd:FileLoc`),
 /// in order, at most [`MAX_ANNOT_PARTS`] (more is [`DocError::Limit`]).
 fn annotation_index(xml: &str, part: &str) -> Result<Vec<(String, String)>, DocError> {
@@ -226,22 +238,16 @@ fn annotation_index(xml: &str, part: &str) -> Result<Vec<(String, String)>, DocE
     let mut page: Option<String> = None;
     let mut file: Option<String> = None;
     loop {
-        match reader.next()? {
+        let event = reader.next()?;
+        if element_text(&event, file.as_mut()) {
+            continue;
+        }
+        match event {
             Event::Start(e) => match e.local_name().as_ref() {
                 "Page" => page = attr(&e, "PageID").map(|s| s.trim().to_string()),
                 "FileLoc" if page.is_some() => file = Some(String::new()),
                 _ => {}
             },
-            Event::Text(t) => {
-                if let Some(f) = file.as_mut() {
-                    f.push_str(&t.xml10_content());
-                }
-            }
-            Event::GeneralRef(r) => {
-                if let Some(f) = file.as_mut() {
-                    push_entity(&r, f);
-                }
-            }
             Event::End(e) => match e.local_name().as_ref() {
                 "FileLoc" => {
                     if let (Some(p), Some(f)) = (page.as_ref(), file.take()) {
@@ -418,23 +424,17 @@ fn parse_res(xml: &str, part: &str) -> Result<Vec<(String, Option<String>, Strin
     let mut id: Option<String> = None;
     let mut file: Option<String> = None;
     loop {
-        match reader.next()? {
+        let event = reader.next()?;
+        if element_text(&event, file.as_mut()) {
+            continue;
+        }
+        match event {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "Res" => base = attr(&e, "BaseLoc").filter(|b| !b.trim().is_empty()),
                 "MultiMedia" => id = attr(&e, "ID").map(|s| s.trim().to_string()),
                 "MediaFile" if id.is_some() => file = Some(String::new()),
                 _ => {}
             },
-            Event::Text(t) => {
-                if let Some(f) = file.as_mut() {
-                    f.push_str(&t.xml10_content());
-                }
-            }
-            Event::GeneralRef(r) => {
-                if let Some(f) = file.as_mut() {
-                    push_entity(&r, f);
-                }
-            }
             Event::End(e) => match e.local_name().as_ref() {
                 "MediaFile" => {
                     if let (Some(i), Some(f)) = (id.as_ref(), file.take()) {
