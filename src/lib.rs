@@ -166,6 +166,7 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     // 5b. Scanned documents that hold fields a check needs, read by OCR.
     let project_type = basic.as_ref().and_then(|b| b.text("project_type")).map(str::to_string);
     let needed = package::field_materials(stage, &files, project_type.as_deref());
+    let field_docs = package::read_field_documents(&archive, &mut files, &needed, &mut v.findings);
     let ocr_texts = package::ocr_scans(&archive, &mut files, &needed, opts.ocr, &mut v.findings);
 
     // 6. Basic-info fields and completeness (SPEC §5, §9).
@@ -209,6 +210,7 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
         &files,
         facts.project_type.as_deref(),
         &ocr_texts,
+        &field_docs,
         &mut v.findings,
     );
     v.fields.extend(doc.fields);

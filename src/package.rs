@@ -539,12 +539,55 @@ fn unreadable_code(e: &crate::extract::DocError) -> Code {
     }
 }
 
-/// The text of every readable document of `material`, in path order.
+/// The documents whose fields a check needs, read whole, by path.
+pub type FieldDocuments = BTreeMap<String, crate::extract::Document>;
+
+/// Reads whole every text document (PDF, OFD, docx, txt) of `materials`, the materials whose
+/// fields a check needs, before OCR and completeness: a document whose text turns out unreadable
+/// past its first page (glyphs without Unicode on page 3, nothing but blank pages) is then
+/// `unreadable` like one that fails on page 1, its material is `unreadable` (SPEC §9) and a scan
+/// or unmapped page goes to OCR. The documents read are kept for [`document_fields`].
+pub fn read_field_documents(
+    archive: &Archive,
+    files: &mut [FileReport],
+    materials: &[&str],
+    findings: &mut Vec<Finding>,
+) -> FieldDocuments {
+    let mut out = FieldDocuments::new();
+    for f in files.iter_mut().filter(|f| {
+        f.readable
+            && matches!(
+                f.sniffed,
+                FileKind::Pdf | FileKind::Ofd | FileKind::Docx | FileKind::Text
+            )
+            && f.materials.iter().any(|m| materials.contains(&m.as_str()))
+    }) {
+        let Some(bytes) = data(archive, &f.path) else { continue };
+        match crate::extract::read_document(bytes, f.sniffed, crate::extract::ReadOptions::ALL) {
+            Ok(doc) => {
+                out.insert(f.path.clone(), doc);
+            }
+            Err(crate::extract::DocError::Unsupported(_)) => {}
+            Err(e) => {
+                f.readable = false;
+                f.reason = Some(e.to_string());
+                findings.push(
+                    Finding::new(unreadable_code(&e), format!("text cannot be read: {e}")).in_file(f.path.clone()),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The text of every readable document of `material`, in path order (read OCR lines, documents
+/// already read whole, else the file).
 fn material_text(
     archive: &Archive,
     files: &[FileReport],
     material: &str,
     ocr: &OcrTexts,
+    docs: &FieldDocuments,
     findings: &mut Vec<Finding>,
 ) -> MaterialText {
     let mut t = MaterialText::default();
@@ -554,6 +597,10 @@ fn material_text(
     {
         if let Some(lines) = ocr.get(&f.path) {
             t.push_ocr(&f.path, lines);
+            continue;
+        }
+        if let Some(doc) = docs.get(&f.path) {
+            t.push(&f.path, doc);
             continue;
         }
         let Some(bytes) = data(archive, &f.path) else { continue };
@@ -633,12 +680,13 @@ pub fn document_fields(
     files: &[FileReport],
     project_type: Option<&str>,
     ocr: &OcrTexts,
+    docs: &FieldDocuments,
     findings: &mut Vec<Finding>,
 ) -> DocumentFields {
     let plan = field_plan(stage, files, project_type);
     let mut out = DocumentFields::default();
     for (material, extract) in plan {
-        let text = material_text(archive, files, material, ocr, findings);
+        let text = material_text(archive, files, material, ocr, docs, findings);
         if text.is_empty() {
             continue;
         }

@@ -1796,6 +1796,44 @@ fn status_of(v: &Verdict, id: &str) -> S {
     check(v, id).unwrap_or_else(|| panic!("no check {id}")).status
 }
 
+/// The material's status in the verdict.
+fn material_status(v: &Verdict, id: &str) -> Presence {
+    v.materials
+        .iter()
+        .find(|m| m.id == id)
+        .unwrap_or_else(|| panic!("no material {id}"))
+        .status
+}
+
+#[test]
+fn a_warranty_plan_whose_text_vanishes_after_page_one_is_unreadable_and_decides_nothing() {
+    // Page 1 reads; page 2, where the warranty period would be, draws glyphs with no Unicode.
+    let v = Pkg::new("commissioning")
+        .swap(
+            WARRANTY,
+            "质保方案.pdf",
+            support::pdf_text_then_unmapped("Warranty plan", 40),
+        )
+        .run(&reviewer());
+    assert_eq!(material_status(&v, "warranty_plan"), Presence::Unreadable);
+    assert!(
+        v.findings
+            .iter()
+            .any(|f| f.code == pingshen::finding::Code::FileUnmappedText),
+        "{:#?}",
+        v.findings
+    );
+    assert_eq!(status_of(&v, "COMM-RL3"), S::Undetermined);
+    assert_eq!(v.verdict, V::NeedsReview);
+}
+
+#[test]
+fn a_warranty_plan_docx_with_no_text_is_unreadable_not_present() {
+    let v = Pkg::new("commissioning").put(WARRANTY, docx(&[])).run(&reviewer());
+    assert_eq!(material_status(&v, "warranty_plan"), Presence::Unreadable);
+    assert_eq!(status_of(&v, "COMM-RL3"), S::Undetermined);
+}
+
 #[test]
 fn not_accepted_outranks_no_use_opinion() {
     // COMM-RL2 (不予出具同意投入使用意见) and COMM-RL4 (不予受理) together.

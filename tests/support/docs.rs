@@ -206,6 +206,38 @@ pub fn pdf_unmapped(glyphs: usize) -> Vec<u8> {
     ])
 }
 
+/// A PDF 1.4 of two A4 pages: page 1 draws `line` (ASCII) in Helvetica, page 2 draws `glyphs`
+/// codes of a font with no Unicode (as [`pdf_unmapped`]): text that vanishes after the first page.
+pub fn pdf_text_then_unmapped(line: &str, glyphs: usize) -> Vec<u8> {
+    let codes: String = (0..glyphs).map(|i| format!("{:04X}", 0x0100 + i)).collect();
+    let page2 = format!("BT\n/F2 12 Tf\n72 770 Td\n<{codes}> Tj\nET\n");
+    let page1 = format!("BT\n/F1 12 Tf\n72 770 Td\n({line}) Tj\nET\n");
+    pdf_objects(&[
+        "<< /Type /Catalog /Pages 2 0 R >>".as_bytes().to_vec(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".as_bytes().to_vec(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 7 0 R >>"
+            .as_bytes()
+            .to_vec(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F2 6 0 R >> >> /Contents 8 0 R >>"
+            .as_bytes()
+            .to_vec(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .as_bytes()
+            .to_vec(),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SubsetSong /Encoding /Identity-H /DescendantFonts [9 0 R] >>"
+            .as_bytes()
+            .to_vec(),
+        stream_object("", page1.as_bytes()),
+        stream_object("", page2.as_bytes()),
+        concat!(
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SubsetSong ",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>"
+        )
+        .as_bytes()
+        .to_vec(),
+    ])
+}
+
 /// A stream object's body: `<< extra /Length n >> stream … endstream`.
 fn stream_object(extra_dict: &str, data: &[u8]) -> Vec<u8> {
     let mut body = format!("<< {extra_dict}/Length {} >>\nstream\n", data.len()).into_bytes();

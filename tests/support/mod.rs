@@ -16,7 +16,7 @@ pub mod packages;
 pub mod xlsx;
 pub mod zip_builder;
 
-pub use docs::{docx, docx_with_table, ofd, pdf, pdf_blank, pdf_image_only, pdf_unmapped};
+pub use docs::{docx, docx_with_table, ofd, pdf, pdf_blank, pdf_image_only, pdf_text_then_unmapped, pdf_unmapped};
 pub use formats::{cfb, gzip_bytes, ole_doc_bytes, ole_xls_bytes, rar_bytes, sevenz_bytes, tar_bytes, xls};
 pub use packages::{
     basic_info_sheet, basic_info_xls, basic_info_xlsx, basic_info_xlsx_two_row, chinese_number, comparison_table,
