@@ -27,6 +27,24 @@ pub use packages::{
 pub use xlsx::{column_name, date, excel_serial, n, s, text_row, xlsx, xlsx_with_merges, Cell, MergedSheet};
 pub use zip_builder::{crc32, deflate, gbk, EntryOpts, ZipBuilder};
 
+/// A fresh, empty folder for one test under the system's temp folder: `pingshen-{tag}-{pid}`.
+pub fn tmpdir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("pingshen-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("create a temp folder");
+    d
+}
+
+/// Writes `bytes` to `dir/name`, creating the folders on the way, and returns the path.
+pub fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("create a folder");
+    }
+    std::fs::write(&p, bytes).expect("write a file");
+    p
+}
+
 /// `text` with the five XML special characters escaped, for element text and attribute values.
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
