@@ -206,7 +206,6 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     // 7. Document fields (SPEC §6).
     let doc = package::document_fields(
         stage,
-        &archive,
         &files,
         facts.project_type.as_deref(),
         &ocr_texts,

@@ -518,16 +518,17 @@ pub fn check_text_layers(
             Ok(doc) => {
                 first_pages.insert(f.path.clone(), doc);
             }
-            Err(e) => {
-                f.readable = false;
-                f.reason = Some(e.to_string());
-                findings.push(
-                    Finding::new(unreadable_code(&e), format!("text cannot be read: {e}")).in_file(f.path.clone()),
-                );
-            }
+            Err(e) => text_unreadable(f, &e, findings),
         }
     }
     first_pages
+}
+
+/// Makes a document whose text cannot be read `unreadable`, with its reason and finding.
+fn text_unreadable(f: &mut FileReport, e: &crate::extract::DocError, findings: &mut Vec<Finding>) {
+    f.readable = false;
+    f.reason = Some(e.to_string());
+    findings.push(Finding::new(unreadable_code(e), format!("text cannot be read: {e}")).in_file(f.path.clone()));
 }
 
 /// The finding for a document whose text cannot be read: `file.unmapped_text` when its glyphs
@@ -568,28 +569,16 @@ pub fn read_field_documents(
                 out.insert(f.path.clone(), doc);
             }
             Err(crate::extract::DocError::Unsupported(_)) => {}
-            Err(e) => {
-                f.readable = false;
-                f.reason = Some(e.to_string());
-                findings.push(
-                    Finding::new(unreadable_code(&e), format!("text cannot be read: {e}")).in_file(f.path.clone()),
-                );
-            }
+            Err(e) => text_unreadable(f, &e, findings),
         }
     }
     out
 }
 
-/// The text of every readable document of `material`, in path order (read OCR lines, documents
-/// already read whole, else the file).
-fn material_text(
-    archive: &Archive,
-    files: &[FileReport],
-    material: &str,
-    ocr: &OcrTexts,
-    docs: &FieldDocuments,
-    findings: &mut Vec<Finding>,
-) -> MaterialText {
+/// The text of every readable document of `material`, in path order: the lines OCR read, else
+/// the document [`read_field_documents`] read whole (every readable text document of a field
+/// material is one of the two).
+fn material_text(files: &[FileReport], material: &str, ocr: &OcrTexts, docs: &FieldDocuments) -> MaterialText {
     let mut t = MaterialText::default();
     for f in files
         .iter()
@@ -601,14 +590,6 @@ fn material_text(
         }
         if let Some(doc) = docs.get(&f.path) {
             t.push(&f.path, doc);
-            continue;
-        }
-        let Some(bytes) = data(archive, &f.path) else { continue };
-        match crate::extract::read_document(bytes, f.sniffed, crate::extract::ReadOptions::ALL) {
-            Ok(doc) => t.push(&f.path, &doc),
-            Err(crate::extract::DocError::Unsupported(_)) => {}
-            Err(e) => findings
-                .push(Finding::new(unreadable_code(&e), format!("text cannot be read: {e}")).in_file(f.path.clone())),
         }
     }
     t
@@ -676,7 +657,6 @@ pub fn field_materials(stage: StageId, files: &[FileReport], project_type: Optio
 
 pub fn document_fields(
     stage: StageId,
-    archive: &Archive,
     files: &[FileReport],
     project_type: Option<&str>,
     ocr: &OcrTexts,
@@ -686,7 +666,7 @@ pub fn document_fields(
     let plan = field_plan(stage, files, project_type);
     let mut out = DocumentFields::default();
     for (material, extract) in plan {
-        let text = material_text(archive, files, material, ocr, docs, findings);
+        let text = material_text(files, material, ocr, docs);
         if text.is_empty() {
             continue;
         }
