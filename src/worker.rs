@@ -182,6 +182,7 @@ impl Worker {
     fn start(&self) -> io::Result<Running> {
         let mut cmd = Command::new(&self.config.exe);
         cmd.arg("worker").args(&self.config.args);
+        cmd.env(SUPERVISOR_VAR, std::process::id().to_string());
         if let Some(bytes) = self.config.max_memory {
             cmd.arg("--max-memory").arg(bytes.to_string());
             // The binary's allocator (mimalloc) reserves address space 1 GiB at a time; under an
@@ -505,18 +506,30 @@ impl Faults {
     }
 }
 
+/// The variable through which a supervisor tells its worker its own process id.
+pub const SUPERVISOR_VAR: &str = "PINGSHEN_SUPERVISOR";
+
 /// Ends this process when its supervisor is gone (killed with SIGKILL, say): a worker busy with
-/// a hanging package would otherwise outlive it. Checks the parent once a second.
+/// a hanging package would otherwise outlive it. The supervisor's id comes from
+/// [`SUPERVISOR_VAR`], not from the parent at the time of this call: a supervisor killed between
+/// the worker's start and this call has already left the worker to another parent, and that
+/// parent would be watched forever. Checks at once, then every half second.
 pub fn exit_with_parent() {
     #[cfg(unix)]
     {
-        let parent = std::os::unix::process::parent_id();
+        let supervisor = std::env::var(SUPERVISOR_VAR)
+            .ok()
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or_else(std::os::unix::process::parent_id);
+        if std::os::unix::process::parent_id() != supervisor {
+            std::process::exit(3);
+        }
         let _ = std::thread::Builder::new()
             .name("parent-watch".into())
             .stack_size(64 << 10)
             .spawn(move || loop {
-                std::thread::sleep(Duration::from_secs(1));
-                if std::os::unix::process::parent_id() != parent {
+                std::thread::sleep(Duration::from_millis(500));
+                if std::os::unix::process::parent_id() != supervisor {
                     std::process::exit(3);
                 }
             });

@@ -290,6 +290,40 @@ fn a_killed_supervisor_leaves_no_worker_behind() {
     assert_eq!(tagged(), 0, "the orphaned worker ended by itself");
 }
 
+/// The supervisor can be killed after it started a worker but before the worker set up its
+/// watch; by then the worker's parent is already another process. The worker learns its
+/// supervisor's id from its environment, so it still sees that it was orphaned and ends.
+#[test]
+fn a_worker_whose_supervisor_died_before_it_started_ends_at_once() {
+    let started = Instant::now();
+    let mut child = bin()
+        .arg("worker")
+        .env("PINGSHEN_SUPERVISOR", "4194304") // beyond pid_max: never this worker's parent
+        .stdin(Stdio::piped()) // kept open: an ordinary worker would wait here for requests
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    if status.is_none() {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(3),
+        "the orphaned worker ended with code 3"
+    );
+}
+
 #[test]
 fn bad_budgets_are_usage_errors() {
     for args in [
