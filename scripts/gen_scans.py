@@ -6,13 +6,16 @@ title), then "scanned": a red seal stamped over part of it, a handwritten signat
 rotation, paper tint, sensor noise and dust. It is saved as JPEG, or as a scanner's "document
 mode" would keep it (paper whitened, flate-compressed 8-bit gray or RGB). The pages are wrapped
 in minimal PDFs (one image XObject drawn over the whole A4 page) and in one OFD package (an
-ImageObject over a MultiMedia resource).
+ImageObject over a MultiMedia resource). Some pages are scanned at 72 or 200 dpi instead of
+150, or turned a quarter or half turn before scanning (a sheet fed sideways or upside down).
 
     python3 scripts/gen_scans.py [OUT_DIR]
 
 Needs Python 3.9+, Pillow and a CJK font (Debian: fonts-noto-cjk or fonts-wqy-zenhei). The
 output is the same on every run with the same Pillow and font; the tests read the committed
-files and never run this script.
+files and never run this script. The committed files were made with Pillow 13.0.0
+(`pip install Pillow==13.0.0`) and Debian bookworm's fonts-noto-cjk 1:20220127+repack1-1;
+another Pillow or font may change their bytes (then keep the committed files).
 """
 
 import io
@@ -28,12 +31,21 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
 DPI = 150
 A4_MM = (210.0, 297.0)
 A4_PT = (595.28, 841.89)
+A4_LANDSCAPE_PT = (A4_PT[1], A4_PT[0])
 JPEG_QUALITY = 70
 # Where the seal's box sits on the acceptance opinion, as shares of its size left of the date's
 # end and above the date's middle: beside the date, its ring across the last character; and
 # squarely over the date's end, as 骑年盖月 stamping puts it.
 SEAL_BESIDE_DATE = (0.15, 0.8)
 SEAL_OVER_DATE = (0.45, 0.62)
+# For the scans added later: beside the date a little further in than SEAL_BESIDE_DATE (whose
+# ring, turned, touches the right edge of a 72 dpi page), the ring across the date's last
+# character; and over the day of a date in Chinese numerals (十五日), the date line running
+# through the name on the upper arc: the ring crosses 十, the name covers 五日.
+SEAL_ON_LAST_CHAR = (0.25, 0.75)
+SEAL_OVER_DAY = (0.47, 0.19)
+# A darker, yellower sheet than the default, for the scans added for resolution and orientation.
+OLD_PAPER = dict(sigma=5.5, dust=0.00015, tint=(244, 240, 228))
 
 SERIF = [
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
@@ -61,13 +73,18 @@ def font(candidates, size):
     sys.exit("no CJK font found: apt-get install fonts-noto-cjk (or fonts-wqy-zenhei)")
 
 
-def pt(points):
-    """Points to pixels at DPI."""
-    return round(points * DPI / 72)
+def pt(points, dpi=DPI):
+    """Points to pixels at `dpi`."""
+    return round(points * dpi / 72)
 
 
-def page_size():
-    return (round(A4_MM[0] / 25.4 * DPI), round(A4_MM[1] / 25.4 * DPI))
+def mm(millimetres, dpi=DPI):
+    """Millimetres to pixels at `dpi`."""
+    return round(millimetres / 25.4 * dpi)
+
+
+def page_size(dpi=DPI):
+    return (mm(A4_MM[0], dpi), mm(A4_MM[1], dpi))
 
 
 def wrap(text, f, width, indent=0):
@@ -89,25 +106,26 @@ def wrap(text, f, width, indent=0):
 
 
 class Page:
-    """A white A4 page at DPI with a text cursor."""
+    """A white A4 page at `dpi` with a text cursor."""
 
-    def __init__(self):
-        self.img = Image.new("RGB", page_size(), (255, 255, 255))
+    def __init__(self, dpi=DPI):
+        self.dpi = dpi
+        self.img = Image.new("RGB", page_size(dpi), (255, 255, 255))
         self.draw = ImageDraw.Draw(self.img)
-        self.margin_x = round(28 / 25.4 * DPI)
-        self.y = round(37 / 25.4 * DPI)
+        self.margin_x = mm(28, dpi)
+        self.y = mm(37, dpi)
         self.width = self.img.width - 2 * self.margin_x
         self.ink = (28, 28, 30)
 
     def title(self, text, size=22):
-        f = font(SANS_BOLD, pt(size))
+        f = font(SANS_BOLD, pt(size, self.dpi))
         w = f.getlength(text)
         self.draw.text(((self.img.width - w) / 2, self.y), text, font=f, fill=self.ink)
-        self.y += round(pt(size) * 2.2)
+        self.y += round(pt(size, self.dpi) * 2.2)
 
     def paragraph(self, text, size=16, indent=True, align="left"):
-        f = font(SERIF, pt(size))
-        em = pt(size)
+        f = font(SERIF, pt(size, self.dpi))
+        em = pt(size, self.dpi)
         out = []
         for line, ind in wrap(text, f, self.width, 2 * em if indent else 0):
             x = self.margin_x + ind
@@ -119,7 +137,7 @@ class Page:
         return out
 
     def gap(self, lines=0.5, size=16):
-        self.y += round(pt(size) * 1.75 * lines)
+        self.y += round(pt(size, self.dpi) * 1.75 * lines)
 
 
 def seal(diameter, name, rng, color=(220, 30, 40), alpha=150):
@@ -205,15 +223,16 @@ def scan(img, rng, angle, sigma=4.5, dust=0.0001, tint=(247, 245, 238)):
     return img
 
 
-def jpeg(img, quality=JPEG_QUALITY):
+def jpeg(img, quality=JPEG_QUALITY, dpi=DPI):
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=quality, subsampling=2, optimize=True, dpi=(DPI, DPI))
+    img.save(buf, "JPEG", quality=quality, subsampling=2, optimize=True, dpi=(dpi, dpi))
     return buf.getvalue()
 
 
-def pdf(image_dict, data):
-    """A one-page A4 PDF whose only content is one image XObject drawn over the whole page."""
-    w, h = A4_PT
+def pdf(image_dict, data, page=A4_PT):
+    """A one-page PDF (A4 portrait unless `page` says otherwise) whose only content is one image
+    XObject drawn over the whole page."""
+    w, h = page
     content = f"q\n{w:.2f} 0 0 {h:.2f} 0 0 cm\n/Im0 Do\nQ\n".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -240,11 +259,12 @@ def pdf(image_dict, data):
     return bytes(out)
 
 
-def pdf_jpeg(img, data):
+def pdf_jpeg(img, data, page=A4_PT):
     cs = "/DeviceGray" if img.mode == "L" else "/DeviceRGB"
     return pdf(
         f"/Width {img.width} /Height {img.height} /ColorSpace {cs} /BitsPerComponent 8 /Filter /DCTDecode",
         data,
+        page,
     )
 
 
@@ -317,11 +337,24 @@ def ofd(jpeg_bytes):
     return buf.getvalue()
 
 
-def acceptance_opinion(rng, seal_at=SEAL_BESIDE_DATE):
-    p = Page()
+def acceptance_opinion(
+    rng,
+    seal_at=SEAL_BESIDE_DATE,
+    dpi=DPI,
+    angle=1.5,
+    date="2023年6月15日",
+    opening="2023年6月15日，",
+    turn=None,
+    **noise,
+):
+    """The expert group's acceptance opinion, signed, dated `date` on its own line with the seal
+    at `seal_at` from the date's end; `opening` begins the first paragraph. `turn` (a
+    Image.Transpose) turns the page before it is scanned, as a sheet fed sideways or upside
+    down; `noise` goes to `scan`."""
+    p = Page(dpi)
     p.title("竣工验收意见")
     p.paragraph(
-        "2023年6月15日，北京市某某局组织专家组对“北京市某某局政务服务信息系统建设项目”"
+        opening + "北京市某某局组织专家组对“北京市某某局政务服务信息系统建设项目”"
         "进行了竣工验收。专家组听取了项目建设单位关于项目建设和试运行情况的汇报，"
         "审阅了验收材料，经质询和讨论，形成验收意见如下："
     )
@@ -335,13 +368,14 @@ def acceptance_opinion(rng, seal_at=SEAL_BESIDE_DATE):
     scrawl = signature(em * 5, em * 2, rng)
     p.img.paste(scrawl, (round(x + w + em * 0.3), round(y - em * 0.5)), scrawl)
     p.gap(0.6)
-    date = p.paragraph("2023年6月15日", align="right")
-    dx, dy, dw, dem = date[0]
-    stamp = seal(round(42 / 25.4 * DPI), "北京市某某局验收专用章", rng)
+    dated = p.paragraph(date, align="right")
+    dx, dy, dw, dem = dated[0]
+    stamp = seal(mm(42, dpi), "北京市某某局验收专用章", rng)
     sx = round(dx + dw - stamp.width * seal_at[0])
     sy = round(dy + dem / 2 - stamp.height * seal_at[1])
     p.img.paste(stamp, (sx, sy), stamp)
-    return scan(p.img, rng, angle=1.5)
+    img = p.img if turn is None else p.img.transpose(turn)
+    return scan(img, rng, angle=angle, **noise)
 
 
 def warranty_plan(rng):
@@ -392,6 +426,45 @@ def main():
     files["warranty-plan-scan.pdf"] = pdf_jpeg(plan, jpeg(plan))
     empty = blank(random.Random(0)).convert("L")
     files["blank-scan.pdf"] = pdf_jpeg(empty, jpeg(empty))
+
+    # The same opinion, seal beside the date, at the resolutions offices scan at: 72 dpi (a
+    # fax-like 595 × 842 page whose body text is 16 px high), 150 and 200 dpi. At 200 dpi the
+    # sensor noise is lower (sigma 3.5), which keeps the JPEG at quality 70 under 300 KB.
+    for dpi, angle, sigma in ((72, 1.2, 5.5), (150, 1.8, 5.5), (200, 2.0, 3.5)):
+        paper = dict(OLD_PAPER, sigma=sigma)
+        img = acceptance_opinion(
+            random.Random(dpi), seal_at=SEAL_ON_LAST_CHAR, dpi=dpi, angle=angle, **paper
+        )
+        files[f"opinion-sealed-{dpi}dpi.pdf"] = pdf_jpeg(img, jpeg(img, dpi=dpi))
+    # Fed sideways (the page turned 90° clockwise: landscape pixels over a landscape A4 page)
+    # and upside down.
+    sideways = acceptance_opinion(
+        random.Random(90),
+        seal_at=SEAL_ON_LAST_CHAR,
+        angle=0.7,
+        turn=Image.Transpose.ROTATE_270,
+        **OLD_PAPER,
+    )
+    files["opinion-rotated-90.pdf"] = pdf_jpeg(sideways, jpeg(sideways), page=A4_LANDSCAPE_PT)
+    upside_down = acceptance_opinion(
+        random.Random(180),
+        seal_at=SEAL_ON_LAST_CHAR,
+        angle=-1.2,
+        turn=Image.Transpose.ROTATE_180,
+        **OLD_PAPER,
+    )
+    files["opinion-rotated-180.pdf"] = pdf_jpeg(upside_down, jpeg(upside_down))
+    # The date only in Chinese numerals, only on the date line, and the seal stamped over its
+    # day: what can be read of the date is 2023-06-15 or nothing (the trial run's 2023年3月1日
+    # in the body is no acceptance date).
+    over_day = acceptance_opinion(
+        random.Random(615),
+        seal_at=SEAL_OVER_DAY,
+        angle=1.3,
+        date="二〇二三年六月十五日",
+        opening="",
+    )
+    files["opinion-seal-over-day.pdf"] = pdf_jpeg(over_day, jpeg(over_day))
 
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as fh:
