@@ -353,12 +353,52 @@ const RETRIED_ON_RESUME: [Code; 3] = [
     Code::PackageWorkerCrashed,
 ];
 
-/// An existing verdict for `path` in `dir` with the archive's SHA-256 and this ruleset, if any
-/// (and if its review finished).
-fn resumable(verdict_file: &Path, archive: &Path, ruleset: &str) -> Option<serde_json::Value> {
+/// The OCR engine this run reads scans with, as a verdict records it (`ocr`); `None` with
+/// `--ocr off` or no engine.
+fn ocr_identity(opts: &Options) -> Option<serde_json::Value> {
+    if opts.ocr == crate::OcrMode::Off {
+        return None;
+    }
+    crate::ocr::Engine::detect()
+        .ok()
+        .and_then(|e| serde_json::to_value(e.info()).ok())
+}
+
+/// Whether a verdict was made with the OCR this run has: another engine or other models read
+/// scans otherwise, so it is another ruleset for `--resume`. A verdict whose scans OCR read
+/// names its engine; one with a scan left unread (no engine then, or `--ocr off`) is made again
+/// when this run has an engine.
+fn same_ocr(v: &serde_json::Value, engine: Option<&serde_json::Value>) -> bool {
+    match v.get("ocr") {
+        Some(used) => Some(used) == engine,
+        None => {
+            let for_ocr = [
+                crate::extract::DocError::NoTextLayer.to_string(),
+                crate::extract::DocError::UnmappedText.to_string(),
+            ];
+            let unread_scan = v.get("files").and_then(|f| f.as_array()).is_some_and(|fs| {
+                fs.iter().any(|f| {
+                    f.get("reason")
+                        .and_then(|r| r.as_str())
+                        .is_some_and(|r| for_ocr.iter().any(|o| o == r))
+                })
+            });
+            !(unread_scan && engine.is_some())
+        }
+    }
+}
+
+/// An existing verdict for `path` in `dir` with the archive's SHA-256, this ruleset and this
+/// OCR engine, if any (and if its review finished).
+fn resumable(
+    verdict_file: &Path,
+    archive: &Path,
+    ruleset: &str,
+    engine: Option<&serde_json::Value>,
+) -> Option<serde_json::Value> {
     let text = std::fs::read_to_string(verdict_file).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    if v.get("ruleset").and_then(serde_json::Value::as_str) != Some(ruleset) {
+    if v.get("ruleset").and_then(serde_json::Value::as_str) != Some(ruleset) || !same_ocr(&v, engine) {
         return None;
     }
     let unfinished = v.get("findings").and_then(|f| f.as_array()).is_some_and(|fs| {
@@ -404,6 +444,7 @@ pub fn run(
     let done = AtomicUsize::new(0);
     let resumed = AtomicUsize::new(0);
     let ruleset = reviewer.ruleset();
+    let engine = if batch.resume { ocr_identity(opts) } else { None };
     let record = |t: Tally| {
         if let Ok(mut a) = agg.lock() {
             a.add(t);
@@ -422,7 +463,7 @@ pub fn run(
                 inputs.par_iter().zip(names.par_iter()).for_each(|(path, name)| {
                     let target = dir.join(name);
                     if batch.resume {
-                        if let Some(old) = resumable(&target, path, &ruleset) {
+                        if let Some(old) = resumable(&target, path, &ruleset, engine.as_ref()) {
                             resumed.fetch_add(1, Ordering::Relaxed);
                             record(Tally::of_json(path, &old));
                             return;

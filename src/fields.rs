@@ -14,6 +14,8 @@ use unicode_normalization::UnicodeNormalization;
 use crate::extract::Document;
 use crate::finding::{Code, Finding, Source};
 use crate::names::regex;
+use crate::ocr::confidence::{self, Doubt};
+use crate::ocr::{CharRead, OcrText};
 use crate::values::{self, Date, DateParse};
 use crate::verdict::{Field, Value};
 
@@ -26,17 +28,19 @@ pub struct MaterialText {
     /// order; the confidence is `Some` only for lines read by OCR.
     segments: Vec<(usize, usize, Option<u32>, Option<f32>)>,
     files: Vec<String>,
+    /// How each character OCR read was read, by its start byte in `compact`, in order.
+    ocr_chars: Vec<(usize, CharRead)>,
+    /// `ocr_min_confidence` (param); [`confidence::DEFAULT_MIN_CONFIDENCE`] when unset.
+    min_confidence: Option<f32>,
 }
 
-/// Lowest OCR line confidence (0–100) at which a date read by OCR may decide a check.
-///
-/// Tesseract's confidence on clean scanned print is 85–95; a line read at under 60 is one where
-/// a seal, a signature or noise crosses the characters, and there a digit is as likely misread
-/// (`15日` as `16日`, `6月` as `8月`) as not. A misread date would silently move a deadline, so
-/// such a date is not emitted and the check it feeds stays undetermined for a person to read.
-pub const MIN_OCR_DATE_CONFIDENCE: f32 = 60.0;
-
 impl MaterialText {
+    /// Sets the `ocr_min_confidence` param the values of this text are held to.
+    pub fn with_min_confidence(mut self, min: f32) -> MaterialText {
+        self.min_confidence = Some(min);
+        self
+    }
+
     /// Adds a document's lines.
     pub fn push(&mut self, file: &str, doc: &Document) {
         let idx = self.files.len();
@@ -53,16 +57,24 @@ impl MaterialText {
         }
     }
 
-    /// Adds the lines OCR read from a scanned document: (text, page, confidence 0–100).
-    pub fn push_ocr(&mut self, file: &str, lines: &[(String, Option<u32>, f32)]) {
+    /// Adds the lines OCR read from a scanned document, each character with how it was read.
+    pub fn push_ocr(&mut self, file: &str, lines: &[OcrText]) {
         let idx = self.files.len();
         self.files.push(file.to_string());
-        for (text, page, confidence) in lines {
+        for line in lines {
             let start = self.compact.len();
-            self.compact
-                .extend(text.nfkc().filter(|c| !c.is_whitespace() && *c != '\u{200b}'));
+            for (i, ch) in line.text.chars().enumerate() {
+                let read = line.chars.get(i).copied().unwrap_or(CharRead::new(line.confidence));
+                for c in std::iter::once(ch).nfkc() {
+                    if c.is_whitespace() || c == '\u{200b}' {
+                        continue;
+                    }
+                    self.ocr_chars.push((self.compact.len(), read));
+                    self.compact.push(c);
+                }
+            }
             if self.compact.len() > start {
-                self.segments.push((start, idx, *page, Some(*confidence)));
+                self.segments.push((start, idx, line.page, Some(line.confidence)));
             }
         }
     }
@@ -78,7 +90,18 @@ impl MaterialText {
     }
 
     /// Where the bytes `range` came from: file, page, and the text (with a little context before).
+    /// For text read by OCR: the lowest confidence of the range's characters, and why the value
+    /// read there decides nothing, if it does not (SPEC §6; [`confidence`]).
     pub fn source(&self, range: Range<usize>) -> Source {
+        self.source_of(range.clone(), range)
+    }
+
+    /// [`MaterialText::source`] of a statement `whole` (its label included) whose value is read
+    /// at `value`: the confidence and the doubt are the value's own characters', so a blurred
+    /// colon after a label does not make a clear number doubtful, nor a clear label a blurred
+    /// number sure.
+    pub fn source_of(&self, whole: Range<usize>, value: Range<usize>) -> Source {
+        let range = whole;
         let seg = self
             .segments
             .iter()
@@ -87,17 +110,40 @@ impl MaterialText {
         let (file, page) = seg.map_or((self.files.first().cloned(), None), |(_, f, p, _)| {
             (self.files.get(*f).cloned(), *p)
         });
-        // The lowest confidence of the OCR lines the range overlaps.
-        let confidence = self
+        // The lowest confidence of the OCR characters of the range, else of the lines it overlaps.
+        let chars: Vec<(usize, CharRead)> = self
+            .ocr_chars
+            .iter()
+            .filter(|(b, _)| value.contains(b))
+            .copied()
+            .collect();
+        let line_confidence = self
             .segments
             .iter()
             .enumerate()
             .filter(|(i, (start, ..))| {
                 let end = self.segments.get(i + 1).map_or(self.compact.len(), |s| s.0);
-                *start < range.end.max(range.start + 1) && end > range.start
+                *start < value.end.max(value.start + 1) && end > value.start
             })
             .filter_map(|(_, (.., c))| *c)
             .reduce(f32::min);
+        let confidence = chars
+            .iter()
+            .map(|(_, c)| c.confidence)
+            .reduce(f32::min)
+            .or(line_confidence);
+        let sealed: String = chars
+            .iter()
+            .filter(|(_, c)| c.under_seal)
+            .filter_map(|(b, _)| self.compact.get(*b..).and_then(|s| s.chars().next()))
+            .collect();
+        let min = self.min_confidence.unwrap_or(confidence::DEFAULT_MIN_CONFIDENCE);
+        let doubt = match confidence {
+            None => None,
+            Some(_) if !sealed.is_empty() => Some(Doubt::UnderSeal { chars: sealed }),
+            Some(c) if c < min => Some(Doubt::LowConfidence { confidence: c, min }),
+            Some(_) => None,
+        };
         let from = floor_char(&self.compact, range.start.saturating_sub(12));
         let to = floor_char(&self.compact, range.end.min(self.compact.len()));
         Source {
@@ -106,8 +152,14 @@ impl MaterialText {
             text: self.compact.get(from..to).map(str::to_string),
             ocr: confidence.map(|_| true),
             confidence: confidence.map(crate::finding::Confidence::new),
+            doubt: doubt.map(|d| d.to_string()),
             ..Source::default()
         }
+    }
+
+    /// True when the bytes `range` were read by OCR.
+    fn is_ocr(&self, range: &Range<usize>) -> bool {
+        self.ocr_chars.iter().any(|(b, _)| range.contains(b))
     }
 }
 
@@ -126,11 +178,9 @@ pub struct Extracted {
 }
 
 impl Extracted {
+    /// Adds a field. A value read by OCR whose source carries a doubt is added all the same, as
+    /// evidence: the checks do not use it (`Ctx::field`).
     fn put(&mut self, name: &str, value: Value, source: Source) {
-        // A date read by OCR at low confidence decides nothing (see MIN_OCR_DATE_CONFIDENCE).
-        if matches!(value, Value::Date(_)) && source.confidence.is_some_and(|c| c.value() < MIN_OCR_DATE_CONFIDENCE) {
-            return;
-        }
         self.fields.push((
             name.to_string(),
             Field {
@@ -181,6 +231,61 @@ fn labelled_or_last(t: &MaterialText, labels: &[&str], dates: &[(Range<usize>, D
     dates.last().cloned()
 }
 
+/// The source of a date field read at `r`, with SPEC §6's rules for a date read by OCR
+/// ([`confidence`]): a doubtful reading (seal ink over it, low confidence) is taken from another
+/// statement of the same date in the same file that is clean; a date one character away from
+/// another date of the same file is the same date misread, and decides nothing; so does a date
+/// picked as "the last date" when a date-shaped span after it failed to parse.
+fn date_source(t: &MaterialText, r: &Range<usize>, d: Date, dates: &[(Range<usize>, Date)], last: bool) -> Source {
+    // A labelled date's statement starts at its label; its value is the date itself.
+    let value = dates
+        .iter()
+        .find(|(x, _)| x.end == r.end)
+        .map_or_else(|| r.clone(), |(x, _)| x.clone());
+    let mut src = t.source_of(r.clone(), value);
+    let ocr = |x: &Range<usize>| t.is_ocr(x);
+    let file = src.file.clone();
+    let same_file = |x: &Range<usize>| t.source(x.clone()).file == file;
+    if !ocr(r) && !dates.iter().any(|(x, _)| ocr(x)) {
+        return src;
+    }
+    if src.doubt.is_some() {
+        if let Some(clean) = dates
+            .iter()
+            .filter(|(x, e)| *e == d && x != r && same_file(x))
+            .map(|(x, _)| t.source(x.clone()))
+            .find(|s| s.doubt.is_none())
+        {
+            src = clean;
+        }
+    }
+    if src.doubt.is_none() {
+        let iso = d.to_string();
+        if let Some((_, other)) = dates
+            .iter()
+            .find(|(x, e)| same_file(x) && (ocr(x) || ocr(r)) && confidence::one_char_apart(&iso, &e.to_string()))
+        {
+            src.doubt = Some(
+                Doubt::StatedOtherwise {
+                    other: other.to_string(),
+                }
+                .to_string(),
+            );
+        }
+    }
+    if src.doubt.is_none() && last {
+        let parsed: Vec<Range<usize>> = dates.iter().map(|(x, _)| x.clone()).collect();
+        if let Some(bad) = confidence::malformed_dates(t.text(), &parsed)
+            .into_iter()
+            .find(|b| b.start >= r.end && ocr(b) && same_file(b))
+        {
+            let text = t.text().get(bad).unwrap_or_default().to_string();
+            src.doubt = Some(Doubt::Malformed { text }.to_string());
+        }
+    }
+    src
+}
+
 // ------------------------------------------------------------------ final acceptance
 
 static PASSED: LazyLock<Regex> =
@@ -195,7 +300,12 @@ pub fn final_acceptance(t: &MaterialText) -> Extracted {
     let mut out = Extracted::default();
     let ds = dates(t, &mut out);
     if let Some((r, d)) = labelled_or_last(t, &["验收日期", "会议日期", "日期"], &ds) {
-        out.put("final_acceptance_date", Value::Date(d), t.source(r));
+        let last = ds.last().is_some_and(|(x, _)| *x == r);
+        out.put(
+            "final_acceptance_date",
+            Value::Date(d),
+            date_source(t, &r, d, &ds, last),
+        );
     }
     if let Some(m) = NOT_PASSED.find(t.text()) {
         out.put("final_acceptance_passed", Value::Bool(false), t.source(m.range()));
@@ -260,7 +370,8 @@ pub fn warranty(t: &MaterialText) -> Extracted {
     let text = t.text();
     let date_ranges: Vec<Range<usize>> = values::find_dates(text).into_iter().map(|(r, _)| r).collect();
     let in_date = |r: &Range<usize>| date_ranges.iter().any(|d| d.start < r.end && r.start < d.end);
-    let mut found: Vec<(Range<usize>, u32)> = Vec::new();
+    // (the statement, its number and unit, the months)
+    let mut found: Vec<(Range<usize>, Range<usize>, u32)> = Vec::new();
     for re in [&*WARRANTY_AFTER, &*WARRANTY_BEFORE, &*AT_LEAST_YEARS] {
         for c in re.captures_iter(text) {
             let (Some(whole), Some(num), Some(unit)) = (c.get(0), c.get(1), c.get(2)) else {
@@ -277,20 +388,29 @@ pub fn warranty(t: &MaterialText) -> Extracted {
             if let Some(m) = months_of(num.as_str(), unit.as_str()) {
                 if !found
                     .iter()
-                    .any(|(r, _)| r.start < whole.end() && whole.start() < r.end)
+                    .any(|(r, _, _)| r.start < whole.end() && whole.start() < r.end)
                 {
-                    found.push((whole.range(), m));
+                    found.push((whole.range(), num.start()..unit.end(), m));
                 }
             }
         }
     }
-    found.sort_by_key(|(r, _)| r.start);
-    if let Some((r, m)) = found.iter().min_by_key(|(r, m)| (*m, r.start)).cloned() {
+    found.sort_by_key(|(r, _, _)| r.start);
+    if let Some((r, v, m)) = found.iter().min_by_key(|(r, _, m)| (*m, r.start)).cloned() {
+        // The field is the minimum of every statement: one doubtful statement (a misread `12`
+        // could be `72`) makes the minimum doubtful too.
+        let mut source = t.source_of(r.clone(), v);
+        if source.doubt.is_none() {
+            source.doubt = found
+                .iter()
+                .map(|(x, xv, _)| t.source_of(x.clone(), xv.clone()))
+                .find_map(|s| s.doubt.map(|d| format!("another statement is doubtful: {d}")));
+        }
         let statements = found
             .iter()
-            .map(|(r, m)| Field {
+            .map(|(r, v, m)| Field {
                 value: Value::Int(i64::from(*m)),
-                source: t.source(r.clone()),
+                source: t.source_of(r.clone(), v.clone()),
                 statements: Vec::new(),
             })
             .collect();
@@ -298,7 +418,7 @@ pub fn warranty(t: &MaterialText) -> Extracted {
             "warranty_months".to_string(),
             Field {
                 value: Value::Int(i64::from(m)),
-                source: t.source(r),
+                source,
                 statements,
             },
         ));
@@ -324,13 +444,23 @@ pub fn list_approval(t: &MaterialText) -> Extracted {
     let mut out = Extracted::default();
     let ds = dates(t, &mut out);
     let issued = labelled_or_last(t, &["发文日期", "印发日期", "成文日期"], &ds);
-    if let Some((r, d)) = &issued {
-        out.put("list_approval_date", Value::Date(*d), t.source(r.clone()));
+    let issued_source = issued.as_ref().map(|(r, d)| {
+        let last = ds.last().is_some_and(|(x, _)| x == r);
+        date_source(t, r, *d, &ds, last)
+    });
+    if let (Some((_, d)), Some(src)) = (&issued, &issued_source) {
+        out.put("list_approval_date", Value::Date(*d), src.clone());
     }
     let text = t.text();
     for m in VALID_UNTIL.find_iter(text) {
         if let Some((r, d)) = ds.iter().find(|(r, _)| r.start >= m.end() && r.start <= m.end() + 3) {
-            out.put("list_approval_valid_until", Value::Date(*d), t.source(m.start()..r.end));
+            let mut src = date_source(t, r, *d, &ds, false);
+            let whole = t.source(m.start()..r.end);
+            src = Source {
+                doubt: src.doubt.or(whole.doubt.clone()),
+                ..whole
+            };
+            out.put("list_approval_valid_until", Value::Date(*d), src);
             return out;
         }
     }
@@ -343,7 +473,12 @@ pub fn list_approval(t: &MaterialText) -> Extracted {
         if let (Some(months), Some((_, issued))) = (months, issued) {
             if let Some(until) = i32::try_from(months).ok().and_then(|m| issued.add_months(m)) {
                 let whole = c.get(0).map_or(0..0, |m| m.range());
-                out.put("list_approval_valid_until", Value::Date(until), t.source(whole));
+                // A period added to a doubtful issue date is as doubtful.
+                let mut src = t.source(whole);
+                if src.doubt.is_none() {
+                    src.doubt = issued_source.as_ref().and_then(|s| s.doubt.clone());
+                }
+                out.put("list_approval_valid_until", Value::Date(until), src);
             }
         }
     }
@@ -521,11 +656,43 @@ mod tests {
     use super::*;
     use crate::extract::Line;
 
+    fn ocr_line(text: &str, confidence: f32) -> OcrText {
+        OcrText {
+            text: text.to_string(),
+            page: Some(1),
+            confidence,
+            chars: Vec::new(),
+        }
+    }
+
     fn ocr_text(lines: &[(&str, f32)]) -> MaterialText {
-        let lines: Vec<(String, Option<u32>, f32)> = lines.iter().map(|(t, c)| (t.to_string(), Some(1), *c)).collect();
+        let lines: Vec<OcrText> = lines.iter().map(|(t, c)| ocr_line(t, *c)).collect();
         let mut t = MaterialText::default();
         t.push_ocr("scan.pdf", &lines);
         t
+    }
+
+    /// A line whose characters were read at the given confidences, those at `sealed` under seal
+    /// ink.
+    fn ocr_chars(text: &str, confidences: &[f32], sealed: &[usize]) -> OcrText {
+        OcrText {
+            chars: text
+                .chars()
+                .enumerate()
+                .map(|(i, _)| CharRead {
+                    confidence: confidences.get(i).copied().unwrap_or(99.0),
+                    under_seal: sealed.contains(&i),
+                })
+                .collect(),
+            ..ocr_line(text, 99.0)
+        }
+    }
+
+    fn date_field(e: &Extracted) -> Option<&Field> {
+        e.fields
+            .iter()
+            .find(|(k, _)| k == "final_acceptance_date")
+            .map(|(_, f)| f)
     }
 
     #[test]
@@ -550,22 +717,105 @@ mod tests {
     }
 
     #[test]
-    fn a_date_read_by_ocr_at_low_confidence_decides_nothing() {
-        let low = MIN_OCR_DATE_CONFIDENCE - 0.5;
-        let t = ocr_text(&[("同意通过验收", 90.0), ("2023年6月15日", low)]);
+    fn a_value_read_by_ocr_below_ocr_min_confidence_is_kept_with_its_doubt() {
+        let min = confidence::DEFAULT_MIN_CONFIDENCE;
+        let t = ocr_text(&[("同意通过验收", 90.0), ("2023年6月15日", min - 0.5)]);
         let e = final_acceptance(&t);
-        assert!(
-            e.fields.iter().all(|(k, _)| k != "final_acceptance_date"),
-            "{:?}",
-            e.fields
+        let date = date_field(&e).expect("the date is kept as evidence");
+        assert_eq!(
+            date.source.doubt.as_deref(),
+            Some("OCR confidence 79.5 is below ocr_min_confidence 80")
         );
-        // The conclusion, not a date, is still read.
-        assert!(e.fields.iter().any(|(k, _)| k == "final_acceptance_passed"));
-        let t = ocr_text(&[("2023年6月15日", MIN_OCR_DATE_CONFIDENCE)]);
-        assert!(final_acceptance(&t)
-            .fields
-            .iter()
-            .any(|(k, _)| k == "final_acceptance_date"));
+        // The conclusion, read clearly, has no doubt.
+        let passed = e.fields.iter().find(|(k, _)| k == "final_acceptance_passed").unwrap();
+        assert_eq!(passed.1.source.doubt, None);
+        let t = ocr_text(&[("2023年6月15日", min)]);
+        assert_eq!(date_field(&final_acceptance(&t)).unwrap().source.doubt, None);
+        // The param is the stage's.
+        let mut t = MaterialText::default().with_min_confidence(95.0);
+        t.push_ocr("scan.pdf", &[ocr_line("2023年6月15日", 90.0)]);
+        assert!(date_field(&final_acceptance(&t)).unwrap().source.doubt.is_some());
+    }
+
+    #[test]
+    fn the_confidence_of_a_value_is_its_own_characters_not_its_label() {
+        // `质保期:36个月` with a blurred colon (30) and clear digits: the value is clear.
+        let mut t = MaterialText::default();
+        t.push_ocr(
+            "plan.pdf",
+            &[ocr_chars("质保期:36个月", &[99.0, 99.0, 99.0, 30.0], &[])],
+        );
+        let e = warranty(&t);
+        let f = &e.fields[0].1;
+        assert_eq!(f.value, Value::Int(36));
+        assert_eq!(f.source.doubt, None, "{:?}", f.source);
+        assert_eq!(f.source.confidence.map(|c| c.value()), Some(99.0));
+        // A blurred digit (the `6`) makes it doubtful.
+        let mut t = MaterialText::default();
+        t.push_ocr(
+            "plan.pdf",
+            &[ocr_chars("质保期:36个月", &[99.0, 99.0, 99.0, 99.0, 99.0, 41.0], &[])],
+        );
+        assert!(warranty(&t).fields[0].1.source.doubt.is_some());
+    }
+
+    #[test]
+    fn a_date_under_seal_ink_decides_nothing_unless_the_document_states_it_clearly_elsewhere() {
+        // The day `15日` under the seal: sure-looking (99), but doubtful.
+        let sealed = ocr_chars("2023年6月15日", &[], &[7, 8, 9]);
+        let mut t = MaterialText::default();
+        t.push_ocr("a.pdf", &[ocr_line("同意通过验收", 99.0), sealed.clone()]);
+        let e = final_acceptance(&t);
+        let d = date_field(&e).unwrap();
+        assert_eq!(d.source.doubt.as_deref(), Some("seal ink covers 15日"));
+        // The same date stated clearly in the first paragraph: that statement decides.
+        let mut t = MaterialText::default();
+        t.push_ocr(
+            "a.pdf",
+            &[
+                ocr_line("2023年6月15日，某局组织专家组", 99.0),
+                ocr_line("同意通过验收", 99.0),
+                sealed,
+            ],
+        );
+        let e = final_acceptance(&t);
+        let d = date_field(&e).unwrap();
+        assert_eq!(d.value, Value::Date(Date::new(2023, 6, 15).unwrap()));
+        assert_eq!(d.source.doubt, None);
+        // The first paragraph's statement (nothing before it), not the sealed date line (which
+        // follows `同意通过验收`).
+        assert_eq!(d.source.text.as_deref(), Some("2023年6月15日"), "{:?}", d.source);
+    }
+
+    #[test]
+    fn dates_one_character_apart_in_an_ocr_document_decide_nothing() {
+        let t = ocr_text(&[
+            ("2023年6月15日，专家组验收", 99.0),
+            ("同意通过验收", 99.0),
+            ("2023年6月16日", 99.0),
+        ]);
+        let d = date_field(&final_acceptance(&t)).cloned().unwrap();
+        assert_eq!(d.source.doubt.as_deref(), Some("the document also states 2023-06-15"));
+        // In a text layer, two such dates are two dates.
+        let d = date_field(&final_acceptance(&text(&["2023年6月15日验收", "2023年6月16日"]))).cloned();
+        assert_eq!(d.unwrap().source.doubt, None);
+    }
+
+    #[test]
+    fn a_malformed_chinese_numeral_date_after_the_last_date_makes_it_doubtful() {
+        // `二〇二三年六月未二日` is no date: the last date that parses (the trial run) is not the
+        // signing date.
+        let t = ocr_text(&[
+            ("系统已于2023年3月1日上线试运行", 99.0),
+            ("同意通过验收", 99.0),
+            ("二〇二三年六月未二日", 99.0),
+        ]);
+        let d = date_field(&final_acceptance(&t)).cloned().unwrap();
+        assert_eq!(d.value, Value::Date(Date::new(2023, 3, 1).unwrap()));
+        assert_eq!(
+            d.source.doubt.as_deref(),
+            Some("二〇二三年六月未二日 is not a well-formed date")
+        );
     }
 
     fn text(lines: &[&str]) -> MaterialText {

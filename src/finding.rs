@@ -88,8 +88,8 @@ codes! {
     ConsistencyAmountMismatch = "consistency.amount_mismatch", Warning, "The basic-info sheet's 项目金额 disagrees with the amount the document it comes from states (the proposal's or request's 总投资, the comparison table's approved total).";
     // --- values (SPEC §7) ---
     // --- scanned documents (OCR) ---
-    OcrUnavailable = "ocr.unavailable", Info, "A scanned document (no text layer) holds fields a check needs, but no OCR engine (tesseract with chi_sim) is available; the fields stay unread. With --ocr require the package gets an error finding instead (ocr.required).";
-    OcrRequired = "ocr.required", Error, "--ocr require was given but no OCR engine (tesseract with chi_sim) is available, so scanned documents cannot be read.";
+    OcrUnavailable = "ocr.unavailable", Info, "A scanned document (no text layer, or text without Unicode mapping) holds fields a check needs, but no OCR engine is available (PP-OCR: run scripts/install-ocr.sh; or tesseract with chi_sim); the fields stay unread. With --ocr require the package gets an error finding instead (ocr.required).";
+    OcrRequired = "ocr.required", Error, "--ocr require was given but no OCR engine is available (PP-OCR: run scripts/install-ocr.sh; or tesseract with chi_sim), so scanned documents cannot be read.";
     ValueBadDate = "value.bad_date", Info, "A value looks like a date but names no real day (2月30日); it is not used as a date. Warning for a basic-info date field, info elsewhere (SPEC §7).";
 }
 
@@ -119,9 +119,14 @@ pub struct Source {
     /// `Some(true)` when the text was read by OCR from a scanned page (never `Some(false)`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ocr: Option<bool>,
-    /// The OCR confidence (0–100) of the line(s) the value was read from; only with `ocr`.
+    /// The OCR confidence (0–100) the value was read with: the lowest of its characters; only
+    /// with `ocr`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
+    /// Why a value read by OCR decides nothing (SPEC §6): below `ocr_min_confidence`, under
+    /// seal ink, stated otherwise elsewhere, not well formed. Only with `ocr`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doubt: Option<String>,
 }
 
 /// An OCR confidence (0–100) kept to one decimal, so that a [`Source`] stays comparable and

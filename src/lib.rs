@@ -20,6 +20,7 @@ pub mod fields;
 pub mod finding;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod image;
 pub mod materials;
 pub mod names;
 pub mod ocr;
@@ -61,12 +62,12 @@ pub struct Options {
 /// Whether scanned documents (PDF or OFD pages that are images, no text layer) are read by OCR.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum OcrMode {
-    /// Read them when Tesseract with `chi_sim` is installed; without it, a scan that holds
-    /// fields a check needs stays unreadable and gets an `ocr.unavailable` info finding.
-    Auto,
-    /// Never read them: SPEC §6 as written ("a PDF with no text layer (scanned) is `unreadable`
-    /// for text fields"), hence the default until the spec says otherwise.
+    /// SPEC §6: "read by OCR when an OCR engine is available (`--ocr auto`, the default)";
+    /// without an engine, a scan that holds fields a check needs stays unreadable and gets an
+    /// `ocr.unavailable` info finding.
     #[default]
+    Auto,
+    /// Never read them: such a document is `unreadable` for text fields.
     Off,
     /// Read them; without an engine, a scan that needs reading gets an `ocr.required` error.
     Require,
@@ -167,7 +168,8 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     let project_type = basic.as_ref().and_then(|b| b.text("project_type")).map(str::to_string);
     let needed = package::field_materials(stage, &files, project_type.as_deref());
     let field_docs = package::read_field_documents(&archive, &mut files, &needed, &mut v.findings);
-    let ocr_texts = package::ocr_scans(&archive, &mut files, &needed, opts.ocr, &mut v.findings);
+    let ocr = package::ocr_scans(&archive, &mut files, &needed, opts.ocr, &mut v.findings);
+    v.ocr = ocr.engine.clone();
 
     // 6. Basic-info fields and completeness (SPEC §5, §9).
     let mut facts = materials::Facts::default();
@@ -202,14 +204,19 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
         }
     }
     v.materials = materials::completeness(stage_schema, &files, &facts);
+    package::attach_seals(&mut v.materials, &ocr.seals);
 
     // 7. Document fields (SPEC §6).
     let doc = package::document_fields(
         stage,
         &files,
         facts.project_type.as_deref(),
-        &ocr_texts,
+        &ocr.texts,
         &field_docs,
+        stage_schema
+            .params
+            .get(ocr::confidence::PARAM)
+            .map_or(ocr::confidence::DEFAULT_MIN_CONFIDENCE, |m| *m as f32),
         &mut v.findings,
     );
     v.fields.extend(doc.fields);
@@ -256,6 +263,7 @@ pub(crate) fn empty_verdict(file_name: &str, bytes: &[u8], reviewer: &Reviewer) 
             unwrapped: None,
             ignored: Vec::new(),
         },
+        ocr: None,
         stage: None,
         stage_source: None,
         verdict: VerdictKind::Error,

@@ -33,6 +33,10 @@ use pingshen::{Options, Reviewer};
     about = "Reviews Beijing government IT-project submission packages (评审)"
 )]
 struct Cli {
+    /// The folder of the PP-OCR models and ONNX Runtime (scripts/install-ocr.sh puts them in
+    /// $XDG_DATA_HOME/pingshen/ocr); sets PINGSHEN_OCR_DIR for this run and its workers.
+    #[arg(long, global = true, value_name = "DIR")]
+    ocr_models: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -61,12 +65,12 @@ impl From<Stage> for StageId {
 /// `--ocr`: whether scanned documents are read by OCR.
 #[derive(Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 enum Ocr {
-    /// Read scans when tesseract with chi_sim is installed.
-    Auto,
-    /// Never read scans (SPEC §6: a scan is unreadable).
+    /// Read scans when an OCR engine is available (PP-OCR, else tesseract with chi_sim).
     #[default]
+    Auto,
+    /// Never read scans (a scan is unreadable).
     Off,
-    /// Read scans; without tesseract a scan that needs reading is an error (ocr.required).
+    /// Read scans; without an engine a scan that needs reading is an error (ocr.required).
     Require,
 }
 
@@ -171,10 +175,10 @@ struct Common {
     /// A folder of reference data (SPEC §10).
     #[arg(long, value_name = "DIR")]
     reference: Option<PathBuf>,
-    /// Read scanned PDF and OFD documents (no text layer) by OCR: `auto` when tesseract with
-    /// chi_sim is installed, `off` never (the default: SPEC §6 reads a scan as unreadable),
-    /// `require` or the package gets an error finding.
-    #[arg(long, value_enum, default_value = "off")]
+    /// Read scanned PDF and OFD pages (no text layer, or text without Unicode mapping) by OCR:
+    /// `auto` (the default, SPEC §6) when an engine is available (PP-OCR, else tesseract),
+    /// `off` never, `require` or the package gets an error finding.
+    #[arg(long, value_enum, default_value = "auto")]
     ocr: Ocr,
 }
 
@@ -273,16 +277,16 @@ enum Command {
         /// rows; `json`: JSON Lines, one object per file.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// Read scanned PDF and OFD documents (no text layer) by OCR, as `check` does: `auto`
-        /// when tesseract with chi_sim is installed, `off` never (the default, as for `check`),
-        /// `require` or exit 2 when there is no tesseract.
-        #[arg(long, value_enum, default_value = "off")]
+        /// Read scanned PDF and OFD pages by OCR, as `check` does: `auto` (the default) when an
+        /// engine is available, `off` never, `require` or exit 2 when there is none.
+        #[arg(long, value_enum, default_value = "auto")]
         ocr: Ocr,
     },
     /// Print the JSON Schema of the verdict (schemas/verdict.schema.json).
     Schema,
-    /// Say what this machine can do: whether scanned documents can be read by OCR (tesseract,
-    /// its version and languages). Exits 0 when OCR is available, 1 when not.
+    /// Say what this machine can do: whether scanned documents can be read by OCR (the engine,
+    /// the runtime's version, the models with their sha256). Exits 0 when OCR is available, 1
+    /// when not.
     Doctor,
     /// Statistics over a folder of verdicts, like the office's tables: per stage and period
     /// (July to June by 申报日期) total, passed and pass rate, and failures by check id.
@@ -528,6 +532,13 @@ fn main() -> ExitCode {
             });
         }
     };
+    if let Some(dir) = &cli.ocr_models {
+        // Before any thread starts: the engine and every worker read it from the environment.
+        std::env::set_var(
+            pingshen::ocr::MODELS_VAR,
+            std::path::absolute(dir).unwrap_or_else(|_| dir.clone()),
+        );
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -539,33 +550,31 @@ fn main() -> ExitCode {
 
 /// `pingshen doctor`: what OCR this machine has.
 fn doctor() -> ExitCode {
-    use pingshen::ocr::{Engine, Unavailable};
+    use pingshen::ocr::{models_dir, Engine};
     println!("text layers (PDF, OFD, docx): built in; pdftotext or other tools are not needed");
+    match models_dir() {
+        Some(d) => println!(
+            "ocr models folder: {} (--ocr-models DIR or PINGSHEN_OCR_DIR)",
+            d.display()
+        ),
+        None => println!("ocr models folder: none (set PINGSHEN_OCR_DIR or HOME)"),
+    }
     match Engine::detect() {
         Ok(e) => {
+            let info = e.info();
             println!("ocr: available");
-            println!("  tesseract: {}", e.exe().display());
-            println!("  version:   {}", e.version());
-            println!("  languages: {}", e.langs().join(", "));
-            println!("  chi_sim:   yes (Simplified Chinese)");
-            if e.detects_orientation() {
-                println!("  osd:       yes (pages are turned upright before reading)");
-            } else {
-                println!("  osd:       no (install tesseract-ocr-osd to read pages scanned sideways)");
+            println!("  engine:    {}", info.engine);
+            println!("  runtime:   {}", info.version);
+            for m in &info.models {
+                println!("  model:     {m}");
             }
             ExitCode::SUCCESS
         }
         Err(why) => {
-            println!("ocr: not available: {why}");
-            match why {
-                Unavailable::NotInstalled => {
-                    println!("  install tesseract with Simplified Chinese: apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd")
-                }
-                Unavailable::NoChiSim { .. } => {
-                    println!("  install the chi_sim model: apt-get install tesseract-ocr-chi-sim")
-                }
-                Unavailable::Failed(_) => {}
-            }
+            println!("ocr: not available");
+            println!("  pp-ocr:    {}", why.ppocr);
+            println!("  tesseract: {}", why.tesseract);
+            println!("  install the PP-OCR models and ONNX Runtime: bash scripts/install-ocr.sh");
             println!("  scanned documents stay unreadable (--ocr auto) or are an error (--ocr require)");
             ExitCode::FAILURE
         }

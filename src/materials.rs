@@ -128,6 +128,7 @@ pub fn completeness(stage: &StageSchema, files: &[FileReport], facts: &Facts) ->
                 status,
                 format: m.format,
                 files: paths,
+                seals: Vec::new(),
             }
         })
         .collect()

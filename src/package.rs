@@ -578,8 +578,14 @@ pub fn read_field_documents(
 /// The text of every readable document of `material`, in path order: the lines OCR read, else
 /// the document [`read_field_documents`] read whole (every readable text document of a field
 /// material is one of the two).
-fn material_text(files: &[FileReport], material: &str, ocr: &OcrTexts, docs: &FieldDocuments) -> MaterialText {
-    let mut t = MaterialText::default();
+fn material_text(
+    files: &[FileReport],
+    material: &str,
+    ocr: &OcrTexts,
+    docs: &FieldDocuments,
+    min_confidence: f32,
+) -> MaterialText {
+    let mut t = MaterialText::default().with_min_confidence(min_confidence);
     for f in files
         .iter()
         .filter(|f| f.readable && f.materials.iter().any(|m| m == material))
@@ -655,18 +661,20 @@ pub fn field_materials(stage: StageId, files: &[FileReport], project_type: Optio
         .collect()
 }
 
+/// `min_confidence` is the stage's `ocr_min_confidence` param (SPEC §6).
 pub fn document_fields(
     stage: StageId,
     files: &[FileReport],
     project_type: Option<&str>,
     ocr: &OcrTexts,
     docs: &FieldDocuments,
+    min_confidence: f32,
     findings: &mut Vec<Finding>,
 ) -> DocumentFields {
     let plan = field_plan(stage, files, project_type);
     let mut out = DocumentFields::default();
     for (material, extract) in plan {
-        let text = material_text(files, material, ocr, docs);
+        let text = material_text(files, material, ocr, docs, min_confidence);
         if text.is_empty() {
             continue;
         }
@@ -682,30 +690,39 @@ pub fn document_fields(
     out
 }
 
-/// The lines OCR read from scanned documents, by path: (text, page, confidence 0–100).
-pub type OcrTexts = BTreeMap<String, Vec<(String, Option<u32>, f32)>>;
+/// The lines OCR read from scanned documents, by path.
+pub type OcrTexts = BTreeMap<String, Vec<crate::ocr::OcrText>>;
+
+/// What OCR read from a package's scans: the lines by path, the seals by path (with their page),
+/// and the engine that read them (`None` when it read nothing).
+#[derive(Debug, Clone, Default)]
+pub struct OcrRead {
+    pub texts: OcrTexts,
+    pub seals: BTreeMap<String, Vec<(u32, crate::ocr::SealRead)>>,
+    pub engine: Option<crate::ocr::EngineInfo>,
+}
 
 /// Pages of a scanned document read by OCR: the first few are where an opinion, its date and
 /// its seal are; a long scan is not read whole.
 pub const OCR_MAX_PAGES: usize = 3;
 /// Share of a page the scanned image must cover to be read.
 pub const OCR_MIN_COVERAGE: f64 = 0.5;
-/// Time Tesseract may take for one page before it is stopped.
+/// Time the OCR engine may take for one page before it is stopped.
 pub const OCR_PAGE_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// Reads by OCR the scanned documents (PDF or OFD without a text layer) of `materials`, the
-/// materials whose fields a check needs. A document OCR reads words from becomes readable, with
-/// `read_by: "ocr"`; a blank scan stays unreadable. With no engine, `Auto` adds an
-/// `ocr.unavailable` info finding and `Require` an `ocr.required` error, each only when a scan
-/// needed reading.
+/// Reads by OCR the scanned documents (PDF or OFD without a text layer, or whose text does not
+/// map to Unicode) of `materials`, the materials whose fields a check needs. A document OCR
+/// reads words from becomes readable, with `read_by: "ocr"`; a blank scan stays unreadable.
+/// With no engine, `Auto` adds an `ocr.unavailable` info finding and `Require` an `ocr.required`
+/// error, each only when a scan needed reading.
 pub fn ocr_scans(
     archive: &Archive,
     files: &mut [FileReport],
     materials: &[&str],
     mode: crate::OcrMode,
     findings: &mut Vec<Finding>,
-) -> OcrTexts {
-    let mut out = OcrTexts::new();
+) -> OcrRead {
+    let mut out = OcrRead::default();
     if mode == crate::OcrMode::Off {
         return out;
     }
@@ -760,15 +777,27 @@ pub fn ocr_scans(
             }
         };
         let mut lines = Vec::new();
+        let mut seals = Vec::new();
         let mut failures = Vec::new();
         for p in pages {
-            match p.lines {
-                Ok(read) => lines.extend(read.into_iter().map(|(text, conf)| (text, Some(p.page), conf))),
+            match p.read {
+                Ok(read) => {
+                    seals.extend(read.seals.into_iter().map(|s| (p.page, s)));
+                    lines.extend(read.lines.into_iter().map(|l| crate::ocr::OcrText {
+                        text: l.text,
+                        page: Some(p.page),
+                        confidence: l.confidence,
+                        chars: l.chars,
+                    }));
+                }
                 Err(e) => failures.push(format!("page {}: {e}", p.page)),
             }
         }
         for msg in failures {
             findings.push(Finding::new(Code::FileUnreadable, format!("OCR failed on {msg}")).in_file(f.path.clone()));
+        }
+        if !seals.is_empty() {
+            out.seals.insert(f.path.clone(), seals);
         }
         if lines.is_empty() {
             continue;
@@ -776,17 +805,41 @@ pub fn ocr_scans(
         f.readable = true;
         f.reason = None;
         f.read_by = Some("ocr");
-        out.insert(f.path.clone(), lines);
+        out.texts.insert(f.path.clone(), lines);
+        out.engine = Some(engine.info().clone());
     }
     out
 }
 
-/// One scanned page read by OCR: its number (1-based) and its non-blank lines with their
-/// confidence (0–100), or why Tesseract could not read it.
+/// Puts the seals OCR found on each material's files on the material, sorted (evidence only).
+pub fn attach_seals(
+    materials: &mut [crate::verdict::MaterialStatus],
+    seals: &BTreeMap<String, Vec<(u32, crate::ocr::SealRead)>>,
+) {
+    for m in materials {
+        for file in &m.files {
+            for (page, s) in seals.get(file).into_iter().flatten() {
+                m.seals.push(crate::verdict::SealEvidence {
+                    file: file.clone(),
+                    page: *page,
+                    bbox: [s.bbox.left, s.bbox.top, s.bbox.width, s.bbox.height],
+                    shape: s.shape,
+                    text: s.text.clone(),
+                    confidence: s.confidence,
+                });
+            }
+        }
+        m.seals
+            .sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    }
+}
+
+/// One scanned page read by OCR: its number (1-based) and what was read on it (its non-blank
+/// lines, its seals), or why the engine could not read it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OcrPageText {
     pub page: u32,
-    pub lines: Result<Vec<(String, f32)>, crate::ocr::OcrError>,
+    pub read: Result<crate::ocr::OcrPage, crate::ocr::OcrError>,
 }
 
 /// Reads the scanned pages of one PDF or OFD by OCR, the way the review reads them: the first
@@ -803,12 +856,9 @@ pub fn ocr_pages(
         .filter(|p| p.coverage >= OCR_MIN_COVERAGE)
         .map(|p| OcrPageText {
             page: p.page,
-            lines: engine.recognize(&p.image, OCR_PAGE_BUDGET).map(|read| {
-                read.lines
-                    .into_iter()
-                    .filter(|l| !l.text.trim().is_empty())
-                    .map(|l| (l.text, l.confidence))
-                    .collect()
+            read: engine.recognize(&p.image, OCR_PAGE_BUDGET).map(|mut read| {
+                read.lines.retain(|l| !l.text.trim().is_empty());
+                read
             }),
         })
         .collect())

@@ -208,7 +208,8 @@ pub fn render(v: &Verdict, color: bool) -> String {
     o
 }
 
-/// `file sheet!cell p.N`, with folders dropped from the file.
+/// `file sheet!cell p.N`, with folders dropped from the file; a value read by OCR is marked
+/// `OCR 97.3` (its confidence), and the doubt that keeps it from deciding follows.
 fn source_text(s: &Source) -> String {
     let mut at = s.file.as_deref().map(crate::names::base_name).unwrap_or("").to_string();
     if let Some(c) = &s.cell {
@@ -216,6 +217,15 @@ fn source_text(s: &Source) -> String {
     }
     if let Some(p) = s.page {
         at = format!("{at} p.{p}");
+    }
+    if s.ocr == Some(true) {
+        match s.confidence {
+            Some(c) => at = format!("{at} OCR {:.1}", c.value()),
+            None => at = format!("{at} OCR"),
+        }
+    }
+    if let Some(d) = &s.doubt {
+        at = format!("{at} (decides nothing: {d})");
     }
     at
 }
@@ -236,4 +246,37 @@ fn serde_plain<T: serde::Serialize>(t: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Confidence;
+
+    #[test]
+    fn a_value_read_by_ocr_is_marked_with_its_confidence_and_its_doubt() {
+        let s = Source {
+            file: Some("a/验收意见.pdf".into()),
+            page: Some(1),
+            ocr: Some(true),
+            confidence: Some(Confidence::new(97.34)),
+            ..Source::default()
+        };
+        assert_eq!(source_text(&s), "验收意见.pdf p.1 OCR 97.3");
+        let doubtful = Source {
+            doubt: Some("seal ink covers 15日".into()),
+            ..s
+        };
+        assert_eq!(
+            source_text(&doubtful),
+            "验收意见.pdf p.1 OCR 97.3 (decides nothing: seal ink covers 15日)"
+        );
+        let cell = Source {
+            file: Some("表.xlsx".into()),
+            sheet: Some("基本情况".into()),
+            cell: Some("B6".into()),
+            ..Source::default()
+        };
+        assert_eq!(source_text(&cell), "表.xlsx 基本情况!B6");
+    }
 }

@@ -76,6 +76,15 @@ pub struct PageText {
     /// For a page read by OCR: the mean confidence of its lines (0–100, one decimal).
     pub confidence: Option<f64>,
     pub lines: Vec<String>,
+    /// For a page read by OCR: each line's confidence (0–100), in the order of `lines`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub line_confidence: Vec<f32>,
+    /// For a page read by OCR: the engine (`pp-ocr`, `tesseract`) and the degrees the page was
+    /// turned clockwise to stand upright.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<u16>,
 }
 
 /// One sheet with its cells, row by row.
@@ -154,14 +163,23 @@ impl FileText {
         }
         for p in &self.pages {
             let how = match p.confidence {
-                Some(c) if p.read_by == "ocr" => format!("ocr, confidence {}", c.round()),
+                Some(c) if p.read_by == "ocr" => {
+                    let mut how = format!("ocr {}, confidence {}", p.engine.unwrap_or("?"), c.round());
+                    if let Some(r) = p.rotation.filter(|r| *r != 0) {
+                        how.push_str(&format!(", turned {r}°"));
+                    }
+                    how
+                }
                 _ => p.read_by.to_string(),
             };
             match p.page {
                 Some(n) => out.push_str(&format!("== {file} — page {n} ({how})\n")),
                 None => out.push_str(&format!("== {file} ({how})\n")),
             }
-            for l in &p.lines {
+            for (i, l) in p.lines.iter().enumerate() {
+                if let Some(c) = p.line_confidence.get(i) {
+                    out.push_str(&format!("[OCR {c:.1}] "));
+                }
                 out.push_str(&escape(l, false));
                 out.push('\n');
             }
@@ -447,6 +465,9 @@ fn text_pages(doc: &Document) -> Vec<PageText> {
             read_by: "text",
             confidence: None,
             lines,
+            line_confidence: Vec::new(),
+            engine: None,
+            rotation: None,
         })
         .collect()
 }
@@ -465,20 +486,30 @@ fn read_scan(name: &str, bytes: &[u8], kind: FileKind, engine: &Engine, reason: 
         }
     };
     let mut pages = Vec::new();
+    let mut seals = Vec::new();
     let mut failures = Vec::new();
     for p in read {
-        match p.lines {
-            Ok(lines) if !lines.is_empty() => {
-                let sum: f64 = lines.iter().map(|(_, c)| f64::from(*c)).sum();
-                let mean = sum / lines.len() as f64;
+        match p.read {
+            Ok(read) => {
+                seals.extend(read.seals.iter().map(|s| Annotation {
+                    page: Some(p.page),
+                    text: format!("seal ({}, OCR {:.1}): {}", s.shape, s.confidence, s.text),
+                }));
+                if read.lines.is_empty() {
+                    continue;
+                }
+                let sum: f64 = read.lines.iter().map(|l| f64::from(l.confidence)).sum();
+                let mean = sum / read.lines.len() as f64;
                 pages.push(PageText {
                     page: Some(p.page),
                     read_by: "ocr",
                     confidence: Some((mean * 10.0).round() / 10.0),
-                    lines: lines.into_iter().map(|(t, _)| t).collect(),
+                    line_confidence: read.lines.iter().map(|l| l.confidence).collect(),
+                    lines: read.lines.into_iter().map(|l| l.text).collect(),
+                    engine: Some(engine.info().engine),
+                    rotation: Some(read.rotation),
                 });
             }
-            Ok(_) => {}
             Err(e) => failures.push(format!("page {}: {e}", p.page)),
         }
     }
@@ -492,6 +523,7 @@ fn read_scan(name: &str, bytes: &[u8], kind: FileKind, engine: &Engine, reason: 
     }
     let mut f = FileText::readable(name, kind);
     f.pages = pages;
+    f.annotations = seals;
     f
 }
 
@@ -585,6 +617,9 @@ mod tests {
                 read_by: "ocr",
                 confidence: Some(86.6),
                 lines: vec!["验收意见".into()],
+                line_confidence: vec![86.6],
+                engine: Some("pp-ocr"),
+                rotation: Some(90),
             }],
             annotations: vec![Annotation {
                 page: Some(1),
@@ -594,7 +629,7 @@ mod tests {
         };
         assert_eq!(
             f.render_text(),
-            "== a.ofd — page 1 (ocr, confidence 87)\n验收意见\n\
+            "== a.ofd — page 1 (ocr pp-ocr, confidence 87, turned 90°)\n[OCR 86.6] 验收意见\n\
              == a.ofd — annotations (seals, stamps, signatures; not body text)\n\
              [page 1] 北京市某某局验收专用章\n"
         );

@@ -27,6 +27,10 @@ pub struct Verdict {
     /// Hash of the schema files the verdict was made with.
     pub ruleset: String,
     pub package: PackageInfo,
+    /// What read the package's scanned pages (SPEC §6: "The verdict names the engine and models
+    /// that read it"); absent when OCR read nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<crate::ocr::EngineInfo>,
     pub stage: Option<StageId>,
     pub stage_source: Option<StageSource>,
     pub verdict: VerdictKind,
@@ -161,6 +165,25 @@ pub struct MaterialStatus {
     pub format: Format,
     /// Paths of the files that count for this material, sorted.
     pub files: Vec<String>,
+    /// The seals OCR found on its scanned pages, with their wording: evidence for the reviewer
+    /// (the application letter must bear the unit's seal, SPEC §4), deciding nothing. Sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seals: Vec<SealEvidence>,
+}
+
+/// A seal found on a scanned page of a material's file.
+#[derive(Debug, Clone, PartialEq, PartialOrd, Serialize)]
+pub struct SealEvidence {
+    pub file: String,
+    pub page: u32,
+    /// `[left, top, width, height]` in pixels of the page image as read (turned upright).
+    #[serde(rename = "box")]
+    pub bbox: [u32; 4],
+    pub shape: &'static str,
+    /// The wording read from the seal's red layer; empty when none could be read.
+    pub text: String,
+    /// Confidence (0–100) of the wording.
+    pub confidence: f32,
 }
 
 /// How a file was matched to its materials (SPEC §4).

@@ -135,7 +135,7 @@ fn a_blank_scan_stays_unreadable() {
     assert_ne!(status(&v, "COMM-RL3"), CheckStatus::Undetermined);
 }
 
-/// The CLI with no tesseract on `PATH`: `--ocr auto` keeps the scans unreadable with an
+/// The CLI with no OCR engine (no PP-OCR files in its models folder, no tesseract on `PATH`): `--ocr auto` keeps the scans unreadable with an
 /// `ocr.unavailable` info finding, `--ocr require` makes it an `ocr.required` error, and
 /// `doctor` exits 1 saying why.
 #[test]
@@ -151,6 +151,7 @@ fn without_an_engine_auto_says_so_and_require_is_an_error() {
             .args(["check", "--stage", "commissioning", "--format", "json", "--ocr", mode])
             .arg(&pkg)
             .env("PATH", &empty)
+            .env("PINGSHEN_OCR_DIR", &empty)
             .output()
             .unwrap();
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
@@ -192,6 +193,7 @@ fn without_an_engine_auto_says_so_and_require_is_an_error() {
     let doctor = std::process::Command::new(env!("CARGO_BIN_EXE_pingshen"))
         .arg("doctor")
         .env("PATH", &empty)
+        .env("PINGSHEN_OCR_DIR", &empty)
         .output()
         .unwrap();
     assert_eq!(doctor.status.code(), Some(1));

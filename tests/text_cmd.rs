@@ -271,6 +271,7 @@ fn a_scan_read_by_ocr_gives_its_pages_with_a_confidence() {
             .args(["text", "--ocr", "auto", "--format", format])
             .arg(scan("acceptance-opinion-scan.pdf"))
             .env("PATH", &path)
+            .env("PINGSHEN_OCR_ENGINE", "tesseract")
             .output()
             .unwrap()
     };
@@ -282,19 +283,22 @@ fn a_scan_read_by_ocr_gives_its_pages_with_a_confidence() {
     assert_eq!(l["reason"], Value::Null);
     assert_eq!(
         l["pages"],
-        json!([{"page": 1, "read_by": "ocr", "confidence": 85.0, "lines": ["竣工验收意见", "2023年6月15日"]}])
+        json!([{"page": 1, "read_by": "ocr", "confidence": 85.0, "lines": ["竣工验收意见", "2023年6月15日"],
+                "line_confidence": [90.0, 80.0], "engine": "tesseract", "rotation": 0}])
     );
 
     let text = stdout(&run("text"));
     let name = scan("acceptance-opinion-scan.pdf").display().to_string();
     assert_eq!(
         text,
-        format!("== {name} — page 1 (ocr, confidence 85)\n竣工验收意见\n2023年6月15日\n")
+        format!(
+            "== {name} — page 1 (ocr tesseract, confidence 85)\n[OCR 90.0] 竣工验收意见\n[OCR 80.0] 2023年6月15日\n"
+        )
     );
 
-    // Without --ocr, OCR is off (as for `check`): the stand-in is there but not asked.
+    // With --ocr off the stand-in is there but not asked.
     let o = bin()
-        .args(["text", "--format", "json"])
+        .args(["text", "--ocr", "off", "--format", "json"])
         .arg(scan("acceptance-opinion-scan.pdf"))
         .env("PATH", &path)
         .output()
@@ -305,12 +309,13 @@ fn a_scan_read_by_ocr_gives_its_pages_with_a_confidence() {
 }
 
 #[test]
-fn ocr_require_without_tesseract_is_a_usage_error() {
+fn ocr_require_without_an_engine_is_a_usage_error() {
     let empty = tmpdir("no-tesseract");
     let o = bin()
         .args(["text", "--ocr", "require"])
         .arg(scan("acceptance-opinion-scan.pdf"))
         .env("PATH", &empty)
+        .env("PINGSHEN_OCR_DIR", &empty)
         .output()
         .unwrap();
     assert_eq!(code(&o), 2);
@@ -340,7 +345,7 @@ fn the_text_format_shows_a_header_per_page() {
     assert_eq!(stdout(&o), format!("== {} (text)\n竣工验收意见\n", w.display()));
 
     let o = bin()
-        .arg("text")
+        .args(["text", "--ocr", "off"])
         .arg(scan("acceptance-opinion-scan.pdf"))
         .output()
         .unwrap();

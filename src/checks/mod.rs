@@ -39,9 +39,12 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// A field, if read.
+    /// A field, if read and fit to decide: a value read by OCR whose source carries a doubt
+    /// (SPEC §6: below `ocr_min_confidence`, under seal ink, stated otherwise, not well formed)
+    /// decides nothing, so a check that needs it is `undetermined`; [`Ctx::evidence`] still
+    /// shows it.
     pub fn field(&self, name: &str) -> Option<&'a Field> {
-        self.fields.get(name)
+        self.fields.get(name).filter(|f| f.source.doubt.is_none())
     }
 
     /// A date field.
@@ -115,7 +118,7 @@ impl<'a> Ctx<'a> {
 
     /// Evidence for a field: its value and source, or a null value when it was not read.
     pub fn evidence(&self, name: &str) -> Evidence {
-        match self.field(name) {
+        match self.fields.get(name) {
             Some(f) => Evidence {
                 field: name.to_string(),
                 value: Some(f.value.clone()),

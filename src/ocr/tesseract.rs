@@ -2,11 +2,11 @@
 //! 竣工验收意见, the sealed 申请函, the 质保/运维 plans.
 //!
 //! Tesseract is an optional external program (Debian: `tesseract-ocr` and `tesseract-ocr-chi-sim`;
-//! `tesseract-ocr-osd` adds orientation detection). [`Engine::detect`] finds it once per process;
+//! `tesseract-ocr-osd` adds orientation detection). [`Tesseract::detect`] finds it once per process;
 //! without it (or without the `chi_sim` model) every caller gets a typed [`Unavailable`] and the
 //! review goes on without OCR.
 //!
-//! [`Engine::recognize`] writes one page image to a private temporary directory and runs
+//! [`Tesseract::recognize`] writes one page image to a private temporary directory and runs
 //! `tesseract FILE stdout -l chi_sim --psm 1 tsv` on it (`--psm 3` when the `osd` model is
 //! missing), killed past its time budget. The choices, measured on `fixtures/scans/`:
 //!
@@ -33,7 +33,6 @@
 //! seal stamped right over a date in a JPEG scan can still hide that date.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -42,14 +41,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use super::{BBox, CharRead, EngineInfo, OcrError, OcrLine, OcrPage, Recognizer};
 use crate::extract::is_cjk;
+use crate::image::Image;
 
 /// The Tesseract model pages are read with.
 pub const LANGUAGE: &str = "chi_sim";
 /// The orientation and script model; with it pages are read with `--psm 1`.
 const OSD: &str = "osd";
-/// Most pixels of an image given to Tesseract (an A3 page at 600 dpi has 70 million).
-pub const MAX_PIXELS: u64 = 100_000_000;
 /// Most bytes of Tesseract output read (a page's TSV is some tens of kilobytes).
 const MAX_OUTPUT: u64 = 64 << 20;
 /// Time allowed to `tesseract --version` and `--list-langs`.
@@ -57,20 +56,16 @@ const PROBE_BUDGET: Duration = Duration::from_secs(20);
 /// Bytes of Tesseract's error output kept in an error message.
 const MAX_MESSAGE: usize = 2_000;
 
-/// The JP2 file signature box, and the start of a raw JPEG 2000 codestream (SOC, SIZ).
-const JP2_SIGNATURE: &[u8] = &[0, 0, 0, 0x0C, b'j', b'P', b' ', b' ', 0x0D, 0x0A, 0x87, 0x0A];
-const J2K_CODESTREAM: &[u8] = &[0xFF, 0x4F, 0xFF, 0x51];
-const JPEG_START: &[u8] = &[0xFF, 0xD8, 0xFF];
-
 /// An installed Tesseract that can read Simplified Chinese.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Engine {
+pub struct Tesseract {
     exe: PathBuf,
     version: String,
     langs: Vec<String>,
+    info: EngineInfo,
 }
 
-/// Why there is no OCR.
+/// Why Tesseract cannot read pages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unavailable {
     /// No `tesseract` program (on `PATH`, or at the path given).
@@ -84,115 +79,22 @@ pub enum Unavailable {
     Failed(String),
 }
 
-/// Why a page could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OcrError {
-    /// The image is not one Tesseract should be given (wrong signature, size or data length);
-    /// Tesseract was not run.
-    #[error("the image cannot be given to tesseract: {0}")]
-    BadImage(String),
-    /// The temporary directory or file could not be written or read.
-    #[error("temporary file: {0}")]
-    Io(String),
-    /// Tesseract ran past its budget and was killed.
-    #[error("tesseract did not finish within {0:?}")]
-    Timeout(Duration),
-    /// Tesseract could not be started, exited with an error or was killed by a signal (`code`
-    /// is `None` then), or wrote more than can be read.
-    #[error("tesseract failed ({}): {message}", code.map_or_else(|| "no exit code".to_string(), |c| format!("exit code {c}")))]
-    Failed { code: Option<i32>, message: String },
-}
+static DETECTED: OnceLock<Result<Tesseract, Unavailable>> = OnceLock::new();
 
-/// A page image as a document holds it.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Image {
-    /// JPEG file bytes (a PDF `DCTDecode` stream, an OFD `.jpg` resource), given as they are.
-    Jpeg(Vec<u8>),
-    /// JPEG 2000 bytes, a JP2 file or a raw codestream (a PDF `JPXDecode` stream).
-    Jpx(Vec<u8>),
-    /// 8-bit gray, `width × height` bytes, rows top to bottom, 0 black.
-    Gray { width: u32, height: u32, data: Vec<u8> },
-    /// 8-bit RGB, `width × height × 3` bytes, rows top to bottom.
-    Rgb { width: u32, height: u32, data: Vec<u8> },
-    /// 1 bit per pixel, rows of `(width + 7) / 8` bytes, most significant bit first, a set bit
-    /// black (PBM's convention: a PDF `/DeviceGray` 1-bit image with the default `/Decode [0 1]`
-    /// has 0 for black and must be inverted).
-    Bilevel { width: u32, height: u32, data: Vec<u8> },
-}
-
-impl fmt::Debug for Image {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Image::Jpeg(d) => write!(f, "Jpeg({} bytes)", d.len()),
-            Image::Jpx(d) => write!(f, "Jpx({} bytes)", d.len()),
-            Image::Gray { width, height, .. } => write!(f, "Gray({width}×{height})"),
-            Image::Rgb { width, height, .. } => write!(f, "Rgb({width}×{height})"),
-            Image::Bilevel { width, height, .. } => write!(f, "Bilevel({width}×{height})"),
-        }
-    }
-}
-
-/// What Tesseract read from one page.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OcrPage {
-    /// Lines in Tesseract's reading order.
-    pub lines: Vec<OcrLine>,
-    /// Mean confidence (0–100) of every word of the page; 0 when it has none.
-    pub mean_confidence: f32,
-}
-
-/// One line of recognised text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OcrLine {
-    /// The words joined: no space next to a CJK character, one space between other words.
-    pub text: String,
-    /// Mean confidence (0–100) of the line's words.
-    pub confidence: f32,
-    /// The box around the line's words, in pixels of the image given (origin top left).
-    pub bbox: BBox,
-}
-
-/// A box in image pixels, origin at the top left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct BBox {
-    pub left: u32,
-    pub top: u32,
-    pub width: u32,
-    pub height: u32,
-}
-
-impl OcrPage {
-    /// The lines' text, one per line.
-    pub fn text(&self) -> String {
-        self.lines
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// True when nothing was read.
-    pub fn is_blank(&self) -> bool {
-        self.lines.iter().all(|l| l.text.trim().is_empty())
-    }
-}
-
-static DETECTED: OnceLock<Result<Engine, Unavailable>> = OnceLock::new();
-
-impl Engine {
+impl Tesseract {
     /// The `tesseract` on `PATH`, if it runs and has `chi_sim`. Probed once per process (two
     /// short runs: `--version`, `--list-langs`); later calls return the same answer.
-    pub fn detect() -> Result<Engine, Unavailable> {
+    pub fn detect() -> Result<Tesseract, Unavailable> {
         DETECTED
             .get_or_init(|| match find_on_path("tesseract") {
-                Some(exe) => Engine::at(&exe),
+                Some(exe) => Tesseract::at(&exe),
                 None => Err(Unavailable::NotInstalled),
             })
             .clone()
     }
 
     /// The Tesseract at `exe`, probed now (not cached).
-    pub fn at(exe: &Path) -> Result<Engine, Unavailable> {
+    pub fn at(exe: &Path) -> Result<Tesseract, Unavailable> {
         if !exe.is_file() {
             return Err(Unavailable::NotInstalled);
         }
@@ -203,10 +105,16 @@ impl Engine {
         if !langs.iter().any(|l| l == LANGUAGE) {
             return Err(Unavailable::NoChiSim { version, langs });
         }
-        Ok(Engine {
+        let info = EngineInfo {
+            engine: "tesseract",
+            version: version.clone(),
+            models: vec![LANGUAGE.to_string()],
+        };
+        Ok(Tesseract {
             exe: exe.to_path_buf(),
             version,
             langs,
+            info,
         })
     }
 
@@ -233,7 +141,7 @@ impl Engine {
     /// Reads one page image. Tesseract is killed when it runs past `budget`
     /// ([`OcrError::Timeout`]); its temporary files are removed whatever happens.
     pub fn recognize(&self, image: &Image, budget: Duration) -> Result<OcrPage, OcrError> {
-        image.check()?;
+        image.check().map_err(|e| OcrError::BadImage(e.0))?;
         let image: Cow<'_, Image> = match image.without_red_ink() {
             Some(gray) => Cow::Owned(gray),
             None => Cow::Borrowed(image),
@@ -266,104 +174,14 @@ impl Engine {
     }
 }
 
-impl Image {
-    /// Checks what Tesseract will be given: a JPEG or JPEG 2000 signature (anything else would be
-    /// read by Tesseract as a list of file names to open), or pixel data of exactly the size its
-    /// dimensions say, at most [`MAX_PIXELS`].
-    pub fn check(&self) -> Result<(), OcrError> {
-        let bad = |m: String| Err(OcrError::BadImage(m));
-        match self {
-            Image::Jpeg(d) if d.starts_with(JPEG_START) => Ok(()),
-            Image::Jpeg(_) => bad("no JPEG signature (FF D8 FF)".to_string()),
-            Image::Jpx(d) if d.starts_with(JP2_SIGNATURE) || d.starts_with(J2K_CODESTREAM) => Ok(()),
-            Image::Jpx(_) => bad("no JPEG 2000 signature (JP2 box or codestream)".to_string()),
-            Image::Gray { width, height, data }
-            | Image::Rgb { width, height, data }
-            | Image::Bilevel { width, height, data } => {
-                if *width == 0 || *height == 0 {
-                    return bad(format!("empty image ({width}×{height})"));
-                }
-                let pixels = u64::from(*width) * u64::from(*height);
-                if pixels > MAX_PIXELS {
-                    return bad(format!("{width}×{height} is more than {MAX_PIXELS} pixels"));
-                }
-                let expected = match self {
-                    Image::Rgb { .. } => pixels * 3,
-                    Image::Bilevel { .. } => u64::from(width.div_ceil(8)) * u64::from(*height),
-                    _ => pixels,
-                };
-                if data.len() as u64 != expected {
-                    return bad(format!(
-                        "{width}×{height} needs {expected} bytes of pixels, {} given",
-                        data.len()
-                    ));
-                }
-                Ok(())
-            }
-        }
+impl Recognizer for Tesseract {
+    fn recognize(&self, image: &Image, budget: Duration) -> Result<OcrPage, OcrError> {
+        Tesseract::recognize(self, image, budget)
     }
 
-    /// The file extension of [`Image::write_file`]'s output.
-    pub fn extension(&self) -> &'static str {
-        match self {
-            Image::Jpeg(_) => "jpg",
-            Image::Jpx(_) => "jp2",
-            Image::Gray { .. } => "pgm",
-            Image::Rgb { .. } => "ppm",
-            Image::Bilevel { .. } => "pbm",
-        }
+    fn info(&self) -> &EngineInfo {
+        &self.info
     }
-
-    /// Writes the image as a file Tesseract reads: the bytes as they are for JPEG and JPEG 2000,
-    /// binary PNM for pixels (P5 gray, P6 RGB, P4 bilevel). Call [`Image::check`] first: the
-    /// data is written as given.
-    pub fn write_file<W: Write>(&self, mut out: W) -> io::Result<()> {
-        match self {
-            Image::Jpeg(d) | Image::Jpx(d) => out.write_all(d),
-            Image::Gray { width, height, data } => {
-                write!(out, "P5\n{width} {height}\n255\n")?;
-                out.write_all(data)
-            }
-            Image::Rgb { width, height, data } => {
-                write!(out, "P6\n{width} {height}\n255\n")?;
-                out.write_all(data)
-            }
-            Image::Bilevel { width, height, data } => {
-                write!(out, "P4\n{width} {height}\n")?;
-                out.write_all(data)
-            }
-        }
-    }
-
-    /// An RGB image as gray with its red ink (seals, red letterheads) whitened: a pixel whose red
-    /// exceeds both green and blue by 48 or more becomes its red value, any other its luminance.
-    /// Black or blue text under a seal stays dark. `None` for any other kind of image.
-    pub fn without_red_ink(&self) -> Option<Image> {
-        let Image::Rgb { width, height, data } = self else {
-            return None;
-        };
-        let gray = data
-            .chunks_exact(3)
-            .map(|p| match *p {
-                [r, g, b] => gray_without_red(r, g, b),
-                _ => 255,
-            })
-            .collect();
-        Some(Image::Gray {
-            width: *width,
-            height: *height,
-            data: gray,
-        })
-    }
-}
-
-/// See [`Image::without_red_ink`].
-fn gray_without_red(r: u8, g: u8, b: u8) -> u8 {
-    if r >= 96 && u16::from(r) >= u16::from(g.max(b)) + 48 {
-        return r;
-    }
-    let luma = (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b) + 500) / 1000;
-    u8::try_from(luma).unwrap_or(u8::MAX)
 }
 
 /// Creates `path` (it must not exist) and writes the image to it.
@@ -446,6 +264,7 @@ fn parse_tsv(tsv: &str) -> OcrPage {
         top: u32,
         right: u32,
         bottom: u32,
+        chars: Vec<CharRead>,
     }
     let mut lines: Vec<Acc> = Vec::new();
     let (mut conf_sum, mut words) = (0f64, 0u32);
@@ -475,6 +294,9 @@ fn parse_tsv(tsv: &str) -> OcrPage {
         match lines.last_mut() {
             Some(acc) if acc.key == key => {
                 push_word(&mut acc.text, &mut acc.in_cjk, text);
+                // Every character of a word (and a space put before it) has the word's confidence.
+                let added = acc.text.chars().count() - acc.chars.len();
+                acc.chars.extend(std::iter::repeat_n(CharRead::new(conf as f32), added));
                 acc.conf_sum += conf;
                 acc.words += 1;
                 acc.left = acc.left.min(left);
@@ -492,6 +314,7 @@ fn parse_tsv(tsv: &str) -> OcrPage {
                 top,
                 right,
                 bottom,
+                chars: vec![CharRead::new(conf as f32); text.chars().count()],
             }),
         }
     }
@@ -508,9 +331,11 @@ fn parse_tsv(tsv: &str) -> OcrPage {
                     width: a.right.saturating_sub(a.left),
                     height: a.bottom.saturating_sub(a.top),
                 },
+                chars: a.chars,
             })
             .collect(),
         mean_confidence: mean(conf_sum, words),
+        ..OcrPage::default()
     }
 }
 
@@ -673,8 +498,8 @@ mod tests {
     }
 
     /// The engine, or `None` (with the message CI logs show) when Tesseract or chi_sim is missing.
-    fn engine() -> Option<Engine> {
-        match Engine::detect() {
+    fn engine() -> Option<Tesseract> {
+        match Tesseract::detect() {
             Ok(e) => Some(e),
             Err(why) => {
                 eprintln!("skipped: tesseract with chi_sim not installed ({why})");
@@ -720,7 +545,7 @@ mod tests {
         Image::Jpeg(jpeg)
     }
 
-    fn read(engine: &Engine, image: &Image, what: &str) -> OcrPage {
+    fn read(engine: &Tesseract, image: &Image, what: &str) -> OcrPage {
         let start = Instant::now();
         let page = engine.recognize(image, BUDGET).unwrap();
         eprintln!(
@@ -853,7 +678,7 @@ mod tests {
 
     #[test]
     fn images_tesseract_could_misread_as_a_file_list_or_overrun_are_refused() {
-        let refused = |i: Image| matches!(i.check(), Err(OcrError::BadImage(_)));
+        let refused = |i: Image| i.check().is_err();
         assert!(refused(Image::Jpeg(b"/etc/passwd\n".to_vec())));
         assert!(refused(Image::Jpx(b"\xFF\xD8\xFF".to_vec())));
         assert!(refused(Image::Gray {
@@ -881,8 +706,8 @@ mod tests {
             height: 20_000,
             data: Vec::new()
         }));
-        assert!(Image::Jpx(JP2_SIGNATURE.to_vec()).check().is_ok());
-        assert!(Image::Jpx(J2K_CODESTREAM.to_vec()).check().is_ok());
+        assert!(Image::Jpx(b"\0\0\0\x0CjP  \r\n\x87\n".to_vec()).check().is_ok());
+        assert!(Image::Jpx(b"\xFF\x4F\xFF\x51".to_vec()).check().is_ok());
         assert!(Image::Bilevel {
             width: 9,
             height: 2,
@@ -918,7 +743,7 @@ mod tests {
     #[test]
     fn a_missing_program_is_not_installed() {
         assert_eq!(
-            Engine::at(Path::new("/nonexistent/pingshen/tesseract")),
+            Tesseract::at(Path::new("/nonexistent/pingshen/tesseract")),
             Err(Unavailable::NotInstalled)
         );
     }
@@ -957,16 +782,16 @@ mod tests {
             Fake { dir, exe }
         }
 
-        /// `Engine::at`, retried while the script is busy: another test's fork may briefly hold
+        /// `Tesseract::at`, retried while the script is busy: another test's fork may briefly hold
         /// the script open for writing (ETXTBSY).
-        fn engine(&self) -> Result<Engine, Unavailable> {
+        fn engine(&self) -> Result<Tesseract, Unavailable> {
             for _ in 0..50 {
-                match Engine::at(&self.exe) {
+                match Tesseract::at(&self.exe) {
                     Err(Unavailable::Failed(m)) if m.contains("busy") => std::thread::sleep(Duration::from_millis(20)),
                     other => return other,
                 }
             }
-            Engine::at(&self.exe)
+            Tesseract::at(&self.exe)
         }
 
         fn page_path(&self) -> PathBuf {
@@ -1204,6 +1029,6 @@ mod tests {
 
     #[test]
     fn detect_gives_the_same_answer_every_time() {
-        assert_eq!(Engine::detect(), Engine::detect());
+        assert_eq!(Tesseract::detect(), Tesseract::detect());
     }
 }

@@ -1,0 +1,788 @@
+//! PP-OCR through ONNX Runtime: PaddleOCR's PP-OCRv6 text detection (DB) and recognition (CTC)
+//! models, and its text-line orientation model, run with the `ort` crate on a runtime library
+//! loaded at run time (`libonnxruntime.so` from the `onnxruntime` wheel; nothing is downloaded or
+//! linked at build time).
+//!
+//! The models folder ([`super::models_dir`]) holds, as `scripts/install-ocr.sh` lays it out:
+//! `libonnxruntime.so`, `PP-OCRv6_det_<size>.onnx`, `PP-OCRv6_rec_<size>.onnx` (size `small`, or
+//! `tiny` with `PINGSHEN_OCR_MODEL=tiny`) and `ch_ppocr_mobile_v2.0_cls_mobile.onnx` (optional),
+//! and `MANIFEST.tsv` with each file's sha256. The recognition dictionary is the rec model's
+//! metadata key `character`.
+//!
+//! A page is read in these steps, each as RapidOCR runs the same models (its defaults, so the
+//! models see what they were trained on):
+//!
+//! 1. **Decode** the image (RGB or gray; JPEG decoded here).
+//! 2. **Orientation.** Detection on the page as it is; when most of the text boxes (by area) are
+//!    taller than wide the page lies on its side and is turned a quarter clockwise. Then the
+//!    orientation model votes on the longest lines: when most say 180° with a score over 0.9 the
+//!    page is turned upside up. (0/90/180/270 all end upright: a page turned 270° becomes one
+//!    turned 180° after the quarter turn.)
+//! 3. **Seal ink.** Red seal ink is found ([`super::seal::ink_mask`]) and whitened
+//!    ([`super::seal::whiten_ink`]) on every colour page, JPEG ones included, so black text under
+//!    a seal is read and the seal's ring is not; the mask stays, to tell which characters lie
+//!    under ink.
+//! 4. **Detection**: the page scaled so its longer side is 960 pixels, sides multiples of 32,
+//!    BGR, `(x/255 − 0.5)/0.5`; DB post-processing in [`super::db`].
+//! 5. **Recognition**: each line cut out and straightened, height 48, batches of 6 sorted by width,
+//!    greedy CTC decoding. Each character keeps its probability and its place on the page, and is
+//!    marked when seal ink covers 5 % or more of its box.
+//! 6. **Seals**: each seal's ring unrolled into a strip and its inner line cut out, both read by
+//!    the recognizer, as evidence ([`super::SealRead`]).
+//!
+//! Sessions run on one thread each (`intra_op = 1`): a batch reviews packages in parallel, and
+//! one thread a page is what keeps two busy cores from fighting. A session set is taken from a
+//! pool and put back, so parallel reviews in one process each have their own.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use ort::session::builder::GraphOptimizationLevel;
+use ort::session::Session;
+use ort::value::Tensor;
+
+use super::db::{self, DbParams, Quad};
+use super::seal::{self, Seal, SealShape};
+use super::{BBox, CharRead, EngineInfo, OcrError, OcrLine, OcrPage, Recognizer, SealRead};
+use crate::image::{Image, Raster};
+
+/// The runtime library's file name in the models folder.
+pub const RUNTIME: &str = "libonnxruntime.so";
+/// The text-line orientation model (0° / 180°).
+pub const CLS_MODEL: &str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx";
+/// Chooses the model size: `small` (the default) or `tiny`.
+pub const SIZE_VAR: &str = "PINGSHEN_OCR_MODEL";
+
+/// Detection input: the page's longer side, in pixels (PaddleOCR's `limit_side_len: 960`,
+/// `limit_type: max`). An A4 page at 150 dpi (1240 × 1754) is read at 679 × 960, where its
+/// body text is still 15–20 pixels high; RapidOCR's `min 736` keeps it at full size and made
+/// detection 3–4 times slower on the same lines (measured on `fixtures/scans/`: the same
+/// boxes, 2.7–3.5 s against 0.7–1.0 s a page on one core).
+const DET_SIDE: u32 = 960;
+/// Recognition input height and the narrowest batch width (RapidOCR `rec_img_shape`).
+const REC_HEIGHT: u32 = 48;
+const REC_MIN_WIDTH: u32 = 320;
+/// Recognition lines are cut at this many pixels wide (an A4 line at 300 dpi is under 2 500).
+const REC_MAX_WIDTH: u32 = 3200;
+const REC_BATCH: usize = 6;
+/// Orientation model input (RapidOCR `cls_image_shape`) and the score a 180° vote needs.
+const CLS_WIDTH: u32 = 192;
+const CLS_THRESHOLD: f32 = 0.9;
+/// Lines the orientation model is asked about (the longest ones).
+const CLS_SAMPLE: usize = 12;
+/// Lines read with less than this confidence (0–1) are noise: a signature, a speck, a seal's
+/// broken ring. RapidOCR drops below 0.5; lower here, so doubtful text stays visible as such.
+const MIN_LINE_SCORE: f32 = 0.3;
+/// Share of a character's box that seal ink must cover for the character to count as under it.
+const UNDER_SEAL_SHARE: f32 = 0.05;
+/// Most pixels of a page given to the engine after decoding.
+const MAX_PAGE_PIXELS: u64 = 60_000_000;
+
+/// The models and runtime found in a models folder.
+#[derive(Debug, Clone)]
+struct Files {
+    runtime: PathBuf,
+    det: PathBuf,
+    rec: PathBuf,
+    cls: Option<PathBuf>,
+}
+
+/// The three sessions of one reader.
+struct Sessions {
+    det: Session,
+    rec: Session,
+    cls: Option<Session>,
+}
+
+/// The PP-OCR engine.
+pub struct PpOcr {
+    files: Files,
+    dict: Vec<String>,
+    info: EngineInfo,
+    /// Session sets not in use; a reader takes one (or makes one) and puts it back.
+    pool: Mutex<Vec<Sessions>>,
+    /// ONNX Runtime's environment, which every session is made in.
+    env: ort::environment::Environment,
+}
+
+/// Why PP-OCR cannot run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    #[error("{0} is missing (run scripts/install-ocr.sh)")]
+    Missing(PathBuf),
+    #[error("ONNX Runtime cannot be loaded from {path}: {message}")]
+    Runtime { path: PathBuf, message: String },
+    #[error("model {path} cannot be loaded: {message}")]
+    Model { path: PathBuf, message: String },
+    #[error("the recognition model {0} has no `character` dictionary in its metadata")]
+    NoDictionary(PathBuf),
+}
+
+fn runtime_error(e: impl std::fmt::Display) -> OcrError {
+    OcrError::Runtime(e.to_string())
+}
+
+impl PpOcr {
+    /// The engine of the models folder `dir`: its files checked, the runtime loaded, one session
+    /// set made (so a broken model fails here, not on the first page).
+    pub fn load(dir: &Path) -> Result<PpOcr, LoadError> {
+        let size = std::env::var(SIZE_VAR).unwrap_or_else(|_| "small".to_string());
+        let need = |name: String| {
+            let p = dir.join(name);
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(LoadError::Missing(p))
+            }
+        };
+        let files = Files {
+            runtime: need(RUNTIME.to_string())?,
+            det: need(format!("PP-OCRv6_det_{size}.onnx"))?,
+            rec: need(format!("PP-OCRv6_rec_{size}.onnx"))?,
+            cls: need(CLS_MODEL.to_string()).ok(),
+        };
+        let env = ort::init_from(&files.runtime)
+            .map_err(|e| LoadError::Runtime {
+                path: files.runtime.clone(),
+                message: e.to_string(),
+            })?
+            .with_name("pingshen")
+            .with_telemetry(false)
+            .build()
+            .map_err(|e| LoadError::Runtime {
+                path: files.runtime.clone(),
+                message: e.to_string(),
+            })?;
+        let sessions = Sessions::open(&env, &files)?;
+        let dict: Vec<String> = sessions
+            .rec
+            .metadata()
+            .ok()
+            .and_then(|m| m.custom("character"))
+            .map(|c| c.lines().map(str::to_string).collect())
+            .filter(|d: &Vec<String>| !d.is_empty())
+            .ok_or_else(|| LoadError::NoDictionary(files.rec.clone()))?;
+        let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap_or_default();
+        let mut models = vec![model_id(&files.det, &manifest), model_id(&files.rec, &manifest)];
+        if let Some(cls) = &files.cls {
+            models.push(model_id(cls, &manifest));
+        }
+        let info = EngineInfo {
+            engine: "pp-ocr",
+            version: runtime_version(&files.runtime),
+            models,
+        };
+        Ok(PpOcr {
+            files,
+            dict,
+            info,
+            pool: Mutex::new(vec![sessions]),
+            env,
+        })
+    }
+
+    /// Reads a page with a session set from the pool.
+    fn read(&self, image: &Image, budget: Duration) -> Result<OcrPage, OcrError> {
+        let started = Instant::now();
+        let page = image.decode().map_err(|e| OcrError::BadImage(e.0))?;
+        if u64::from(page.width) * u64::from(page.height) > MAX_PAGE_PIXELS {
+            return Err(OcrError::BadImage(format!(
+                "{}×{} is more than {MAX_PAGE_PIXELS} pixels",
+                page.width, page.height
+            )));
+        }
+        let taken = self.pool.lock().ok().and_then(|mut p| p.pop());
+        let mut sessions = match taken {
+            Some(s) => s,
+            None => Sessions::open(&self.env, &self.files).map_err(runtime_error)?,
+        };
+        let result = Reader {
+            s: &mut sessions,
+            dict: &self.dict,
+            started,
+            budget,
+        }
+        .page(page);
+        if let Ok(mut p) = self.pool.lock() {
+            p.push(sessions);
+        }
+        result
+    }
+}
+
+impl Recognizer for PpOcr {
+    fn recognize(&self, image: &Image, budget: Duration) -> Result<OcrPage, OcrError> {
+        self.read(image, budget)
+    }
+
+    fn info(&self) -> &EngineInfo {
+        &self.info
+    }
+}
+
+impl Sessions {
+    fn open(env: &ort::environment::Environment, files: &Files) -> Result<Sessions, LoadError> {
+        Ok(Sessions {
+            det: session(env, &files.det)?,
+            rec: session(env, &files.rec)?,
+            cls: files.cls.as_deref().map(|p| session(env, p)).transpose()?,
+        })
+    }
+}
+
+/// One model's session: one thread, no memory arena (a worker's address space is capped), the
+/// same result on every run.
+fn session(env: &ort::environment::Environment, path: &Path) -> Result<Session, LoadError> {
+    let fail = |e: &dyn std::fmt::Display| LoadError::Model {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    Session::builder(env)
+        .map_err(|e| fail(&e))?
+        .with_execution_providers([ort::ep::CPU::default().with_arena_allocator(false).build()])
+        .map_err(|e| fail(&e))?
+        .with_optimization_level(GraphOptimizationLevel::Level3)
+        .map_err(|e| fail(&e))?
+        .with_intra_threads(1)
+        .map_err(|e| fail(&e))?
+        .with_inter_threads(1)
+        .map_err(|e| fail(&e))?
+        .with_memory_pattern(false)
+        .map_err(|e| fail(&e))?
+        .with_deterministic_compute(true)
+        .map_err(|e| fail(&e))?
+        .commit_from_file(path)
+        .map_err(|e| fail(&e))
+}
+
+/// `name@sha256:<16 hex>`: from `MANIFEST.tsv` when it lists the file with its size, else
+/// computed.
+fn model_id(path: &Path, manifest: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let size = std::fs::metadata(path).map(|m| m.len()).ok();
+    let listed = manifest.lines().find_map(|l| {
+        let f: Vec<&str> = l.split('\t').collect();
+        (f.first() == Some(&name.as_str()) && f.get(2).and_then(|b| b.parse::<u64>().ok()) == size)
+            .then(|| f.get(1).map(|h| h.to_string()))
+            .flatten()
+    });
+    let hex = listed.unwrap_or_else(|| {
+        std::fs::read(path)
+            .map(|b| Sha256::digest(&b).iter().map(|x| format!("{x:02x}")).collect())
+            .unwrap_or_default()
+    });
+    format!("{name}@sha256:{}", hex.get(..16).unwrap_or(&hex))
+}
+
+/// The runtime's version from its file name (`libonnxruntime.so.1.32.0`, the link's target).
+fn runtime_version(path: &Path) -> String {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    real.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix("libonnxruntime.so."))
+        .map_or_else(|| "unknown".to_string(), str::to_string)
+}
+
+/// The reading of one page with one session set.
+struct Reader<'a> {
+    s: &'a mut Sessions,
+    dict: &'a [String],
+    started: Instant,
+    budget: Duration,
+}
+
+/// One recognised line, before it becomes an [`OcrLine`].
+struct Read {
+    text: String,
+    score: f32,
+    /// (probability, x0, x1 in the crop) per character.
+    chars: Vec<(f32, u32, u32)>,
+}
+
+impl Reader<'_> {
+    fn check_time(&self) -> Result<(), OcrError> {
+        if self.started.elapsed() > self.budget {
+            Err(OcrError::Timeout(self.budget))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn page(mut self, page: Raster) -> Result<OcrPage, OcrError> {
+        let mut page = page.to_rgb();
+        // Orientation: a page on its side, then upside down. Text is found on the page with its
+        // seal ink whitened, the same page the lines are then read from.
+        let mut rotation = 0u16;
+        let mut clean = whitened(&page);
+        let mut boxes = self.detect(&clean)?;
+        if lies_on_its_side(&boxes) {
+            page = page.rotated(1);
+            clean = clean.rotated(1);
+            rotation = 90;
+            boxes = self.detect(&clean)?;
+        }
+        if self.upside_down(&clean, &boxes)? {
+            page = page.rotated(2);
+            clean = clean.rotated(2);
+            rotation = (rotation + 180) % 360;
+            boxes = self.detect(&clean)?;
+        }
+        let mask = seal::ink_mask(&page.data, page.width, page.height).unwrap_or_default();
+        self.check_time()?;
+
+        let crops: Vec<(Quad, db::Crop)> = boxes
+            .iter()
+            .filter_map(|b| {
+                db::crop_line(
+                    &clean.data,
+                    clean.width,
+                    clean.height,
+                    3,
+                    &b.quad,
+                    u64::from(REC_MAX_WIDTH) * 200,
+                )
+                .map(|c| (b.quad, c))
+            })
+            .collect();
+        let reads = self.recognize(&crops.iter().map(|(_, c)| c).collect::<Vec<_>>())?;
+        let mut lines = Vec::new();
+        for ((quad, crop), read) in crops.iter().zip(reads) {
+            let text = read.text.trim();
+            if text.is_empty() || read.score < MIN_LINE_SCORE {
+                continue;
+            }
+            let turned = crop.width as f32 != quad.width().round().max(1.0);
+            let chars = read
+                .chars
+                .iter()
+                .map(|&(p, x0, x1)| {
+                    let share = if turned {
+                        quad_ink(&mask, page.width, page.height, quad, 0.0, 1.0)
+                    } else {
+                        let w = crop.width.max(1) as f32;
+                        quad_ink(&mask, page.width, page.height, quad, x0 as f32 / w, x1 as f32 / w)
+                    };
+                    CharRead {
+                        confidence: round1(p * 100.0),
+                        under_seal: share >= UNDER_SEAL_SHARE,
+                    }
+                })
+                .collect::<Vec<_>>();
+            // The text was trimmed: keep the characters that remain.
+            let lead = read.text.chars().take_while(|c| c.is_whitespace()).count();
+            let chars: Vec<CharRead> = chars.into_iter().skip(lead).take(text.chars().count()).collect();
+            let (x0, y0, x1, y1) = quad.bounds();
+            lines.push(OcrLine {
+                text: text.to_string(),
+                confidence: round1(read.score * 100.0),
+                bbox: BBox {
+                    left: x0.max(0.0) as u32,
+                    top: y0.max(0.0) as u32,
+                    width: (x1 - x0).max(0.0) as u32,
+                    height: (y1 - y0).max(0.0) as u32,
+                },
+                chars,
+            });
+        }
+        self.check_time()?;
+        let seals = self.seals(&page, &mask)?;
+        let mean_confidence = if lines.is_empty() {
+            0.0
+        } else {
+            round1(lines.iter().map(|l| l.confidence).sum::<f32>() / lines.len() as f32)
+        };
+        Ok(OcrPage {
+            lines,
+            mean_confidence,
+            rotation,
+            seals,
+        })
+    }
+
+    /// Text boxes of a page (RGB), in its pixels, in reading order.
+    fn detect(&mut self, page: &Raster) -> Result<Vec<db::TextBox>, OcrError> {
+        self.check_time()?;
+        let (w, h) = det_size(page.width, page.height);
+        let input = page.resized(w, h);
+        let tensor = Tensor::from_array((
+            [1usize, 3, h as usize, w as usize],
+            planar_bgr(&input, 0, w).into_boxed_slice(),
+        ))
+        .map_err(runtime_error)?;
+        let out = self.s.det.run(ort::inputs![tensor]).map_err(runtime_error)?;
+        let (shape, prob) = first_output(&out)?;
+        let dims: Vec<i64> = shape.iter().copied().collect();
+        let (mh, mw) = match dims.as_slice() {
+            [_, _, mh, mw] | [_, mh, mw] => (*mh as usize, *mw as usize),
+            _ => return Err(OcrError::Runtime(format!("detection output of shape {dims:?}"))),
+        };
+        Ok(db::detect_boxes(
+            prob,
+            mw,
+            mh,
+            page.width,
+            page.height,
+            &DbParams::default(),
+        ))
+    }
+
+    /// Whether the orientation model says most of the page's longest lines are upside down.
+    fn upside_down(&mut self, page: &Raster, boxes: &[db::TextBox]) -> Result<bool, OcrError> {
+        if self.s.cls.is_none() || boxes.is_empty() {
+            return Ok(false);
+        }
+        let mut longest: Vec<&db::TextBox> = boxes
+            .iter()
+            .filter(|b| b.quad.width() > b.quad.height() * 2.0)
+            .collect();
+        longest.sort_by(|a, b| b.quad.width().total_cmp(&a.quad.width()));
+        longest.truncate(CLS_SAMPLE);
+        let crops: Vec<db::Crop> = longest
+            .iter()
+            .filter_map(|b| db::crop_line(&page.data, page.width, page.height, 3, &b.quad, 4_000_000))
+            .collect();
+        if crops.is_empty() {
+            return Ok(false);
+        }
+        let mut input = Vec::with_capacity(crops.len() * 3 * (REC_HEIGHT * CLS_WIDTH) as usize);
+        for c in &crops {
+            let (resized, _) = line_input(c, CLS_WIDTH);
+            input.extend(planar_bgr(&resized, 0, CLS_WIDTH));
+        }
+        let tensor = Tensor::from_array((
+            [crops.len(), 3, REC_HEIGHT as usize, CLS_WIDTH as usize],
+            input.into_boxed_slice(),
+        ))
+        .map_err(runtime_error)?;
+        let Some(cls) = self.s.cls.as_mut() else {
+            return Ok(false);
+        };
+        let out = cls.run(ort::inputs![tensor]).map_err(runtime_error)?;
+        let (_, probs) = first_output(&out)?;
+        let flipped = probs
+            .chunks_exact(2)
+            .filter(|p| matches!(p, [up, down] if down > up && *down > CLS_THRESHOLD))
+            .count();
+        Ok(flipped * 2 > crops.len())
+    }
+
+    /// Recognises lines, in batches of similar width.
+    fn recognize(&mut self, crops: &[&db::Crop]) -> Result<Vec<Read>, OcrError> {
+        let mut order: Vec<(usize, &db::Crop)> = crops.iter().copied().enumerate().collect();
+        order.sort_by(|(a, ca), (b, cb)| ratio(ca).total_cmp(&ratio(cb)).then(a.cmp(b)));
+        let mut reads: Vec<(usize, Read)> = Vec::with_capacity(crops.len());
+        for batch in order.chunks(REC_BATCH) {
+            self.check_time()?;
+            let max_ratio = batch
+                .iter()
+                .map(|(_, c)| ratio(c))
+                .fold(REC_MIN_WIDTH as f32 / REC_HEIGHT as f32, f32::max);
+            let width = ((REC_HEIGHT as f32 * max_ratio).ceil() as u32).clamp(REC_MIN_WIDTH, REC_MAX_WIDTH);
+            let mut input = Vec::with_capacity(batch.len() * 3 * (REC_HEIGHT * width) as usize);
+            let mut resized_widths = Vec::with_capacity(batch.len());
+            for (_, c) in batch {
+                let (resized, rw) = line_input(c, width);
+                input.extend(planar_bgr(&resized, 0, width));
+                resized_widths.push(rw);
+            }
+            let tensor = Tensor::from_array((
+                [batch.len(), 3, REC_HEIGHT as usize, width as usize],
+                input.into_boxed_slice(),
+            ))
+            .map_err(runtime_error)?;
+            let out = self.s.rec.run(ort::inputs![tensor]).map_err(runtime_error)?;
+            let (shape, probs) = first_output(&out)?;
+            let dims: Vec<i64> = shape.iter().copied().collect();
+            let [n, steps, classes] = dims.as_slice() else {
+                return Err(OcrError::Runtime(format!("recognition output of shape {dims:?}")));
+            };
+            let (n, steps, classes) = (*n as usize, *steps as usize, *classes as usize);
+            if n != batch.len() || probs.len() != n * steps * classes {
+                return Err(OcrError::Runtime(format!("recognition output of shape {dims:?}")));
+            }
+            let per_line = steps * classes;
+            for ((i, crop), (one, &rw)) in batch
+                .iter()
+                .zip(probs.chunks_exact(per_line.max(1)).zip(&resized_widths))
+            {
+                let d = db::ctc_greedy(one, steps, classes, self.dict);
+                let chars = d
+                    .chars
+                    .iter()
+                    .map(|&(p, step)| {
+                        let (x0, x1) = db::char_span(step, steps, rw, width, crop.width);
+                        (p, x0, x1)
+                    })
+                    .collect();
+                reads.push((
+                    *i,
+                    Read {
+                        text: d.text,
+                        score: d.confidence,
+                        chars,
+                    },
+                ));
+            }
+        }
+        reads.sort_by_key(|(i, _)| *i);
+        Ok(reads.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// The seals of a page and their wording read from the red layer.
+    fn seals(&mut self, page: &Raster, mask: &[bool]) -> Result<Vec<SealRead>, OcrError> {
+        let found: Vec<Seal> = seal::find_seals(mask, page.width, page.height);
+        let mut out = Vec::with_capacity(found.len());
+        for s in found {
+            self.check_time()?;
+            let strips: Vec<db::Crop> = [
+                seal::unroll_ring(&page.data, page.width, page.height, &s),
+                seal::inner_text(&page.data, page.width, page.height, &s),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|(width, height, data)| db::Crop {
+                width,
+                height,
+                channels: 1,
+                data,
+            })
+            .map(|c| gray_to_rgb_crop(&c))
+            .collect();
+            let reads = self.recognize(&strips.iter().collect::<Vec<_>>())?;
+            let kept: Vec<&Read> = reads
+                .iter()
+                .filter(|r| !r.text.trim().is_empty() && r.score >= 0.5)
+                .collect();
+            let text = kept.iter().map(|r| r.text.trim()).collect::<Vec<_>>().join(" ");
+            let confidence = if kept.is_empty() {
+                0.0
+            } else {
+                round1(kept.iter().map(|r| r.score).fold(1.0, f32::min) * 100.0)
+            };
+            let (l, t, r, b) = s.bbox;
+            out.push(SealRead {
+                bbox: BBox {
+                    left: l,
+                    top: t,
+                    width: r.saturating_sub(l),
+                    height: b.saturating_sub(t),
+                },
+                shape: match s.shape {
+                    SealShape::Round => "round",
+                    SealShape::Oval => "oval",
+                    SealShape::Square => "square",
+                },
+                text,
+                confidence,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The first output of a model run as floats, with its shape.
+fn first_output<'o>(out: &'o ort::session::SessionOutputs<'_>) -> Result<(&'o ort::value::Shape, &'o [f32]), OcrError> {
+    out.keys()
+        .next()
+        .and_then(|name| out.get(name))
+        .ok_or_else(|| OcrError::Runtime("the model gave no output".to_string()))?
+        .try_extract_tensor::<f32>()
+        .map_err(runtime_error)
+}
+
+/// The page with its seal ink whitened, as RGB again (the models take three channels).
+fn whitened(page: &Raster) -> Raster {
+    match seal::whiten_ink(&page.data, page.width, page.height) {
+        Some(gray) => Raster {
+            width: page.width,
+            height: page.height,
+            channels: 1,
+            data: gray,
+        }
+        .to_rgb(),
+        None => page.clone(),
+    }
+}
+
+/// True when most text (by box area) stands in boxes taller than wide: the page lies on its
+/// side. Needs three such boxes at least, so a page of a few stamps is not turned.
+fn lies_on_its_side(boxes: &[db::TextBox]) -> bool {
+    let (mut tall, mut wide, mut tall_n) = (0f32, 0f32, 0usize);
+    for b in boxes {
+        let (w, h) = (b.quad.width(), b.quad.height());
+        if h > w * 1.5 {
+            tall += w * h;
+            tall_n += 1;
+        } else if w > h * 1.5 {
+            wide += w * h;
+        }
+    }
+    tall_n >= 3 && tall > wide * 2.0
+}
+
+/// The detection input size: the page scaled so its longer side is [`DET_SIDE`] pixels (down
+/// for a fine scan, up for a coarse one), each side rounded to a multiple of 32 (at least 32).
+fn det_size(w: u32, h: u32) -> (u32, u32) {
+    let (wf, hf) = (w.max(1) as f32, h.max(1) as f32);
+    let ratio = DET_SIDE as f32 / wf.max(hf);
+    let round32 = |v: f32| (((v / 32.0).round() as u32) * 32).max(32);
+    (round32(wf * ratio), round32(hf * ratio))
+}
+
+/// Width over height of a crop.
+fn ratio(c: &db::Crop) -> f32 {
+    c.width.max(1) as f32 / c.height.max(1) as f32
+}
+
+/// A line crop scaled to height 48 and at most `width` wide (its aspect kept), as a raster of
+/// `width` columns padded on the right with black-after-normalisation (zeros), and the scaled
+/// width.
+fn line_input(c: &db::Crop, width: u32) -> (Raster, u32) {
+    let rw = ((REC_HEIGHT as f32 * ratio(c)).ceil() as u32).clamp(1, width);
+    let r = Raster {
+        width: c.width,
+        height: c.height,
+        channels: c.channels,
+        data: c.data.clone(),
+    }
+    .to_rgb()
+    .resized(rw, REC_HEIGHT);
+    (r, rw)
+}
+
+/// A raster as planar BGR floats `(v/255 − 0.5)/0.5`, `width` columns: pixels past the raster's
+/// own width are 0 (the padding RapidOCR gives), as are pixels before `from`.
+fn planar_bgr(r: &Raster, from: u32, width: u32) -> Vec<f32> {
+    let (w, h) = (width as usize, r.height as usize);
+    let rw = r.width as usize;
+    let mut out = vec![0f32; 3 * w * h];
+    for y in 0..h {
+        for x in (from as usize)..w.min(rw) {
+            let p = (y * rw + x) * 3;
+            let Some(px) = r.data.get(p..p + 3) else { continue };
+            let [r, g, b] = [px.first(), px.get(1), px.get(2)].map(|v| v.copied().unwrap_or(0));
+            for (plane, v) in [b, g, r].into_iter().enumerate() {
+                if let Some(o) = out.get_mut(plane * w * h + y * w + x) {
+                    *o = (f32::from(v) / 255.0 - 0.5) / 0.5;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn gray_to_rgb_crop(c: &db::Crop) -> db::Crop {
+    if c.channels == 3 {
+        return c.clone();
+    }
+    db::Crop {
+        width: c.width,
+        height: c.height,
+        channels: 3,
+        data: c.data.iter().flat_map(|&v| [v, v, v]).collect(),
+    }
+}
+
+/// Share of seal ink in the part of a line's quad between `t0` and `t1` (0–1 along the line).
+fn quad_ink(mask: &[bool], width: u32, height: u32, q: &Quad, t0: f32, t1: f32) -> f32 {
+    let [tl, tr, br, bl] = q.0;
+    let at = |a: (f32, f32), b: (f32, f32), t: f32| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+    let pts = [at(tl, tr, t0), at(tl, tr, t1), at(bl, br, t0), at(bl, br, t1)];
+    let x0 = pts.iter().map(|p| p.0).fold(f32::MAX, f32::min).max(0.0);
+    let x1 = pts.iter().map(|p| p.0).fold(f32::MIN, f32::max).max(0.0);
+    let y0 = pts.iter().map(|p| p.1).fold(f32::MAX, f32::min).max(0.0);
+    let y1 = pts.iter().map(|p| p.1).fold(f32::MIN, f32::max).max(0.0);
+    seal::ink_share(
+        mask,
+        width,
+        height,
+        x0.floor() as u32,
+        y0.floor() as u32,
+        x1.ceil() as u32,
+        y1.ceil() as u32,
+    )
+}
+
+fn round1(v: f32) -> f32 {
+    (v * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detection_input_has_a_longer_side_of_960_in_multiples_of_32() {
+        assert_eq!(det_size(1240, 1754), (672, 960));
+        assert_eq!(det_size(595, 842), (672, 960));
+        assert_eq!(det_size(1754, 1240), (960, 672));
+        assert_eq!(det_size(1654, 2339), (672, 960));
+        assert_eq!(det_size(0, 0), (960, 960));
+        assert_eq!(det_size(10_000, 1), (960, 32));
+    }
+
+    #[test]
+    fn pixels_become_planar_bgr_scaled_to_minus_one_one_and_padding_is_zero() {
+        let r = Raster {
+            width: 1,
+            height: 1,
+            channels: 3,
+            data: vec![255, 0, 51],
+        };
+        let v = planar_bgr(&r, 0, 2);
+        // planes B, G, R; two columns, the second padding.
+        assert_eq!(v.len(), 6);
+        assert!((v[0] - (51.0 / 255.0 - 0.5) / 0.5).abs() < 1e-6);
+        assert_eq!(v[1], 0.0);
+        assert!((v[2] + 1.0).abs() < 1e-6);
+        assert!((v[4] - 1.0).abs() < 1e-6);
+    }
+
+    fn text_box(w: f32, h: f32) -> db::TextBox {
+        db::TextBox {
+            quad: Quad([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]),
+            score: 0.9,
+        }
+    }
+
+    #[test]
+    fn a_page_whose_text_stands_in_tall_boxes_lies_on_its_side() {
+        assert!(lies_on_its_side(&[
+            text_box(30.0, 600.0),
+            text_box(30.0, 500.0),
+            text_box(30.0, 400.0)
+        ]));
+        assert!(!lies_on_its_side(&[
+            text_box(600.0, 30.0),
+            text_box(500.0, 30.0),
+            text_box(30.0, 90.0)
+        ]));
+        // Two tall stamps or signatures do not turn a page.
+        assert!(!lies_on_its_side(&[text_box(30.0, 600.0), text_box(30.0, 500.0)]));
+    }
+
+    #[test]
+    fn the_runtime_version_comes_from_the_library_file_name() {
+        assert_eq!(runtime_version(Path::new("/x/libonnxruntime.so.1.32.0")), "1.32.0");
+        assert_eq!(runtime_version(Path::new("/nonexistent/libonnxruntime.so")), "unknown");
+    }
+
+    #[test]
+    fn a_model_id_takes_the_manifest_hash_only_for_the_listed_size() {
+        let dir = std::env::temp_dir().join(format!("pingshen-modelid-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("m.onnx");
+        std::fs::write(&f, b"abc").unwrap();
+        let listed = "file\tsha256\tbytes\nm.onnx\t0123456789abcdef0123\t3\n";
+        assert_eq!(model_id(&f, listed), "m.onnx@sha256:0123456789abcdef");
+        // Another size: the file was replaced; its own hash is computed (sha256 of "abc").
+        let stale = "m.onnx\t0123456789abcdef0123\t4\n";
+        assert_eq!(model_id(&f, stale), "m.onnx@sha256:ba7816bf8f01cfea");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
