@@ -206,40 +206,30 @@ def run_rapidocr(args, images):
     return json.loads(p.stdout), None
 
 
+def timed_runs(args, cmd, env):
+    """Runs `cmd` on the pinned core `args.repeat` times: ([wall seconds], [stdout]), or None
+    when a run fails."""
+    walls, outs = [], []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                           preexec_fn=pin_preexec(args.core))
+        walls.append(time.perf_counter() - t)
+        if p.returncode != 0:
+            return None
+        outs.append(p.stdout)
+    return walls, outs
+
+
 def run_tesseract(args, image: Path):
     if not shutil.which("tesseract"):
         return None, None
     env = dict(os.environ, OMP_THREAD_LIMIT="1", OMP_NUM_THREADS="1")
     cmd = pin_cmd(args.core, ["tesseract", str(image), "stdout", "-l", "chi_sim", "--psm", "1"])
-    times, text = [], ""
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                           preexec_fn=pin_preexec(args.core))
-        times.append(time.perf_counter() - t)
-        if p.returncode != 0:
-            return None, None
-        text = p.stdout
-    return statistics.median(times), text
-
-
-TIME_KEY = re.compile(r"(^|_)(ocr_)?(ms|millis|elapsed_ms|time_ms)$|^ocr_ms$", re.I)
-
-
-def find_times(obj, acc):
-    """Per-page millisecond fields anywhere in pingshen's JSON (ocr_ms or the like)."""
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and TIME_KEY.search(k):
-                acc.append((k, float(v)))
-            else:
-                find_times(v, acc)
-    elif isinstance(obj, list):
-        for v in obj:
-            find_times(v, acc)
-
-
-_LOAD = {}
+    runs = timed_runs(args, cmd, env)
+    if runs is None:
+        return None, None
+    return statistics.median(runs[0]), runs[1][-1]
 
 
 def pingshen_load(args):
@@ -252,15 +242,8 @@ def pingshen_load(args):
     env = dict(os.environ)
     if args.models:
         env["PINGSHEN_OCR_DIR"] = str(args.models)
-    walls = []
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env, preexec_fn=pin_preexec(args.core))
-        walls.append(time.perf_counter() - t)
-        if p.returncode != 0:
-            _LOAD["s"] = None
-            return None
-    _LOAD["s"] = statistics.median(walls)
+    runs = timed_runs(args, cmd, env)
+    _LOAD["s"] = statistics.median(runs[0]) if runs else None
     return _LOAD["s"]
 
 
@@ -274,16 +257,14 @@ def run_pingshen(args, pdf: Path):
     env = dict(os.environ, OMP_THREAD_LIMIT="1", OMP_NUM_THREADS="1")
     if args.models:
         env["PINGSHEN_OCR_DIR"] = str(args.models)
-    walls, reported, text, ocr_pages = [], [], "", 0
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                           preexec_fn=pin_preexec(args.core))
-        walls.append(time.perf_counter() - t)
-        if p.returncode != 0:
-            return None
-        pages, lines, times = [], [], []
-        for line in p.stdout.splitlines():
+    runs = timed_runs(args, cmd, env)
+    if runs is None:
+        return None
+    walls, stdouts = runs
+    text, ocr_pages = "", 0
+    for stdout in stdouts:
+        pages, lines = [], []
+        for line in stdout.splitlines():
             if not line.strip():
                 continue
             try:
@@ -291,15 +272,12 @@ def run_pingshen(args, pdf: Path):
             except json.JSONDecodeError:
                 return None
             pages += [pg for pg in obj.get("pages", []) if pg.get("read_by") == "ocr"]
-            find_times(obj, times)
         for pg in pages:
             lines += pg.get("lines", [])
         ocr_pages = len(pages)
         if ocr_pages == 0:
             return None
         text = "\n".join(lines)
-        if times:
-            reported.append(sum(v for _, v in times) / 1000.0 / ocr_pages)
     load = pingshen_load(args) or 0.0
     wall = statistics.median(walls)
     return max(wall - load, 0.0) / ocr_pages, wall / ocr_pages, text

@@ -157,6 +157,23 @@ impl MaterialText {
         }
     }
 
+    /// The source of a conclusion drawn from words *not* found in the text. When any of the
+    /// text was read by OCR it decides nothing: a misread or lost line can hide the very word,
+    /// so OCR cannot prove an absence (SPEC §6: an OCR value is right or undetermined).
+    pub fn absence_source(&self) -> Source {
+        let mut src = self.source(0..0);
+        if let Some((b, c)) = self.ocr_chars.first() {
+            let seg = self.segments.iter().rev().find(|(start, ..)| start <= b);
+            src.file = seg.and_then(|(_, f, ..)| self.files.get(*f).cloned());
+            src.page = None;
+            src.text = None;
+            src.ocr = Some(true);
+            src.confidence = Some(crate::finding::Confidence::new(c.confidence));
+            src.doubt = Some(Doubt::AbsenceNotProven.to_string());
+        }
+        src
+    }
+
     /// True when the bytes `range` were read by OCR.
     fn is_ocr(&self, range: &Range<usize>) -> bool {
         self.ocr_chars.iter().any(|(b, _)| range.contains(b))
@@ -524,7 +541,7 @@ pub fn mentions(t: &MaterialText) -> Extracted {
             .min_by_key(|r| r.start);
         match hit {
             Some(r) => out.put(name, Value::Bool(true), t.source(r)),
-            None => out.put(name, Value::Bool(false), t.source(0..0)),
+            None => out.put(name, Value::Bool(false), t.absence_source()),
         }
     }
     out
@@ -597,7 +614,12 @@ pub fn sections(t: &MaterialText, wanted: &[&[&str]]) -> Extracted {
         .filter(|alts| !alts.iter().any(|w| t.text().contains(w)))
         .filter_map(|alts| alts.first().map(|s| s.to_string()))
         .collect();
-    out.put("missing_sections", Value::List(missing), t.source(0..0));
+    let source = if missing.is_empty() {
+        t.source(0..0)
+    } else {
+        t.absence_source()
+    };
+    out.put("missing_sections", Value::List(missing), source);
     out
 }
 
@@ -816,6 +838,30 @@ mod tests {
             d.source.doubt.as_deref(),
             Some("二〇二三年六月未二日 is not a well-formed date")
         );
+    }
+
+    #[test]
+    fn a_word_not_found_in_ocr_text_proves_no_absence() {
+        let t = ocr_text(&[("本项目落实网络安全等级保护要求", 99.0)]);
+        let e = mentions(&t);
+        let get = |k: &str| e.fields.iter().find(|(n, _)| n == k).map(|(_, f)| f.clone()).unwrap();
+        let cyber = get("mentions_cybersecurity");
+        assert_eq!((cyber.value, cyber.source.doubt), (Value::Bool(true), None));
+        let crypto = get("mentions_cryptography");
+        assert_eq!(crypto.value, Value::Bool(false));
+        assert_eq!(
+            crypto.source.doubt.as_deref(),
+            Some("a word not found in text read by OCR may be misread, not absent")
+        );
+        assert_eq!(crypto.source.file.as_deref(), Some("scan.pdf"));
+        // In a text layer an absence is an absence.
+        let e = mentions(&text(&["本项目落实网络安全等级保护要求"]));
+        assert!(e.fields.iter().all(|(_, f)| f.source.doubt.is_none()));
+        // Missing sections, likewise.
+        let e = sections(&t, &[&["绩效目标"]]);
+        assert!(e.fields[0].1.source.doubt.is_some());
+        let e = sections(&ocr_text(&[("一、绩效目标", 99.0)]), &[&["绩效目标"]]);
+        assert_eq!(e.fields[0].1.source.doubt, None);
     }
 
     fn text(lines: &[&str]) -> MaterialText {

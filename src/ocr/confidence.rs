@@ -18,6 +18,9 @@
 //!   the value would have been read, so the value the rule would pick instead is not the one the
 //!   document means.
 //!
+//! - [`Doubt::AbsenceNotProven`]: a conclusion drawn from a word *not* found (no mention of 密码,
+//!   a missing section) in text read by OCR: OCR cannot prove an absence.
+//!
 //! A doubtful value is kept, with its reason, as evidence; the checks do not use it.
 
 use std::ops::Range;
@@ -39,10 +42,22 @@ pub const PARAM: &str = "ocr_min_confidence";
 /// Why an OCR value decides nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Doubt {
-    LowConfidence { confidence: f32, min: f32 },
-    UnderSeal { chars: String },
-    StatedOtherwise { other: String },
-    Malformed { text: String },
+    LowConfidence {
+        confidence: f32,
+        min: f32,
+    },
+    UnderSeal {
+        chars: String,
+    },
+    StatedOtherwise {
+        other: String,
+    },
+    Malformed {
+        text: String,
+    },
+    /// A conclusion from words not found (`mentions_cryptography` false, missing sections) in
+    /// text read by OCR.
+    AbsenceNotProven,
 }
 
 impl std::fmt::Display for Doubt {
@@ -54,6 +69,9 @@ impl std::fmt::Display for Doubt {
             Doubt::UnderSeal { chars } => write!(f, "seal ink covers {chars}"),
             Doubt::StatedOtherwise { other } => write!(f, "the document also states {other}"),
             Doubt::Malformed { text } => write!(f, "{text} is not a well-formed date"),
+            Doubt::AbsenceNotProven => {
+                write!(f, "a word not found in text read by OCR may be misread, not absent")
+            }
         }
     }
 }
