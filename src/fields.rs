@@ -137,11 +137,18 @@ impl MaterialText {
             .filter(|(_, c)| c.under_seal)
             .filter_map(|(b, _)| self.compact.get(*b..).and_then(|s| s.chars().next()))
             .collect();
+        let unstable: String = chars
+            .iter()
+            .filter(|(_, c)| c.unstable)
+            .filter_map(|(b, _)| self.compact.get(*b..).and_then(|s| s.chars().next()))
+            .collect();
         let min = self.min_confidence.unwrap_or(confidence::DEFAULT_MIN_CONFIDENCE);
         let doubt = match confidence {
             None => None,
             Some(_) if !sealed.is_empty() => Some(Doubt::UnderSeal { chars: sealed }),
-            Some(c) if c < min => Some(Doubt::LowConfidence { confidence: c, min }),
+            Some(_) if !unstable.is_empty() => Some(Doubt::Unstable { chars: unstable }),
+            // A NaN confidence is no confidence.
+            Some(c) if c.is_nan() || c < min => Some(Doubt::LowConfidence { confidence: c, min }),
             Some(_) => None,
         };
         let from = floor_char(&self.compact, range.start.saturating_sub(12));
@@ -172,6 +179,25 @@ impl MaterialText {
             src.doubt = Some(Doubt::AbsenceNotProven.to_string());
         }
         src
+    }
+
+    /// The lowest confidence below `ocr_min_confidence` of a character read by OCR after byte
+    /// `at` in the same file, if any.
+    fn unclear_after(&self, at: usize) -> Option<f32> {
+        let file_of = |b: usize| {
+            self.segments
+                .iter()
+                .rev()
+                .find(|(start, ..)| *start <= b)
+                .map(|(_, f, ..)| *f)
+        };
+        let file = file_of(at.saturating_sub(1))?;
+        let min = self.min_confidence.unwrap_or(confidence::DEFAULT_MIN_CONFIDENCE);
+        self.ocr_chars
+            .iter()
+            .filter(|(b, c)| *b >= at && (c.confidence.is_nan() || c.confidence < min) && file_of(*b) == Some(file))
+            .map(|(_, c)| c.confidence)
+            .reduce(f32::min)
     }
 
     /// True when the bytes `range` were read by OCR.
@@ -291,6 +317,12 @@ fn date_source(t: &MaterialText, r: &Range<usize>, d: Date, dates: &[(Range<usiz
         }
     }
     if src.doubt.is_none() && last {
+        // "The last date" is only the last if the text after it was read.
+        if let Some(c) = t.unclear_after(r.end) {
+            src.doubt = Some(format!("the text after it is not read clearly (OCR confidence {c:.1})"));
+        }
+    }
+    if src.doubt.is_none() && last {
         let parsed: Vec<Range<usize>> = dates.iter().map(|(x, _)| x.clone()).collect();
         if let Some(bad) = confidence::malformed_dates(t.text(), &parsed)
             .into_iter()
@@ -327,7 +359,17 @@ pub fn final_acceptance(t: &MaterialText) -> Extracted {
     if let Some(m) = NOT_PASSED.find(t.text()) {
         out.put("final_acceptance_passed", Value::Bool(false), t.source(m.range()));
     } else if let Some(m) = PASSED.find(t.text()) {
-        out.put("final_acceptance_passed", Value::Bool(true), t.source(m.range()));
+        // A conclusion read as "passed" is only as sure as the characters before it, where a
+        // negation (不, 未) would stand.
+        let before = t
+            .text()
+            .get(..m.start())
+            .map_or(0, |p| p.char_indices().rev().nth(1).map_or(0, |(i, _)| i));
+        out.put(
+            "final_acceptance_passed",
+            Value::Bool(true),
+            t.source_of(m.range(), before..m.end()),
+        );
     }
     out
 }
@@ -417,6 +459,17 @@ pub fn warranty(t: &MaterialText) -> Extracted {
         // The field is the minimum of every statement: one doubtful statement (a misread `12`
         // could be `72`) makes the minimum doubtful too.
         let mut source = t.source_of(r.clone(), v);
+        // Statements read by OCR that disagree: one of them may be misread (SPEC §6).
+        if source.doubt.is_none() && t.is_ocr(&r) {
+            if let Some((_, _, other)) = found.iter().find(|(_, _, o)| *o != m) {
+                source.doubt = Some(
+                    Doubt::StatedOtherwise {
+                        other: format!("{other} months"),
+                    }
+                    .to_string(),
+                );
+            }
+        }
         if source.doubt.is_none() {
             source.doubt = found
                 .iter()
@@ -522,7 +575,9 @@ pub fn declared_investment(t: &MaterialText) -> Option<(f64, Source)> {
         "亿元" => n * 10_000.0,
         _ => n,
     };
-    Some((wan, t.source(whole.range())))
+    // A doubtful amount read by OCR is not compared: a misread digit would claim a mismatch.
+    let source = t.source_of(whole.range(), num.start()..unit.end());
+    source.doubt.is_none().then_some((wan, source))
 }
 
 // ------------------------------------------------------------------ mentions, MLPS, contents
@@ -564,14 +619,24 @@ pub fn mlps(t: &MaterialText) -> Extracted {
         if let Some(m) = c.get(1) {
             let value = values::normalize_text(m.as_str()).replace(['－', '—', '–'], "-");
             let value = value.trim_end_matches('-').to_string();
+            let source = t.source_of(c.get(0).map_or(0..0, |m| m.range()), m.range());
             if FILING_FORM.is_match(&value) {
-                out.put(
-                    "mlps_filing_number",
-                    Value::Text(value),
-                    t.source(c.get(0).map_or(0..0, |m| m.range())),
-                );
+                out.put("mlps_filing_number", Value::Text(value), source);
+            } else if source.ocr == Some(true) {
+                // A number read by OCR that is not of the form may be misread (`-` as `一`).
+                let doubt = source
+                    .doubt
+                    .clone()
+                    .unwrap_or_else(|| format!("{value} read by OCR is not of the form 11 digits-5 digits"));
+                let source = Source {
+                    doubt: Some(doubt),
+                    ..source
+                };
+                out.put("mlps_filing_number", Value::Text(value), source);
             }
         }
+    } else if t.is_ocr(&(0..t.text().len())) {
+        out.put("mlps_filing_number", Value::Text(String::new()), t.absence_source());
     }
     let level = LEVEL_LABELLED.captures(text).or_else(|| LEVEL_ANY.captures(text));
     if let Some(c) = level {
@@ -704,6 +769,7 @@ mod tests {
                 .map(|(i, _)| CharRead {
                     confidence: confidences.get(i).copied().unwrap_or(99.0),
                     under_seal: sealed.contains(&i),
+                    unstable: false,
                 })
                 .collect(),
             ..ocr_line(text, 99.0)
@@ -862,6 +928,78 @@ mod tests {
         assert!(e.fields[0].1.source.doubt.is_some());
         let e = sections(&ocr_text(&[("一、绩效目标", 99.0)]), &[&["绩效目标"]]);
         assert_eq!(e.fields[0].1.source.doubt, None);
+    }
+
+    #[test]
+    fn a_character_a_second_reading_does_not_confirm_makes_its_value_doubtful() {
+        let mut line = ocr_chars("日期:2001年3月18日", &[], &[]);
+        if let Some(c) = line.chars.get_mut(5) {
+            c.unstable = true; // the `0` of 2001
+        }
+        let mut t = MaterialText::default();
+        t.push_ocr("a.pdf", &[ocr_line("同意通过验收", 99.0), line]);
+        let d = date_field(&final_acceptance(&t)).cloned().unwrap();
+        assert_eq!(
+            d.source.doubt.as_deref(),
+            Some("0 read otherwise when the line is read again")
+        );
+    }
+
+    #[test]
+    fn warranty_statements_read_by_ocr_that_disagree_decide_nothing() {
+        let t = ocr_text(&[("免费质保期为三年", 99.0), ("质保期:16个月", 99.0)]);
+        let f = &warranty(&t).fields[0].1;
+        assert_eq!(f.value, Value::Int(16));
+        assert_eq!(f.source.doubt.as_deref(), Some("the document also states 36 months"));
+        // In a text layer the strictest statement decides (SPEC §6).
+        let t = text(&["免费质保期为三年", "质保期:16个月"]);
+        assert_eq!(warranty(&t).fields[0].1.source.doubt, None);
+    }
+
+    #[test]
+    fn the_last_date_is_doubtful_when_text_after_it_is_not_read_clearly() {
+        let t = ocr_text(&[("同意通过验收", 99.0), ("2023年6月15日", 99.0), ("某某某", 35.0)]);
+        let d = date_field(&final_acceptance(&t)).cloned().unwrap();
+        assert_eq!(
+            d.source.doubt.as_deref(),
+            Some("the text after it is not read clearly (OCR confidence 35.0)")
+        );
+    }
+
+    #[test]
+    fn a_passed_conclusion_is_as_sure_as_the_characters_before_it() {
+        // `不同意…通过` with the `不` read at 40: whatever was read there, the conclusion is doubtful.
+        let mut t = MaterialText::default();
+        t.push_ocr(
+            "a.pdf",
+            &[ocr_chars(
+                "专家组一致同意该项目通过验收",
+                &[99.0, 99.0, 99.0, 40.0],
+                &[],
+            )],
+        );
+        let e = final_acceptance(&t);
+        let passed = &e.fields.iter().find(|(k, _)| k == "final_acceptance_passed").unwrap().1;
+        assert_eq!(passed.value, Value::Bool(true));
+        assert!(passed.source.doubt.is_some(), "{:?}", passed.source);
+    }
+
+    #[test]
+    fn an_mlps_filing_number_read_by_ocr_out_of_form_or_not_found_is_doubtful() {
+        let t = ocr_text(&[("备案编号:11010843001一00001", 99.0)]);
+        let f = &mlps(&t).fields[0].1;
+        assert_eq!(f.value, Value::Text("11010843001".into()));
+        assert!(
+            f.source.doubt.as_deref().unwrap().contains("not of the form"),
+            "{:?}",
+            f.source
+        );
+        let t = ocr_text(&[("信息系统安全等级保护备案证明", 99.0)]);
+        let e = mlps(&t);
+        let f = &e.fields.iter().find(|(k, _)| k == "mlps_filing_number").unwrap().1;
+        assert!(f.source.doubt.is_some());
+        // In a text layer, a number out of form is simply not read.
+        assert!(mlps(&text(&["备案编号:11010843001一00001"])).fields.is_empty());
     }
 
     fn text(lines: &[&str]) -> MaterialText {

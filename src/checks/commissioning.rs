@@ -347,6 +347,9 @@ fn security(ctx: &Ctx) -> Outcome {
     let filing = ctx.material("mlps_filing");
     if filing.is_some_and(|m| m.status == Presence::Present) {
         ev.push(ctx.evidence("mlps_filing_number"));
+        if ctx.doubtful("mlps_filing_number") {
+            return Outcome::missing("a 备案编号 read surely from the MLPS filing (mlps_filing_number)", ev);
+        }
         if ctx.text("mlps_filing_number").is_none() {
             return Outcome::new(
                 S::Violated,

@@ -55,12 +55,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A bool field, falling back to its schema default.
+    /// A bool field, falling back to its schema default; a doubtful one is `None` (not the
+    /// default: it was read, just not surely).
     pub fn flag(&self, name: &str) -> Option<bool> {
+        if self.doubtful(name) {
+            return None;
+        }
         match self.field(name).map(|f| &f.value) {
             Some(Value::Bool(b)) => Some(*b),
             _ => self.defaults.get(name).copied(),
         }
+    }
+
+    /// True when the field was read by OCR but decides nothing (SPEC §6).
+    pub fn doubtful(&self, name: &str) -> bool {
+        self.fields.get(name).is_some_and(|f| f.source.doubt.is_some())
     }
 
     /// An integer field.

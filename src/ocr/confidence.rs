@@ -11,6 +11,8 @@
 //! - [`Doubt::LowConfidence`]: the lowest confidence of the value's own characters (not the
 //!   line's mean) is below `ocr_min_confidence`.
 //! - [`Doubt::UnderSeal`]: seal ink covers one of the value's characters.
+//! - [`Doubt::Unstable`]: read again at another scale, one of its characters comes out
+//!   otherwise (a 72-dpi `2021` read as `2001` at 0.93, and as `2021` at 0.8 of the size).
 //! - [`Doubt::StatedOtherwise`]: the document states a date one character away from it
 //!   (`2023-06-15` and `2023-06-16`, `6月` and `8月`): the same date with one of the two misread,
 //!   and which one cannot be told.
@@ -49,6 +51,9 @@ pub enum Doubt {
     UnderSeal {
         chars: String,
     },
+    Unstable {
+        chars: String,
+    },
     StatedOtherwise {
         other: String,
     },
@@ -67,6 +72,7 @@ impl std::fmt::Display for Doubt {
                 write!(f, "OCR confidence {confidence:.1} is below ocr_min_confidence {min}")
             }
             Doubt::UnderSeal { chars } => write!(f, "seal ink covers {chars}"),
+            Doubt::Unstable { chars } => write!(f, "{chars} read otherwise when the line is read again"),
             Doubt::StatedOtherwise { other } => write!(f, "the document also states {other}"),
             Doubt::Malformed { text } => write!(f, "{text} is not a well-formed date"),
             Doubt::AbsenceNotProven => {

@@ -102,6 +102,8 @@ pub struct CharRead {
     pub confidence: f32,
     /// Seal ink covers part of the character's box: what was read there may be the seal's.
     pub under_seal: bool,
+    /// Read again at another scale, the character came out otherwise (or not at all).
+    pub unstable: bool,
 }
 
 impl CharRead {
@@ -109,6 +111,7 @@ impl CharRead {
         CharRead {
             confidence,
             under_seal: false,
+            unstable: false,
         }
     }
 }
