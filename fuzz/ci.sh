@@ -7,6 +7,10 @@
 # `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")"
+# The fuzz crate keeps its own target folder (its flags differ from the project's), even when
+# the caller points CARGO_TARGET_DIR at the project's: the binaries are looked for there.
+export CARGO_TARGET_DIR="$PWD/target"
+mkdir -p target
 
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
   echo "fuzz: no nightly toolchain, replay harness only (tests/fuzz_replay.rs)"

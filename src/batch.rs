@@ -18,19 +18,10 @@ use serde::Serialize;
 
 use crate::finding::Code;
 use crate::verdict::{CheckStatus, Verdict};
-use crate::worker::{self, Format, Worker, WorkerConfig};
+use crate::worker::{self, Format, Worker};
 use crate::{Options, Reviewer};
 
-/// Where packages are reviewed.
-#[derive(Debug, Clone, Default)]
-pub enum Isolation {
-    /// In this process's threads: fastest, but a package that aborts, hangs or exhausts memory
-    /// takes the batch down.
-    #[default]
-    InProcess,
-    /// In supervised worker processes ([`crate::worker`]), one per thread.
-    Workers(WorkerConfig),
-}
+pub use crate::pool::Isolation;
 
 /// Reviews packages where [`Isolation`] says, keeping idle workers for the next package.
 struct Engines<'a> {

@@ -20,7 +20,8 @@ use anyhow::Context;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use pingshen::batch::{self, BatchOptions, Isolation, Output};
+use pingshen::batch::{self, BatchOptions, Output};
+use pingshen::pool::Isolation;
 use pingshen::schema::{Schemas, StageId};
 use pingshen::verdict::VerdictKind;
 use pingshen::worker::{self, WorkerConfig};
@@ -127,6 +128,15 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
+    let bytes = parse_bytes(s)?;
+    if bytes < 64 << 20 {
+        return Err(format!("{s:?}: the memory ceiling must be at least 64M"));
+    }
+    Ok(bytes)
+}
+
+/// A size in bytes, or with K, M or G (binary multiples).
+fn parse_bytes(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let (num, mult) = match t.char_indices().last() {
         Some((i, c)) if c.is_ascii_alphabetic() => {
@@ -142,8 +152,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
     };
     let n: f64 = num.trim().parse().map_err(|_| format!("{s:?} is not a size"))?;
     let bytes = n * mult as f64;
-    if !(bytes >= (64u64 << 20) as f64 && bytes < 1e15) {
-        return Err(format!("{s:?}: the memory ceiling must be at least 64M"));
+    if !(1.0..1e15).contains(&bytes) {
+        return Err(format!("{s:?} is not a size between 1 byte and 1000 TB"));
     }
     Ok(bytes as u64)
 }
@@ -252,6 +262,44 @@ enum Command {
         /// No progress bar and no summary on stderr.
         #[arg(short, long)]
         quiet: bool,
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        guard: Guard,
+    },
+    /// Serve reviews over HTTP (`POST /v1/check` with the zip; API in schemas/openapi.json) and
+    /// a page at `/` where a reviewer drops a zip and reads the report. Stops on SIGTERM or
+    /// SIGINT after running reviews finish.
+    Serve {
+        /// Address and port to listen on. Anything but loopback needs --token-file or --no-auth.
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Reviews at once (worker processes); default one per core.
+        #[arg(short = 'j', long, default_value_t = 0)]
+        jobs: usize,
+        /// Packages that may wait for a worker; past that a request gets 503 with Retry-After.
+        #[arg(long, value_name = "N", default_value_t = 64)]
+        queue: usize,
+        /// The largest body accepted (bytes, or with K/M/G); larger is refused with 413 before
+        /// it is read. Default 2G, the archive limit of SPEC §3.
+        #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_bytes)]
+        max_body: u64,
+        /// A file holding the bearer token every API request must carry
+        /// (`Authorization: Bearer <token>`); the page and /healthz, /readyz stay open.
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        /// Listen beyond loopback without a token (behind a proxy that authenticates).
+        #[arg(long, conflicts_with = "token_file")]
+        no_auth: bool,
+        /// Seconds a client has to send its request head, and the longest pause inside a body.
+        #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+        read_timeout: std::time::Duration,
+        /// Connections open at once; more wait to be accepted.
+        #[arg(long, value_name = "N", default_value_t = 256)]
+        max_connections: usize,
+        /// Verdicts kept for identical bodies (same sha256, name and stage); 0 turns the cache off.
+        #[arg(long, value_name = "N", default_value_t = 256)]
+        cache: usize,
         #[command(flatten)]
         common: Common,
         #[command(flatten)]
@@ -431,6 +479,74 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }))
         }
         Command::Doctor => Ok(doctor()),
+        Command::Serve {
+            listen,
+            jobs,
+            queue,
+            max_body,
+            token_file,
+            no_auth,
+            read_timeout,
+            max_connections,
+            cache,
+            common,
+            guard,
+        } => {
+            let token = match &token_file {
+                Some(f) => {
+                    let t = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+                    let t = t.trim().to_string();
+                    anyhow::ensure!(!t.is_empty(), "{}: the token file is empty", f.display());
+                    Some(t)
+                }
+                None => None,
+            };
+            anyhow::ensure!(
+                listen.ip().is_loopback() || token.is_some() || no_auth,
+                "--listen {listen} is reachable from other machines: give --token-file FILE, or --no-auth \
+                 when a proxy in front authenticates"
+            );
+            let jobs = if jobs == 0 {
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            } else {
+                jobs
+            };
+            let reviewer = reviewer(&common)?;
+            let opts = common.options();
+            let isolation = match guard.workers(&common)? {
+                None => Isolation::InProcess,
+                Some(config) => Isolation::Workers(config),
+            };
+            let config = pingshen::serve::ServeConfig {
+                listen,
+                jobs,
+                queue,
+                max_body,
+                token,
+                read_timeout,
+                max_connections,
+                cache_entries: cache,
+                drain: guard.timeout + std::time::Duration::from_secs(5),
+            };
+            let pool = pingshen::pool::Pool::new(isolation, reviewer, opts);
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the service's runtime")?;
+            runtime.block_on(async move {
+                let listener = pingshen::serve::bind(&config)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                let addr = listener.local_addr().unwrap_or(listen);
+                eprintln!("pingshen serve: listening on http://{addr} ({jobs} workers)");
+                pingshen::serve::run(listener, pool, config, std::future::pending())
+                    .await
+                    .context("the service failed")?;
+                eprintln!("pingshen serve: stopped");
+                anyhow::Ok(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             print!("{}", pingshen::verdict::JSON_SCHEMA);
             Ok(ExitCode::SUCCESS)

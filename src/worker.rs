@@ -11,7 +11,8 @@
 //! package still gets its verdict.
 //!
 //! The protocol is private to one binary and versionless: a request is one line
-//! `<format> <hex of the path's bytes>\n`; a reply is `<verdict> <length>\n` followed by `length`
+//! `<format> <hex of the path's bytes>[ <stage>]\n` (the stage, when given, overrides the
+//! worker's own `--stage` for this package: `pingshen serve` takes it per request); a reply is `<verdict> <length>\n` followed by `length`
 //! bytes of the rendered verdict (pretty JSON, a JSON line, or the text report).
 
 use std::ffi::OsString;
@@ -23,6 +24,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::finding::{Code, Finding};
+use crate::schema::StageId;
 use crate::verdict::{Verdict, VerdictKind};
 use crate::{Options, Reviewer};
 
@@ -224,16 +226,37 @@ impl Worker {
     /// Reviews the package at `path` in the worker; `Err` when the worker failed on it (it is
     /// then stopped, and the next call starts a new one).
     pub fn review(&mut self, path: &Path, format: Format) -> Result<Reply, Failure> {
+        self.review_as(path, format, None)
+    }
+
+    /// [`Worker::review`] with the stage of this package given (as `--stage` would), overriding
+    /// the worker's own.
+    pub fn review_as(&mut self, path: &Path, format: Format, stage: Option<StageId>) -> Result<Reply, Failure> {
+        self.ensure_started()?;
+        let request = match stage {
+            Some(s) => format!("{} {} {}\n", format.token(), hex_path(path), s.as_str()),
+            None => format!("{} {}\n", format.token(), hex_path(path)),
+        };
+        self.exchange(request)
+    }
+
+    /// Starts the worker process if none runs (a service starts its workers before it says it
+    /// is ready).
+    pub fn ensure_started(&mut self) -> Result<(), Failure> {
         if self.running.is_none() {
             self.running = Some(
                 self.start()
                     .map_err(|e| Failure::Crashed(format!("cannot start {}: {e}", self.config.exe.display())))?,
             );
         }
+        Ok(())
+    }
+
+    /// Sends one request and waits for its reply within the time budget.
+    fn exchange(&mut self, request: String) -> Result<Reply, Failure> {
         let Some(run) = self.running.as_mut() else {
             return Err(Failure::Crashed("no worker".into()));
         };
-        let request = format!("{} {}\n", format.token(), hex_path(path));
         let sent = run.stdin.write_all(request.as_bytes()).and_then(|_| run.stdin.flush());
         let outcome = match sent {
             Err(_) => Err(None),
@@ -557,17 +580,22 @@ pub fn serve(
         if input.read_line(&mut line)? == 0 {
             return Ok(());
         }
-        let mut parts = line.trim_end().splitn(2, ' ');
+        let mut parts = line.trim_end().split(' ');
         let format = parts.next().and_then(Format::parse);
         let path = parts.next().and_then(unhex_path);
-        let (Some(format), Some(path)) = (format, path) else {
+        let stage = match parts.next() {
+            None => Some(opts.stage),
+            Some(s) => StageId::parse(s).map(Some),
+        };
+        let (Some(format), Some(path), Some(stage), None) = (format, path, stage, parts.next()) else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("bad request {:?}", line.trim_end()),
             ));
         };
         faults.trigger(&path);
-        let v = crate::review_path(&path, reviewer, opts);
+        let opts = Options { stage, ..*opts };
+        let v = crate::review_path(&path, reviewer, &opts);
         let body = format.render(&v);
         writeln!(output, "{} {}", v.verdict.as_str(), body.len())?;
         output.write_all(body.as_bytes())?;
