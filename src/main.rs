@@ -88,6 +88,15 @@ impl From<Ocr> for pingshen::OcrMode {
 enum Format {
     Text,
     Json,
+    /// A self-contained HTML page (`check` only).
+    Html,
+}
+
+/// `text --format`: what `pingshen text` prints.
+#[derive(Clone, Copy, ValueEnum)]
+enum TextFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -220,7 +229,8 @@ enum Command {
         package: PathBuf,
         #[command(flatten)]
         common: Common,
-        /// `text` for a person (default), `json` for the verdict itself.
+        /// `text` for a person (default), `json` for the verdict itself, `html` for a
+        /// self-contained HTML report (open it in a browser; works offline).
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         #[command(flatten)]
@@ -276,7 +286,7 @@ enum Command {
         /// `text` for a person (default): a header per page or sheet, sheets as tab-separated
         /// rows; `json`: JSON Lines, one object per file.
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: TextFormat,
         /// Read scanned PDF and OFD pages by OCR, as `check` does: `auto` (the default) when an
         /// engine is available, `off` never, `require` or exit 2 when there is none.
         #[arg(long, value_enum, default_value = "auto")]
@@ -336,6 +346,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = common.options();
             let format = match format {
                 Format::Json => worker::Format::Pretty,
+                Format::Html => worker::Format::Html,
                 Format::Text => worker::Format::Text {
                     color: std::io::stdout().is_terminal(),
                 },
@@ -418,8 +429,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for f in &files {
                 let body = match format {
-                    Format::Json => f.to_json_line(),
-                    Format::Text => f.render_text(),
+                    TextFormat::Json => f.to_json_line(),
+                    TextFormat::Text => f.render_text(),
                 };
                 out.write_all(body.as_bytes()).context("cannot write to stdout")?;
             }
