@@ -259,6 +259,10 @@ enum Command {
         /// Skip archives whose verdict in --out already has the same SHA-256 and ruleset.
         #[arg(long)]
         resume: bool,
+        /// Also write DIR/<archive file name>.html beside each verdict (the report of
+        /// `check --format html`) and DIR/index.html over the batch; needs --out.
+        #[arg(long)]
+        html: bool,
         /// No progress bar and no summary on stderr.
         #[arg(short, long)]
         quiet: bool,
@@ -452,6 +456,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             jsonl,
             jobs,
             resume,
+            html,
             quiet,
             common,
             guard,
@@ -467,6 +472,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             anyhow::ensure!(
                 !(resume && jsonl),
                 "--resume needs --out DIR (it reads the verdicts written there)"
+            );
+            anyhow::ensure!(
+                !html || out.is_some(),
+                "--html needs --out DIR (it writes DIR/<archive file name>.html beside each verdict and DIR/index.html)"
             );
             let show = !quiet && std::io::stderr().is_terminal();
             let bar = |total: Option<u64>| {
@@ -507,6 +516,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     jobs,
                     resume,
                     isolation,
+                    html,
                 };
                 let s = batch::run(&inputs, &reviewer, &opts, &options, &progress)?;
                 pb.finish_and_clear();

@@ -148,7 +148,11 @@ fn header(o: &mut String, r: &Report) {
         let _ = writeln!(
             o,
             "<div><dt>项目类型 · <span lang=\"en\">type</span></dt><dd>{}</dd></div>",
-            or_dash(&p.project_type)
+            match p.project_type.as_deref() {
+                Some("new") => "新建 · <span lang=\"en\">new</span>".to_string(),
+                Some("upgrade") => "升级改造 · <span lang=\"en\">upgrade</span>".to_string(),
+                _ => or_dash(&p.project_type),
+            }
         );
         let _ = writeln!(
             o,

@@ -1,5 +1,6 @@
 //! The report of one verdict for a person, in two renderings: [`text`] for a terminal
-//! (`pingshen check`) and [`html`] for a browser (`check --format html`, `batch --html`).
+//! (`pingshen check`) and [`html`] for a browser (`check --format html`, `batch --html`); and
+//! [`index`], the page over a batch's reports.
 //!
 //! Both render the same [`Report`], built from a [`Verdict`] by [`Report::of`]: what a reviewer
 //! reads — the verdict and its consequence, the red lines and requirements with the evidence
@@ -8,9 +9,11 @@
 //! an order or a label decided here shows the same in both.
 
 pub mod html;
+pub mod index;
 pub mod text;
 
 pub use html::{html, html_from_json};
+pub use index::{index_html, IndexEntry};
 pub use text::{render, width};
 
 use crate::finding::{Severity, Source};
