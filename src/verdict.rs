@@ -471,3 +471,54 @@ fn intern(s: String) -> Result<&'static str, String> {
     words.insert(w);
     Ok(w)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn back(json: &str) -> Value {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn values_are_read_back_as_the_variant_that_writes_them() {
+        assert_eq!(back("\"2021-03-15\""), Value::Date(Date::new(2021, 3, 15).unwrap()));
+        assert_eq!(back("\"2021-02-30\""), Value::Text("2021-02-30".into()));
+        assert_eq!(back("\"2021-3-15\""), Value::Text("2021-3-15".into()));
+        assert_eq!(back("true"), Value::Bool(true));
+        assert_eq!(back("24"), Value::Int(24));
+        assert_eq!(back("24.0"), Value::Number(24.0));
+        assert_eq!(back("99.5"), Value::Number(99.5));
+        assert_eq!(back("[]"), Value::List(vec![]));
+        assert_eq!(back("[\"a\",\"b\"]"), Value::List(vec!["a".into(), "b".into()]));
+        let rows = back(r#"[{"file":"f.xlsx","sheet":"s","row":3,"cells":{"c":{"value":"x","cell":"B3"}}}]"#);
+        assert!(
+            matches!(rows, Value::Rows(ref r) if r.len() == 1 && r[0].row == 3),
+            "{rows:?}"
+        );
+        assert!(serde_json::from_str::<Value>("null").is_err());
+        assert!(serde_json::from_str::<Value>("{}").is_err());
+        for json in ["\"2021-03-15\"", "\"x\"", "true", "24", "24.0", "99.5", "[]", "[\"a\"]"] {
+            assert_eq!(serde_json::to_string(&back(json)).unwrap(), json);
+        }
+    }
+
+    #[test]
+    fn words_are_kept_once() {
+        let a = intern("pp-ocr".to_string()).unwrap();
+        let b = intern("pp-ocr".to_string()).unwrap();
+        assert!(std::ptr::eq(a, b));
+        assert_eq!(intern(SCHEMA_VERSION.to_string()).unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_file_reads_back_with_its_sniffed_kind() {
+        let json = r#"{"path":"a.pdf","type":"pdf","bytes":3,"readable":true,"reason":null,
+            "materials":[],"matched_by":null,"title":null,"read_by":"ocr"}"#;
+        let f: FileReport = serde_json::from_str(json).unwrap();
+        assert_eq!(f.sniffed, crate::sniff::FileKind::Pdf);
+        assert_eq!(f.kind, "pdf");
+        assert_eq!(f.read_by, Some("ocr"));
+        assert!(serde_json::from_str::<FileReport>(&json.replace("\"pdf\"", "\"nope\"")).is_err());
+    }
+}
