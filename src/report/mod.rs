@@ -1,6 +1,6 @@
 //! The report of one verdict for a person, in two renderings: [`text`] for a terminal
-//! (`pingshen check`) and [`html`] for a browser (`check --format html`, `batch --html`); and
-//! [`index`], the page over a batch's reports.
+//! (`pingshen check`) and [`html`](mod@html) for a browser (`check --format html`,
+//! `batch --html`); and [`index`], the page over a batch's reports.
 //!
 //! Both render the same [`Report`], built from a [`Verdict`] by [`Report::of`]: what a reviewer
 //! reads — the verdict and its consequence, the red lines and requirements with the evidence
