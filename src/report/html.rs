@@ -20,7 +20,7 @@ use super::{
     presence_mark, presence_zh, severity_id, severity_zh, stage_source_id, stage_source_zh, stage_zh, verdict_zh,
     CheckRow, CheckSection, Location, Report,
 };
-use crate::verdict::{CheckKind, Verdict};
+use crate::verdict::{CheckKind, Value, Verdict};
 
 /// The report of `v` as a complete HTML document.
 pub fn html(v: &Verdict) -> String {
@@ -306,7 +306,7 @@ fn evidence(o: &mut String, c: &CheckRow) {
     o.push_str("<ul class=\"evidence\">");
     for e in &c.evidence {
         let value = match &e.value {
-            Some(v) => format!("<span class=\"value\">{}</span>", esc(v)),
+            Some(v) => format!("<span class=\"value\">{}</span>", value_html(v)),
             None => "<span class=\"muted\">未读到 · <span lang=\"en\">not read</span></span>".to_string(),
         };
         let _ = write!(o, "<li><code>{}</code> = {value}", esc(&e.field));
@@ -317,6 +317,20 @@ fn evidence(o: &mut String, c: &CheckRow) {
     }
     o.push_str("</ul>");
 }
+
+/// A value as the page shows it, escaped: as the text report shows it, except that a table is
+/// `N 行 · N rows` and an empty list or table is `无 · none` alike (the JSON cannot tell them apart,
+/// and the page made from a worker's JSON must be the page made from the verdict).
+fn value_html(v: &Value) -> String {
+    match v {
+        Value::List(l) if l.is_empty() => NONE.to_string(),
+        Value::Rows(r) if r.is_empty() => NONE.to_string(),
+        Value::Rows(r) => format!("{n} 行 · <span lang=\"en\">{n} rows</span>", n = r.len()),
+        other => esc(&super::value_text(other)),
+    }
+}
+
+const NONE: &str = "<span class=\"muted\">无 · <span lang=\"en\">none</span></span>";
 
 /// `file · sheet!cell · 第 N 页 · “snippet” · OCR 97.3 · doubt`, each part escaped.
 fn location(l: &Location) -> String {
@@ -516,7 +530,7 @@ fn fields(o: &mut String, r: &Report) {
             "<tr data-field=\"{}\"><th scope=\"row\"><code>{}</code></th><td class=\"value\">{}</td><td>{}</td></tr>",
             esc(&f.name),
             esc(&f.name),
-            esc(&f.value),
+            value_html(&f.value),
             location(&f.source)
         );
     }
@@ -717,6 +731,13 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(parsed, serde_json::from_str::<serde_json::Value>(json).unwrap());
         assert_eq!(json_from_script(&safe), json);
+    }
+
+    #[test]
+    fn an_empty_list_and_an_empty_table_show_alike() {
+        assert_eq!(value_html(&Value::List(vec![])), value_html(&Value::Rows(vec![])));
+        assert_eq!(value_html(&Value::List(vec!["<a>".into(), "b".into()])), "&lt;a&gt;、b");
+        assert_eq!(value_html(&Value::Bool(true)), "是");
     }
 
     #[test]

@@ -94,8 +94,8 @@ pub struct CheckRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvidenceRow {
     pub field: String,
-    /// The value as shown ([`value_text`]); `None` when it was not read.
-    pub value: Option<String>,
+    /// `None` when it was not read.
+    pub value: Option<Value>,
     pub source: Option<Location>,
 }
 
@@ -149,8 +149,7 @@ pub struct MaterialRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldRow {
     pub name: String,
-    /// As shown ([`value_text`]).
-    pub value: String,
+    pub value: Value,
     pub source: Location,
 }
 
@@ -224,7 +223,7 @@ impl Report {
                 .iter()
                 .map(|(k, f)| FieldRow {
                     name: k.clone(),
-                    value: value_text(&f.value),
+                    value: f.value.clone(),
                     source: Location::of(&f.source),
                 })
                 .collect(),
@@ -298,7 +297,7 @@ fn check_row(c: &Check) -> CheckRow {
             .iter()
             .map(|e| EvidenceRow {
                 field: e.field.clone(),
-                value: e.value.as_ref().map(value_text),
+                value: e.value.clone(),
                 source: e.source.as_ref().map(Location::of),
             })
             .collect(),

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{check_status_id, presence_id, severity_id, verdict_zh, Location, Report};
+use super::{check_status_id, presence_id, severity_id, value_text, verdict_zh, Location, Report};
 use crate::finding::Severity;
 use crate::verdict::{CheckKind, CheckStatus, ItemStatus, Presence, Verdict, VerdictKind};
 
@@ -81,7 +81,7 @@ pub fn render_report(r: &Report, color: bool) -> String {
             );
             if matches!(c.status, CheckStatus::Violated | CheckStatus::Undetermined) {
                 for e in &c.evidence {
-                    let value = e.value.as_deref().unwrap_or("(not read)");
+                    let value = e.value.as_ref().map_or("(not read)".to_string(), value_text);
                     let at = e.source.as_ref().map(source_text).unwrap_or_default();
                     let _ = writeln!(o, "      {} = {value}  {}", e.field, paint("2", &at));
                 }
@@ -142,7 +142,7 @@ pub fn render_report(r: &Report, color: bool) -> String {
         let _ = writeln!(o, "\nfields:");
         for f in &r.fields {
             let at = source_text(&f.source);
-            let _ = writeln!(o, "  {:<28} {}  {}", f.name, f.value, paint("2", &at));
+            let _ = writeln!(o, "  {:<28} {}  {}", f.name, value_text(&f.value), paint("2", &at));
         }
     }
     if !r.findings.is_empty() {
