@@ -195,6 +195,7 @@ fn run_pipeline(
         // The review itself; the CLI's worker processes add their own (small) cost, measured
         // with the command in examples/BENCHMARKS.md.
         isolation: batch::Isolation::InProcess,
+        html: false,
     };
     let start = Instant::now();
     let summary = batch::run(inputs, reviewer, &Options::default(), &opts, &|_| {})?;

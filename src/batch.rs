@@ -78,7 +78,8 @@ impl<'a> Engines<'a> {
 /// Where verdicts go.
 #[derive(Debug, Clone)]
 pub enum Output {
-    /// `DIR/<archive file name>.json`, one file per package, and `DIR/summary.json`.
+    /// `DIR/<archive file name>.json`, one file per package, and `DIR/summary.json`; with
+    /// [`BatchOptions::html`] also `DIR/<archive file name>.html` and `DIR/index.html`.
     Dir(PathBuf),
     /// One JSON line per package on stdout, in input order.
     JsonLines,
@@ -228,13 +229,14 @@ pub fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// Removes the temporary files a killed batch may have left (`.<name>.json.tmp<pid>`): they were
+/// Removes the temporary files a killed batch may have left (`.<name>.json.tmp<pid>`,
+/// `.<name>.html.tmp<pid>`): they were
 /// never renamed into place, so no verdict is lost.
 fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.contains(".json.tmp") {
+        if name.starts_with('.') && (name.contains(".json.tmp") || name.contains(".html.tmp")) {
             let _ = std::fs::remove_file(e.path());
         }
     }
@@ -416,6 +418,59 @@ pub struct BatchOptions {
     pub resume: bool,
     /// In-process or in worker processes.
     pub isolation: Isolation,
+    /// With [`Output::Dir`]: beside each verdict its HTML report (`<name>.html`), and at the end
+    /// `index.html` over the batch.
+    pub html: bool,
+}
+
+/// The HTML report's name for a verdict file's name: `x.zip.json` → `x.zip.html`.
+pub fn html_name(json_name: &str) -> String {
+    format!("{}.html", json_name.strip_suffix(".json").unwrap_or(json_name))
+}
+
+/// Writes the HTML report of the verdict `json` (a verdict file's text) to `path`, unless the
+/// file already holds exactly that report: a resumed verdict gets its report when it is missing,
+/// or when it was left from another verdict (a run without `--html` reviewed the package again).
+fn write_html(path: &Path, json: &str) -> io::Result<()> {
+    let page = crate::report::html_from_json(json)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("verdict not readable: {e}")))?;
+    if std::fs::read(path).is_ok_and(|old| old == page.as_bytes()) {
+        return Ok(());
+    }
+    write_atomic(path, &page)
+}
+
+/// Writes `DIR/index.html` over the verdict files `names` of `inputs` (in input order): each is
+/// read back one at a time, so memory holds a row per package and the statistics' counters.
+pub fn write_index(dir: &Path, inputs: &[PathBuf], names: &[String]) -> io::Result<()> {
+    use crate::report::IndexEntry;
+    let mut stats = crate::stats::StatsBuilder::default();
+    let mut entries = Vec::with_capacity(names.len());
+    for (path, name) in inputs.iter().zip(names) {
+        let mut entry = IndexEntry {
+            package: path.display().to_string(),
+            json: name.clone(),
+            html: html_name(name),
+            verdict: None,
+            stage: None,
+            project: None,
+        };
+        let text = std::fs::read_to_string(dir.join(name));
+        match text.map(|t| serde_json::from_str::<serde_json::Value>(&t)) {
+            Ok(Ok(v)) => {
+                let s = |p: &str| v.pointer(p).and_then(serde_json::Value::as_str).map(str::to_string);
+                entry.verdict = s("/verdict").as_deref().and_then(crate::verdict::VerdictKind::parse);
+                entry.stage = s("/stage");
+                entry.project = s("/project/name");
+                stats.add(name.clone(), &v);
+            }
+            Ok(Err(e)) => stats.skip(name.clone(), format!("not JSON: {e}")),
+            Err(e) => stats.skip(name.clone(), format!("cannot read: {e}")),
+        }
+        entries.push(entry);
+    }
+    let page = crate::report::index_html(&entries, &stats.finish());
+    write_atomic(&dir.join("index.html"), &page)
 }
 
 /// Reviews `inputs`. `progress` is called after each package with the number done.
@@ -453,23 +508,47 @@ pub fn run(
             pool.install(|| {
                 inputs.par_iter().zip(names.par_iter()).for_each(|(path, name)| {
                     let target = dir.join(name);
+                    let html_target = dir.join(html_name(name));
+                    let failed = |at: &Path, e: io::Error| {
+                        if let Ok(mut errs) = errors.lock() {
+                            errs.push((at.display().to_string(), e.to_string()));
+                        }
+                    };
                     if batch.resume {
                         if let Some(old) = resumable(&target, path, &ruleset, engine.as_ref()) {
+                            if batch.html {
+                                let written =
+                                    std::fs::read_to_string(&target).and_then(|json| write_html(&html_target, &json));
+                                if let Err(e) = written {
+                                    failed(&html_target, e);
+                                }
+                            }
                             resumed.fetch_add(1, Ordering::Relaxed);
                             record(Tally::of_json(path, &old));
                             return;
                         }
                     }
                     let (text, tally) = engines.review(path, Format::Pretty);
-                    if let Err(e) = write_atomic(&target, &text) {
-                        if let Ok(mut errs) = errors.lock() {
-                            errs.push((target.display().to_string(), e.to_string()));
+                    match write_atomic(&target, &text) {
+                        Err(e) => failed(&target, e),
+                        // The report is made here from the verdict the worker sent, so it is
+                        // the same page `check --format html` prints.
+                        Ok(()) if batch.html => {
+                            if let Err(e) = write_html(&html_target, &text) {
+                                failed(&html_target, e);
+                            }
                         }
+                        Ok(()) => {}
                     }
                     record(tally);
                 });
             });
             write_errors = errors.into_inner().unwrap_or_default();
+            if batch.html {
+                if let Err(e) = write_index(dir, inputs, &names) {
+                    write_errors.push((dir.join("index.html").display().to_string(), e.to_string()));
+                }
+            }
         }
         Output::JsonLines => {
             // Ordered output with bounded memory: chunks are reviewed in parallel and printed in

@@ -3,11 +3,11 @@
 //! Finding codes are API (STYLE.md point 3): a code never changes meaning once released. Each code
 //! has one fixed severity and a description; `pingshen explain CODE` prints it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How much a finding weighs in the verdict (SPEC §9): `error` findings make the package `error`
 /// or `incomplete`, `warning` findings make it at least `needs_review`, `info` never changes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Error,
@@ -99,8 +99,16 @@ impl Serialize for Code {
     }
 }
 
+impl<'de> Deserialize<'de> for Code {
+    /// From the wire id; an id this build does not know is an error.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?;
+        Code::from_id(&id).ok_or_else(|| serde::de::Error::custom(format!("unknown finding code {id:?}")))
+    }
+}
+
 /// Where a finding or a value came from: the evidence a reviewer clicks through to.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Source {
     /// The file's path inside the archive, as decoded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -157,6 +165,15 @@ impl Serialize for Confidence {
     }
 }
 
+impl<'de> Deserialize<'de> for Confidence {
+    /// From the number [`Serialize`] writes, rounded to tenths again (so a last-digit error of
+    /// the float parser cannot change it).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(d)?;
+        Ok(Confidence::new(value as f32))
+    }
+}
+
 impl Source {
     /// A source that names a file only.
     pub fn file(path: impl Into<String>) -> Self {
@@ -168,7 +185,7 @@ impl Source {
 }
 
 /// One finding about a package.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,

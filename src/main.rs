@@ -89,6 +89,15 @@ impl From<Ocr> for pingshen::OcrMode {
 enum Format {
     Text,
     Json,
+    /// A self-contained HTML page (`check` only).
+    Html,
+}
+
+/// `text --format`: what `pingshen text` prints.
+#[derive(Clone, Copy, ValueEnum)]
+enum TextFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -230,7 +239,8 @@ enum Command {
         package: PathBuf,
         #[command(flatten)]
         common: Common,
-        /// `text` for a person (default), `json` for the verdict itself.
+        /// `text` for a person (default), `json` for the verdict itself, `html` for a
+        /// self-contained HTML report (open it in a browser; works offline).
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         #[command(flatten)]
@@ -259,6 +269,10 @@ enum Command {
         /// Skip archives whose verdict in --out already has the same SHA-256 and ruleset.
         #[arg(long)]
         resume: bool,
+        /// Also write DIR/<archive file name>.html beside each verdict (the report of
+        /// `check --format html`) and DIR/index.html over the batch; needs --out.
+        #[arg(long)]
+        html: bool,
         /// No progress bar and no summary on stderr.
         #[arg(short, long)]
         quiet: bool,
@@ -324,7 +338,7 @@ enum Command {
         /// `text` for a person (default): a header per page or sheet, sheets as tab-separated
         /// rows; `json`: JSON Lines, one object per file.
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: TextFormat,
         /// Read scanned PDF and OFD pages by OCR, as `check` does: `auto` (the default) when an
         /// engine is available, `off` never, `require` or exit 2 when there is none.
         #[arg(long, value_enum, default_value = "auto")]
@@ -384,6 +398,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = common.options();
             let format = match format {
                 Format::Json => worker::Format::Pretty,
+                Format::Html => worker::Format::Html,
                 Format::Text => worker::Format::Text {
                     color: std::io::stdout().is_terminal(),
                 },
@@ -466,8 +481,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for f in &files {
                 let body = match format {
-                    Format::Json => f.to_json_line(),
-                    Format::Text => f.render_text(),
+                    TextFormat::Json => f.to_json_line(),
+                    TextFormat::Text => f.render_text(),
                 };
                 out.write_all(body.as_bytes()).context("cannot write to stdout")?;
             }
@@ -557,6 +572,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             jsonl,
             jobs,
             resume,
+            html,
             quiet,
             common,
             guard,
@@ -572,6 +588,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             anyhow::ensure!(
                 !(resume && jsonl),
                 "--resume needs --out DIR (it reads the verdicts written there)"
+            );
+            anyhow::ensure!(
+                !html || out.is_some(),
+                "--html needs --out DIR (it writes DIR/<archive file name>.html beside each verdict and DIR/index.html)"
             );
             let show = !quiet && std::io::stderr().is_terminal();
             let bar = |total: Option<u64>| {
@@ -612,6 +632,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     jobs,
                     resume,
                     isolation,
+                    html,
                 };
                 let s = batch::run(&inputs, &reviewer, &opts, &options, &progress)?;
                 pb.finish_and_clear();

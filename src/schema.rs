@@ -61,7 +61,7 @@ impl fmt::Display for StageId {
 }
 
 /// The format a material must come in (SPEC §4 "Formats").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// xlsx, xlsm, xls, ods, csv, or a table inside docx.

@@ -66,6 +66,39 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    /// Every kind.
+    pub const ALL: [FileKind; 24] = [
+        FileKind::Pdf,
+        FileKind::Docx,
+        FileKind::Xlsx,
+        FileKind::Ods,
+        FileKind::Ofd,
+        FileKind::Zip,
+        FileKind::Doc,
+        FileKind::Xls,
+        FileKind::Ole,
+        FileKind::Rar,
+        FileKind::SevenZip,
+        FileKind::Gzip,
+        FileKind::Bzip2,
+        FileKind::Xz,
+        FileKind::Tar,
+        FileKind::Png,
+        FileKind::Jpeg,
+        FileKind::Gif,
+        FileKind::Bmp,
+        FileKind::Tiff,
+        FileKind::Webp,
+        FileKind::Text,
+        FileKind::Empty,
+        FileKind::Unknown,
+    ];
+
+    /// The kind whose [`FileKind::as_str`] is `id` (reading a verdict back).
+    pub fn from_id(id: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.as_str() == id)
+    }
+
     /// The stable lower-case id of the kind, e.g. `"docx"`, `"7z"`, `"text"`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -424,22 +424,43 @@ fn read_one<'a>(name: &str, v: &'a Value) -> Read<'a> {
 }
 
 fn build<'a>(inputs: impl IntoIterator<Item = (String, &'a Value)>) -> Stats {
-    let mut per_stage: BTreeMap<StageId, BTreeMap<Period, Counts>> = BTreeMap::new();
-    let mut failures: BTreeMap<(String, StageId), (u64, u64)> = BTreeMap::new();
-    let mut stats = Stats::default();
+    let mut b = StatsBuilder::default();
     for (name, v) in inputs {
+        b.add(name, v);
+    }
+    b.finish()
+}
+
+/// Statistics gathered one verdict at a time, for a caller that reads verdicts one by one and
+/// holds only counters (`batch --html` writing its `index.html`): the same [`Stats`] as
+/// [`from_verdicts`] over the same verdicts in the same order.
+#[derive(Debug, Default)]
+pub struct StatsBuilder {
+    per_stage: BTreeMap<StageId, BTreeMap<Period, Counts>>,
+    failures: BTreeMap<(String, StageId), (u64, u64)>,
+    stats: Stats,
+}
+
+impl StatsBuilder {
+    /// Counts one input named `name` (listed as skipped when it is not a verdict).
+    pub fn add(&mut self, name: String, v: &Value) {
         match read_one(&name, v) {
-            Read::NotAVerdict(reason) => stats.skipped.push(Skipped { name, reason }),
-            Read::Error(e) => stats.errors.push(e),
+            Read::NotAVerdict(reason) => self.stats.skipped.push(Skipped { name, reason }),
+            Read::Error(e) => self.stats.errors.push(e),
             Read::Counted {
                 stage,
                 kind,
                 period,
                 checks,
             } => {
-                per_stage.entry(stage).or_default().entry(period).or_default().add(kind);
+                self.per_stage
+                    .entry(stage)
+                    .or_default()
+                    .entry(period)
+                    .or_default()
+                    .add(kind);
                 for (id, violated) in checks {
-                    let slot = failures.entry((id.to_string(), stage)).or_default();
+                    let slot = self.failures.entry((id.to_string(), stage)).or_default();
                     if violated {
                         slot.0 += 1;
                     } else {
@@ -449,37 +470,51 @@ fn build<'a>(inputs: impl IntoIterator<Item = (String, &'a Value)>) -> Stats {
             }
         }
     }
-    stats.stages = per_stage
-        .into_iter()
-        .map(|(stage, periods)| {
-            let mut total = Counts::default();
-            let rows = periods
-                .into_iter()
-                .map(|(period, counts)| {
-                    total.merge(&counts);
-                    PeriodRow { period, counts }
-                })
-                .collect();
-            StageStats { stage, rows, total }
-        })
-        .collect();
-    stats.failures = failures
-        .into_iter()
-        .map(|((check_id, stage), (violated, undetermined))| CheckFailures {
-            check_id,
-            stage,
-            violated,
-            undetermined,
-        })
-        .collect();
-    stats.failures.sort_by(|a, b| {
-        (b.violated, b.undetermined)
-            .cmp(&(a.violated, a.undetermined))
-            .then_with(|| (&a.check_id, a.stage).cmp(&(&b.check_id, b.stage)))
-    });
-    stats.errors.sort();
-    stats.skipped.sort();
-    stats
+
+    /// Lists an input that could not be read as skipped.
+    pub fn skip(&mut self, name: String, reason: String) {
+        self.stats.skipped.push(Skipped { name, reason });
+    }
+
+    /// The statistics, every list in its fixed order.
+    pub fn finish(self) -> Stats {
+        let StatsBuilder {
+            per_stage,
+            failures,
+            mut stats,
+        } = self;
+        stats.stages = per_stage
+            .into_iter()
+            .map(|(stage, periods)| {
+                let mut total = Counts::default();
+                let rows = periods
+                    .into_iter()
+                    .map(|(period, counts)| {
+                        total.merge(&counts);
+                        PeriodRow { period, counts }
+                    })
+                    .collect();
+                StageStats { stage, rows, total }
+            })
+            .collect();
+        stats.failures = failures
+            .into_iter()
+            .map(|((check_id, stage), (violated, undetermined))| CheckFailures {
+                check_id,
+                stage,
+                violated,
+                undetermined,
+            })
+            .collect();
+        stats.failures.sort_by(|a, b| {
+            (b.violated, b.undetermined)
+                .cmp(&(a.violated, a.undetermined))
+                .then_with(|| (&a.check_id, a.stage).cmp(&(&b.check_id, b.stage)))
+        });
+        stats.errors.sort();
+        stats.skipped.sort();
+        stats
+    }
 }
 
 impl StageStats {
@@ -689,6 +724,17 @@ impl Stats {
         o.push_str(CSS);
         o.push_str("</style>\n</head>\n<body>\n<main>\n");
         o.push_str("<h1>评审统计 <span class=\"en\">pingshen stats</span></h1>\n");
+        o.push_str(&self.html_sections());
+        o.push_str("</main>\n</body>\n</html>\n");
+        o
+    }
+
+    /// The body of [`Stats::render_html`] without the page around it: the headline, per stage
+    /// the chart and the table, the errors, the failures by check id and the skipped inputs. For
+    /// a page of another command (`batch --html` puts it in its `index.html`), which includes
+    /// [`HTML_CSS`] for it.
+    pub fn html_sections(&self) -> String {
+        let mut o = String::new();
         let _ = writeln!(o, "<p class=\"headline\">{}</p>", esc(&self.headline()));
         o.push_str(
             "<p class=\"note\">通过数只计 <code>pass</code>；规划备案的 <code>partial</code>（部分支持）单列，不计入通过数。\
@@ -783,10 +829,12 @@ impl Stats {
             }
             o.push_str("</ul>\n</section>\n");
         }
-        o.push_str("</main>\n</body>\n</html>\n");
         o
     }
 }
+
+/// The style of [`Stats::render_html`], for a page that shows [`Stats::html_sections`].
+pub const HTML_CSS: &str = CSS;
 
 const CSS: &str = "\
 body{font-family:system-ui,\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:0;background:#f6f7f9;color:#1d2330}

@@ -57,6 +57,28 @@ impl Date {
         valid.then_some(Date { year, month, day })
     }
 
+    /// The date an ISO `YYYY-MM-DD` string names (exactly that shape, as [`Date`] prints), or
+    /// `None`.
+    pub fn parse_iso(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        let shaped = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !shaped {
+            return None;
+        }
+        Date::new(
+            s.get(0..4)?.parse().ok()?,
+            s.get(5..7)?.parse().ok()?,
+            s.get(8..10)?.parse().ok()?,
+        )
+    }
+
     /// The year, 1000..=9999.
     pub fn year(self) -> i32 {
         self.year
@@ -151,6 +173,14 @@ impl serde::Serialize for Date {
     /// As the ISO `YYYY-MM-DD` string.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    /// From the ISO `YYYY-MM-DD` string.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse_iso(&s).ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not an ISO date")))
     }
 }
 

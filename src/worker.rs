@@ -12,8 +12,9 @@
 //!
 //! The protocol is private to one binary and versionless: a request is one line
 //! `<format> <hex of the path's bytes>[ <stage>]\n` (the stage, when given, overrides the
-//! worker's own `--stage` for this package: `pingshen serve` takes it per request); a reply is `<verdict> <length>\n` followed by `length`
-//! bytes of the rendered verdict (pretty JSON, a JSON line, or the text report).
+//! worker's own `--stage` for this package: `pingshen serve` takes it per request); a reply is
+//! `<verdict> <length>\n` followed by `length` bytes of the rendered verdict (pretty JSON, a JSON
+//! line, the text report or the HTML report).
 
 use std::ffi::OsString;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -37,6 +38,8 @@ pub enum Format {
     Line,
     /// [`crate::report::render`], with or without colour.
     Text { color: bool },
+    /// [`crate::report::html`]: the report as one self-contained HTML page.
+    Html,
 }
 
 impl Format {
@@ -46,6 +49,7 @@ impl Format {
             Format::Line => "line",
             Format::Text { color: false } => "text",
             Format::Text { color: true } => "text-color",
+            Format::Html => "html",
         }
     }
 
@@ -55,6 +59,7 @@ impl Format {
             "line" => Format::Line,
             "text" => Format::Text { color: false },
             "text-color" => Format::Text { color: true },
+            "html" => Format::Html,
             _ => return None,
         })
     }
@@ -65,6 +70,7 @@ impl Format {
             Format::Pretty => crate::to_json(v),
             Format::Line => crate::to_json_line(v),
             Format::Text { color } => crate::report::render(v, color),
+            Format::Html => crate::report::html(v),
         }
     }
 }
@@ -606,6 +612,19 @@ pub fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_format_survives_its_token() {
+        for f in [
+            Format::Pretty,
+            Format::Line,
+            Format::Text { color: false },
+            Format::Text { color: true },
+            Format::Html,
+        ] {
+            assert_eq!(Format::parse(f.token()), Some(f));
+        }
+    }
 
     #[test]
     fn paths_survive_the_hex_round_trip() {

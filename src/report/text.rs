@@ -1,38 +1,21 @@
 //! The text report of `pingshen check`, for a person at a terminal: the verdict first, then the
-//! materials with ✓ / ✗, the fields read with where they came from, and the findings.
+//! checks, the materials with ✓ / ✗, the fields read with where they came from, and the findings.
+//! Rendered from the [`Report`] model; its bytes are pinned by the snapshot and CLI tests.
 
 use std::fmt::Write;
 
+use super::{check_status_id, presence_id, severity_id, value_text, verdict_zh, Location, Report};
 use crate::finding::Severity;
-use crate::finding::Source;
-use crate::verdict::{CheckKind, CheckStatus, ItemStatus, Presence, Value, Verdict, VerdictKind};
-
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::Text(s) => s.clone(),
-        Value::Date(d) => d.to_string(),
-        Value::Bool(b) => (if *b { "是" } else { "否" }).to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::List(l) if l.is_empty() => "[]".to_string(),
-        Value::List(l) => l.join("、"),
-        Value::Rows(r) => format!("{} rows", r.len()),
-    }
-}
-
-fn verdict_zh(v: VerdictKind) -> &'static str {
-    match v {
-        VerdictKind::Error => "无法评审",
-        VerdictKind::Fail => "不通过",
-        VerdictKind::Incomplete => "材料不全",
-        VerdictKind::NeedsReview => "需人工复核",
-        VerdictKind::Partial => "部分支持",
-        VerdictKind::Pass => "通过",
-    }
-}
+use crate::verdict::{CheckKind, CheckStatus, ItemStatus, Presence, Verdict, VerdictKind};
 
 /// Renders the report. `color` adds ANSI colours (for a terminal).
 pub fn render(v: &Verdict, color: bool) -> String {
+    render_report(&Report::of(v), color)
+}
+
+/// Renders a [`Report`] as text; evidence is shown only for the checks that need attention
+/// (violated, undetermined), so a passing package stays a short list.
+pub fn render_report(r: &Report, color: bool) -> String {
     let paint = |code: &str, s: &str| {
         if color {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -41,80 +24,60 @@ pub fn render(v: &Verdict, color: bool) -> String {
         }
     };
     let mut o = String::new();
-    let verdict_color = match v.verdict {
+    let h = &r.header;
+    let verdict_color = match h.verdict {
         VerdictKind::Pass => "1;32",
         VerdictKind::Partial | VerdictKind::NeedsReview => "1;33",
         _ => "1;31",
     };
-    let _ = writeln!(
-        o,
-        "{}  {}",
-        v.package.file,
-        paint("2", &format!("sha256 {}", v.package.sha256))
-    );
-    let stage = v.stage.map_or("-".to_string(), |s| s.as_str().to_string());
-    let source = v
+    let _ = writeln!(o, "{}  {}", h.file, paint("2", &format!("sha256 {}", h.sha256)));
+    let stage = h.stage.map_or("-".to_string(), |s| s.as_str().to_string());
+    let source = h
         .stage_source
-        .map_or(String::new(), |s| format!(" (from {})", serde_plain(&s)));
+        .map_or(String::new(), |s| format!(" (from {})", super::stage_source_id(s)));
     let _ = writeln!(
         o,
         "verdict: {} {}   stage: {stage}{source}",
-        paint(verdict_color, v.verdict.as_str()),
-        verdict_zh(v.verdict)
+        paint(verdict_color, h.verdict.as_str()),
+        verdict_zh(h.verdict)
     );
-    if let Some(c) = &v.consequence {
+    if let Some(c) = &h.consequence {
         let _ = writeln!(o, "consequence: {}", paint("1;31", c));
     }
-    if let Some(n) = &v.project.name {
+    if let Some(p) = &r.project {
         let _ = writeln!(
             o,
-            "project: {n}  {}  {}  {}",
-            v.project.applicant.as_deref().unwrap_or("-"),
-            v.project.project_type.as_deref().unwrap_or("-"),
-            v.project.submission_date.map_or("-".to_string(), |d| d.to_string())
+            "project: {}  {}  {}  {}",
+            p.name,
+            p.applicant.as_deref().unwrap_or("-"),
+            p.project_type.as_deref().unwrap_or("-"),
+            p.submission_date.as_deref().unwrap_or("-")
         );
     }
-    if !v.checks.is_empty() {
-        // Red lines first, then requirements; within each, what needs attention first.
-        let rank = |c: &crate::verdict::Check| {
-            let k = if c.kind == CheckKind::RedLine { 0 } else { 1 };
-            let st = match c.status {
-                CheckStatus::Violated => 0,
-                CheckStatus::Undetermined => 1,
-                CheckStatus::Manual => 2,
-                CheckStatus::Satisfied => 3,
-                CheckStatus::NotApplicable => 4,
-            };
-            (k, st)
+    for section in &r.sections {
+        let title = if section.kind == CheckKind::RedLine {
+            "\nred lines (红线):"
+        } else {
+            "\nrequirements:"
         };
-        let mut checks: Vec<&crate::verdict::Check> = v.checks.iter().collect();
-        checks.sort_by_key(|c| rank(c));
-        let mut last_kind = None;
-        for c in checks {
-            if last_kind != Some(c.kind) {
-                let title = if c.kind == CheckKind::RedLine {
-                    "\nred lines (红线):"
-                } else {
-                    "\nrequirements:"
-                };
-                let _ = writeln!(o, "{title}");
-                last_kind = Some(c.kind);
-            }
-            let (mark, code) = match c.status {
-                CheckStatus::Violated => ("✗", "1;31"),
-                CheckStatus::Undetermined => ("?", "33"),
-                CheckStatus::Manual => ("…", "36"),
-                CheckStatus::Satisfied => ("✓", "32"),
-                CheckStatus::NotApplicable => ("·", "2"),
+        let _ = writeln!(o, "{title}");
+        for c in &section.checks {
+            let code = match c.status {
+                CheckStatus::Violated => "1;31",
+                CheckStatus::Undetermined => "33",
+                CheckStatus::Manual => "36",
+                CheckStatus::Satisfied => "32",
+                CheckStatus::NotApplicable => "2",
             };
-            let status = pad(&serde_plain(&c.status), 14);
+            let mark = super::check_status_mark(c.status);
+            let status = pad(check_status_id(c.status), 14);
             let _ = writeln!(
                 o,
                 "  {} {:<24} {} {}",
                 paint(code, mark),
                 c.id,
                 paint(code, &status),
-                c.message.zh
+                c.message_zh
             );
             if matches!(c.status, CheckStatus::Violated | CheckStatus::Undetermined) {
                 for e in &c.evidence {
@@ -125,9 +88,9 @@ pub fn render(v: &Verdict, color: bool) -> String {
             }
         }
     }
-    if !v.items.is_empty() {
+    if !r.items.is_empty() {
         let _ = writeln!(o, "\nproject list items:");
-        for i in &v.items {
+        for i in &r.items {
             let (mark, code) = match i.status {
                 ItemStatus::Supported => ("✓", "32"),
                 ItemStatus::NotSupported => ("✗", "1;31"),
@@ -136,20 +99,21 @@ pub fn render(v: &Verdict, color: bool) -> String {
                 .checks
                 .iter()
                 .filter(|c| c.status == CheckStatus::Violated)
-                .map(|c| format!("{} {}", c.id, c.message.zh))
+                .map(|c| format!("{} {}", c.id, c.message_zh))
                 .collect();
             let _ = writeln!(o, "  {} {}  {}", paint(code, mark), i.key, why.join("；"));
         }
     }
-    if !v.materials.is_empty() {
+    if !r.materials.is_empty() {
         let _ = writeln!(o, "\nmaterials:");
-        for m in &v.materials {
-            let (mark, code) = match m.status {
-                Presence::Present => ("✓", "32"),
-                Presence::Missing => ("✗", "31"),
-                Presence::Unreadable => ("?", "33"),
-                Presence::NotRequired => ("·", "2"),
+        for m in &r.materials {
+            let code = match m.status {
+                Presence::Present => "32",
+                Presence::Missing => "31",
+                Presence::Unreadable => "33",
+                Presence::NotRequired => "2",
             };
+            let mark = super::presence_mark(m.status);
             let req = if m.required { "" } else { " (not required)" };
             let files = if m.files.is_empty() {
                 String::new()
@@ -163,7 +127,7 @@ pub fn render(v: &Verdict, color: bool) -> String {
                         .join(", ")
                 )
             };
-            let status = pad(&serde_plain(&m.status), 12);
+            let status = pad(presence_id(m.status), 12);
             let name = pad(&format!("{}{req}", m.name), 34);
             let _ = writeln!(
                 o,
@@ -174,16 +138,16 @@ pub fn render(v: &Verdict, color: bool) -> String {
             );
         }
     }
-    if !v.fields.is_empty() {
+    if !r.fields.is_empty() {
         let _ = writeln!(o, "\nfields:");
-        for (k, f) in &v.fields {
+        for f in &r.fields {
             let at = source_text(&f.source);
-            let _ = writeln!(o, "  {k:<28} {}  {}", value_text(&f.value), paint("2", &at));
+            let _ = writeln!(o, "  {:<28} {}  {}", f.name, value_text(&f.value), paint("2", &at));
         }
     }
-    if !v.findings.is_empty() {
+    if !r.findings.is_empty() {
         let _ = writeln!(o, "\nfindings:");
-        for f in &v.findings {
+        for f in &r.findings {
             let code = match f.severity {
                 Severity::Error => "31",
                 Severity::Warning => "33",
@@ -198,8 +162,8 @@ pub fn render(v: &Verdict, color: bool) -> String {
             let _ = writeln!(
                 o,
                 "  {} {} {}{}",
-                paint(code, &serde_plain(&f.severity)),
-                f.code.as_str(),
+                paint(code, severity_id(f.severity)),
+                f.code,
                 f.message,
                 file
             );
@@ -210,7 +174,7 @@ pub fn render(v: &Verdict, color: bool) -> String {
 
 /// `file sheet!cell p.N`, with folders dropped from the file; a value read by OCR is marked
 /// `OCR 97.3` (its confidence), and the doubt that keeps it from deciding follows.
-fn source_text(s: &Source) -> String {
+fn source_text(s: &Location) -> String {
     let mut at = s.file.as_deref().map(crate::names::base_name).unwrap_or("").to_string();
     if let Some(c) = &s.cell {
         at = format!("{at} {}!{c}", s.sheet.as_deref().unwrap_or(""));
@@ -218,9 +182,9 @@ fn source_text(s: &Source) -> String {
     if let Some(p) = s.page {
         at = format!("{at} p.{p}");
     }
-    if s.ocr == Some(true) {
-        match s.confidence {
-            Some(c) => at = format!("{at} OCR {:.1}", c.value()),
+    if let Some(mark) = s.ocr {
+        match mark.confidence {
+            Some(c) => at = format!("{at} OCR {c:.1}"),
             None => at = format!("{at} OCR"),
         }
     }
@@ -240,18 +204,10 @@ fn pad(s: &str, cols: usize) -> String {
     format!("{s}{}", " ".repeat(cols.saturating_sub(width(s))))
 }
 
-/// The serde name of a unit enum variant (`not_required`).
-fn serde_plain<T: serde::Serialize>(t: &T) -> String {
-    serde_json::to_value(t)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Confidence;
+    use crate::finding::{Confidence, Source};
 
     #[test]
     fn a_value_read_by_ocr_is_marked_with_its_confidence_and_its_doubt() {
@@ -262,13 +218,13 @@ mod tests {
             confidence: Some(Confidence::new(97.34)),
             ..Source::default()
         };
-        assert_eq!(source_text(&s), "验收意见.pdf p.1 OCR 97.3");
+        assert_eq!(source_text(&Location::of(&s)), "验收意见.pdf p.1 OCR 97.3");
         let doubtful = Source {
             doubt: Some("seal ink covers 15日".into()),
             ..s
         };
         assert_eq!(
-            source_text(&doubtful),
+            source_text(&Location::of(&doubtful)),
             "验收意见.pdf p.1 OCR 97.3 (decides nothing: seal ink covers 15日)"
         );
         let cell = Source {
@@ -277,6 +233,6 @@ mod tests {
             cell: Some("B6".into()),
             ..Source::default()
         };
-        assert_eq!(source_text(&cell), "表.xlsx 基本情况!B6");
+        assert_eq!(source_text(&Location::of(&cell)), "表.xlsx 基本情况!B6");
     }
 }
