@@ -17,62 +17,23 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::finding::Code;
+use crate::pool::Pool;
 use crate::verdict::{CheckStatus, Verdict};
-use crate::worker::{self, Format, Worker};
+use crate::worker::Format;
 use crate::{Options, Reviewer};
 
 pub use crate::pool::Isolation;
 
-/// Reviews packages where [`Isolation`] says, keeping idle workers for the next package.
-struct Engines<'a> {
-    isolation: &'a Isolation,
-    reviewer: &'a Reviewer,
-    opts: &'a Options,
-    idle: Mutex<Vec<Worker>>,
-}
-
-impl<'a> Engines<'a> {
-    fn new(isolation: &'a Isolation, reviewer: &'a Reviewer, opts: &'a Options) -> Self {
-        Engines {
-            isolation,
-            reviewer,
-            opts,
-            idle: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// The rendered verdict of the package at `path`, and what the summary keeps of it.
-    fn review(&self, path: &Path, format: Format) -> (String, Tally) {
-        let config = match self.isolation {
-            Isolation::InProcess => {
-                let v = crate::review_path(path, self.reviewer, self.opts);
-                return (format.render(&v), Tally::of(path, &v));
-            }
-            Isolation::Workers(config) => config,
-        };
-        let mut w = self
-            .idle
-            .lock()
-            .ok()
-            .and_then(|mut idle| idle.pop())
-            .unwrap_or_else(|| Worker::new(config.clone()));
-        let outcome = w.review(path, format);
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.push(w);
-        }
-        match outcome {
-            Ok(reply) => {
-                let tally = serde_json::from_str::<serde_json::Value>(&reply.body)
-                    .map(|json| Tally::of_json(path, &json))
-                    .unwrap_or_else(|_| Tally::of_kind(path, reply.verdict.as_str()));
-                (reply.body, tally)
-            }
-            Err(failure) => {
-                let v = worker::failure_verdict(path, &failure, self.reviewer);
-                (format.render(&v), Tally::of(path, &v))
-            }
-        }
-    }
+/// The rendered verdict of the package at `path`, and what the summary keeps of it.
+fn review(pool: &Pool, path: &Path, format: Format) -> (String, Tally) {
+    let r = pool.review(path, format, None);
+    let tally = match &r.typed {
+        Some(v) => Tally::of(path, v),
+        None => serde_json::from_str::<serde_json::Value>(&r.body)
+            .map(|json| Tally::of_json(path, &json))
+            .unwrap_or_else(|_| Tally::of_kind(path, r.verdict.as_str())),
+    };
+    (r.body, tally)
 }
 
 /// Where verdicts go.
@@ -498,7 +459,7 @@ pub fn run(
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
     };
     let mut write_errors = Vec::new();
-    let engines = Engines::new(&batch.isolation, reviewer, opts);
+    let engines = Pool::new(batch.isolation.clone(), reviewer.clone(), *opts);
     match &batch.output {
         Output::Dir(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
@@ -528,7 +489,7 @@ pub fn run(
                             return;
                         }
                     }
-                    let (text, tally) = engines.review(path, Format::Pretty);
+                    let (text, tally) = review(&engines, path, Format::Pretty);
                     match write_atomic(&target, &text) {
                         Err(e) => failed(&target, e),
                         // The report is made here from the verdict the worker sent, so it is
@@ -571,11 +532,11 @@ pub fn run(
 fn review_chunk_to_stdout(
     pool: &rayon::ThreadPool,
     part: &[PathBuf],
-    engines: &Engines<'_>,
+    engines: &Pool,
     record: &(dyn Fn(Tally) + Sync),
 ) -> io::Result<()> {
     let lines: Vec<(String, Tally)> =
-        pool.install(|| part.par_iter().map(|p| engines.review(p, Format::Line)).collect());
+        pool.install(|| part.par_iter().map(|p| review(engines, p, Format::Line)).collect());
     let stdout = io::stdout();
     let mut lock = stdout.lock();
     for (line, tally) in lines {
@@ -608,7 +569,7 @@ pub fn run_stdin_jsonl(
         }
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
     };
-    let engines = Engines::new(isolation, reviewer, opts);
+    let engines = Pool::new(isolation.clone(), reviewer.clone(), *opts);
     let chunk = (pool.current_num_threads() * 8).max(16);
     let mut part = Vec::with_capacity(chunk);
     for line in input.lines() {
