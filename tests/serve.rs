@@ -382,3 +382,28 @@ fn the_service_describes_itself() {
         "the page loads nothing from elsewhere"
     );
 }
+
+#[test]
+fn a_slow_client_cannot_hold_a_connection_or_a_slot() {
+    let s = Server::start(&["-j", "1", "--queue", "0", "--read-timeout", "1"], None);
+    // A client that connects and sends no request head is cut off.
+    let started = Instant::now();
+    let mut idle = std::net::TcpStream::connect(s.addr).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut buf = Vec::new();
+    let _ = idle.read_to_end(&mut buf);
+    assert!(started.elapsed() < Duration::from_secs(5), "the silent connection stayed open");
+    // A client that announces a body and stops sending gets 408 and frees its slot.
+    let mut stalled = std::net::TcpStream::connect(s.addr).unwrap();
+    stalled
+        .write_all(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/zip\r\nContent-Length: 100000\r\n\r\nPK")
+        .unwrap();
+    stalled.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut answer = String::new();
+    let _ = stalled.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(8));
+    // The only slot is free again.
+    let plan = std::fs::read(fixture("plan-complete.zip")).unwrap();
+    assert_eq!(s.post_zip("/v1/check?name=plan.zip", plan).status, 200);
+}
