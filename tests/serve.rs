@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/server.rs"]
 mod server;
+mod support;
 
 use server::{fixture, request, tmpdir, Resp, Server, FAULTS};
 
@@ -22,18 +23,6 @@ fn check_json(path: &Path, extra: &[&str]) -> Vec<u8> {
         .unwrap();
     assert!(!o.stdout.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
     o.stdout
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// Every package the repository has, and the shared conformance samples when they are there.
@@ -72,7 +61,10 @@ fn every_package_gets_byte_for_byte_the_verdict_check_prints() {
             scope.spawn(move || {
                 for p in chunk {
                     let name = p.file_name().unwrap().to_str().unwrap();
-                    let r = s.post_zip(&format!("/v1/check?name={}", encode(name)), std::fs::read(p).unwrap());
+                    let r = s.post_zip(
+                        &format!("/v1/check?name={}", server::encode(name)),
+                        std::fs::read(p).unwrap(),
+                    );
                     assert_eq!(r.status, 200, "{name}: {}", r.text());
                     assert_eq!(r.header("content-type").as_deref(), Some("application/json"));
                     let expected = check_json(p, &[]);
@@ -392,11 +384,16 @@ fn a_slow_client_cannot_hold_a_connection_or_a_slot() {
     idle.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut buf = Vec::new();
     let _ = idle.read_to_end(&mut buf);
-    assert!(started.elapsed() < Duration::from_secs(5), "the silent connection stayed open");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the silent connection stayed open"
+    );
     // A client that announces a body and stops sending gets 408 and frees its slot.
     let mut stalled = std::net::TcpStream::connect(s.addr).unwrap();
     stalled
-        .write_all(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/zip\r\nContent-Length: 100000\r\n\r\nPK")
+        .write_all(
+            b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/zip\r\nContent-Length: 100000\r\n\r\nPK",
+        )
         .unwrap();
     stalled.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut answer = String::new();
@@ -406,4 +403,29 @@ fn a_slow_client_cannot_hold_a_connection_or_a_slot() {
     // The only slot is free again.
     let plan = std::fs::read(fixture("plan-complete.zip")).unwrap();
     assert_eq!(s.post_zip("/v1/check?name=plan.zip", plan).status, 200);
+}
+
+#[test]
+fn every_hostile_package_gets_200_and_the_verdict_check_prints() {
+    let d = tmpdir("hostile");
+    let s = Server::start(&["-j", "2"], None);
+    let corpus = support::hostile::corpus();
+    assert!(corpus.len() >= 25);
+    std::thread::scope(|scope| {
+        for part in corpus.chunks(corpus.len().div_ceil(4)) {
+            let (s, d) = (&s, &d);
+            scope.spawn(move || {
+                for (name, bytes) in part {
+                    let r = s.post_zip(&format!("/v1/check?name={}", server::encode(name)), bytes.clone());
+                    assert_eq!(r.status, 200, "{name}: {}", r.text());
+                    let path = d.join(name);
+                    std::fs::write(&path, bytes).unwrap();
+                    assert!(
+                        r.body == check_json(&path, &[]),
+                        "{name}: the served verdict differs from check's"
+                    );
+                }
+            });
+        }
+    });
 }

@@ -156,3 +156,16 @@ pub fn request(addr: SocketAddr, method: &str, target: &str, headers: &[(&str, &
         Resp { status, headers, body }
     })
 }
+
+/// A query value percent-encoded (RFC 3986 unreserved characters kept).
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
