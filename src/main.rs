@@ -234,116 +234,20 @@ impl Common {
 #[derive(Subcommand)]
 enum Command {
     /// Review one package and print its verdict.
-    Check {
-        /// The package (.zip).
-        package: PathBuf,
-        #[command(flatten)]
-        common: Common,
-        /// `text` for a person (default), `json` for the verdict itself, `html` for a
-        /// self-contained HTML report (open it in a browser; works offline).
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
-        #[command(flatten)]
-        guard: Guard,
-    },
+    Check(CheckArgs),
     /// Review every .zip under the given paths, in parallel.
-    Batch {
-        /// Archives or folders (searched recursively for .zip files); `-` reads paths from stdin
-        /// (one per line, with --jsonl).
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Write DIR/<archive file name>.json for each package.
-        #[arg(
-            long,
-            value_name = "DIR",
-            required_unless_present = "jsonl",
-            conflicts_with = "jsonl"
-        )]
-        out: Option<PathBuf>,
-        /// Write one verdict per line to stdout instead, in input order.
-        #[arg(long)]
-        jsonl: bool,
-        /// Worker threads (default: one per core).
-        #[arg(short = 'j', long, default_value_t = 0)]
-        jobs: usize,
-        /// Skip archives whose verdict in --out already has the same SHA-256 and ruleset.
-        #[arg(long)]
-        resume: bool,
-        /// Also write DIR/<archive file name>.html beside each verdict (the report of
-        /// `check --format html`) and DIR/index.html over the batch; needs --out.
-        #[arg(long)]
-        html: bool,
-        /// No progress bar and no summary on stderr.
-        #[arg(short, long)]
-        quiet: bool,
-        #[command(flatten)]
-        common: Common,
-        #[command(flatten)]
-        guard: Guard,
-    },
+    Batch(BatchArgs),
     /// Serve reviews over HTTP (`POST /v1/check` with the zip; API in schemas/openapi.json) and
     /// a page at `/` where a reviewer drops a zip and reads the report. Stops on SIGTERM or
     /// SIGINT after running reviews finish.
-    Serve {
-        /// Address and port to listen on. Anything but loopback needs --token-file or --no-auth.
-        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
-        listen: std::net::SocketAddr,
-        /// Reviews at once (worker processes); default one per core.
-        #[arg(short = 'j', long, default_value_t = 0)]
-        jobs: usize,
-        /// Packages that may wait for a worker; past that a request gets 503 with Retry-After.
-        #[arg(long, value_name = "N", default_value_t = 64)]
-        queue: usize,
-        /// The largest body accepted (bytes, or with K/M/G); larger is refused with 413 before
-        /// it is read. Default 2G, the archive limit of SPEC §3.
-        #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_bytes)]
-        max_body: u64,
-        /// A file holding the bearer token every API request must carry
-        /// (`Authorization: Bearer <token>`); the page and /healthz, /readyz stay open.
-        #[arg(long, value_name = "FILE")]
-        token_file: Option<PathBuf>,
-        /// Listen beyond loopback without a token (behind a proxy that authenticates).
-        #[arg(long, conflicts_with = "token_file")]
-        no_auth: bool,
-        /// Seconds a client has to send its request head, and the longest pause inside a body.
-        #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
-        read_timeout: std::time::Duration,
-        /// Connections open at once; more wait to be accepted.
-        #[arg(long, value_name = "N", default_value_t = 256)]
-        max_connections: usize,
-        /// Verdicts kept for identical bodies (same sha256, name and stage); 0 turns the cache off.
-        #[arg(long, value_name = "N", default_value_t = 256)]
-        cache: usize,
-        #[command(flatten)]
-        common: Common,
-        #[command(flatten)]
-        guard: Guard,
-    },
+    Serve(ServeArgs),
     /// Serves reviews to a supervising `check` or `batch` over stdin/stdout (internal).
     #[command(hide = true)]
-    Worker {
-        #[command(flatten)]
-        common: Common,
-        /// Address-space ceiling of this process, in bytes.
-        #[arg(long)]
-        max_memory: Option<u64>,
-    },
+    Worker(WorkerArgs),
     /// Print what pingshen read from a document, a spreadsheet or every file of a package: the
     /// lines of each page, the cells of each sheet. Exits 0 when everything was read, 1 when
     /// some file was unreadable, 2 when PATH cannot be opened.
-    Text {
-        /// A document (pdf, docx, ofd, txt), a spreadsheet (xlsx, xlsm, xls, ods, csv) or a
-        /// package (.zip: every file in it, in path order). The type comes from the content.
-        path: PathBuf,
-        /// `text` for a person (default): a header per page or sheet, sheets as tab-separated
-        /// rows; `json`: JSON Lines, one object per file.
-        #[arg(long, value_enum, default_value = "text")]
-        format: TextFormat,
-        /// Read scanned PDF and OFD pages by OCR, as `check` does: `auto` (the default) when an
-        /// engine is available, `off` never, `require` or exit 2 when there is none.
-        #[arg(long, value_enum, default_value = "auto")]
-        ocr: Ocr,
-    },
+    Text(TextArgs),
     /// Print the JSON Schema of the verdict (schemas/verdict.schema.json).
     Schema,
     /// Say what this machine can do: whether scanned documents can be read by OCR (the engine,
@@ -352,24 +256,144 @@ enum Command {
     Doctor,
     /// Statistics over a folder of verdicts, like the office's tables: per stage and period
     /// (July to June by 申报日期) total, passed and pass rate, and failures by check id.
-    Stats {
-        /// A folder of verdicts (`pingshen batch --out DIR`).
-        dir: PathBuf,
-        #[arg(long, value_enum, default_value = "table")]
-        format: StatsFormat,
-    },
+    Stats(StatsArgs),
     /// List the checks (red lines and requirements), optionally of one stage.
-    Rules {
-        #[arg(long, value_enum)]
-        stage: Option<Stage>,
-    },
+    Rules(RulesArgs),
     /// Explain a check id (COMM-RL4), a material id (final_acceptance) or a finding code.
-    Explain {
-        id: String,
-        /// A folder of schema files, to show the params in force.
-        #[arg(long, value_name = "DIR")]
-        schemas: Option<PathBuf>,
-    },
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The package (.zip).
+    package: PathBuf,
+    #[command(flatten)]
+    common: Common,
+    /// `text` for a person (default), `json` for the verdict itself, `html` for a
+    /// self-contained HTML report (open it in a browser; works offline).
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    #[command(flatten)]
+    guard: Guard,
+}
+
+#[derive(clap::Args)]
+struct BatchArgs {
+    /// Archives or folders (searched recursively for .zip files); `-` reads paths from stdin
+    /// (one per line, with --jsonl).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Write DIR/<archive file name>.json for each package.
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present = "jsonl",
+        conflicts_with = "jsonl"
+    )]
+    out: Option<PathBuf>,
+    /// Write one verdict per line to stdout instead, in input order.
+    #[arg(long)]
+    jsonl: bool,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, default_value_t = 0)]
+    jobs: usize,
+    /// Skip archives whose verdict in --out already has the same SHA-256 and ruleset.
+    #[arg(long)]
+    resume: bool,
+    /// Also write DIR/<archive file name>.html beside each verdict (the report of
+    /// `check --format html`) and DIR/index.html over the batch; needs --out.
+    #[arg(long)]
+    html: bool,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    guard: Guard,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address and port to listen on. Anything but loopback needs --token-file or --no-auth.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+    /// Reviews at once (worker processes); default one per core.
+    #[arg(short = 'j', long, default_value_t = 0)]
+    jobs: usize,
+    /// Packages that may wait for a worker; past that a request gets 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    queue: usize,
+    /// The largest body accepted (bytes, or with K/M/G); larger is refused with 413 before
+    /// it is read. Default 2G, the archive limit of SPEC §3.
+    #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_bytes)]
+    max_body: u64,
+    /// A file holding the bearer token every API request must carry
+    /// (`Authorization: Bearer <token>`); the page and /healthz, /readyz stay open.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// Listen beyond loopback without a token (behind a proxy that authenticates).
+    #[arg(long, conflicts_with = "token_file")]
+    no_auth: bool,
+    /// Seconds a client has to send its request head, and the longest pause inside a body.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    read_timeout: std::time::Duration,
+    /// Connections open at once; more wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    max_connections: usize,
+    /// Verdicts kept for identical bodies (same sha256, name and stage); 0 turns the cache off.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    cache: usize,
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    guard: Guard,
+}
+
+#[derive(clap::Args)]
+struct WorkerArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Address-space ceiling of this process, in bytes.
+    #[arg(long)]
+    max_memory: Option<u64>,
+}
+
+#[derive(clap::Args)]
+struct TextArgs {
+    /// A document (pdf, docx, ofd, txt), a spreadsheet (xlsx, xlsm, xls, ods, csv) or a
+    /// package (.zip: every file in it, in path order). The type comes from the content.
+    path: PathBuf,
+    /// `text` for a person (default): a header per page or sheet, sheets as tab-separated
+    /// rows; `json`: JSON Lines, one object per file.
+    #[arg(long, value_enum, default_value = "text")]
+    format: TextFormat,
+    /// Read scanned PDF and OFD pages by OCR, as `check` does: `auto` (the default) when an
+    /// engine is available, `off` never, `require` or exit 2 when there is none.
+    #[arg(long, value_enum, default_value = "auto")]
+    ocr: Ocr,
+}
+
+#[derive(clap::Args)]
+struct StatsArgs {
+    /// A folder of verdicts (`pingshen batch --out DIR`).
+    dir: PathBuf,
+    #[arg(long, value_enum, default_value = "table")]
+    format: StatsFormat,
+}
+
+#[derive(clap::Args)]
+struct RulesArgs {
+    #[arg(long, value_enum)]
+    stage: Option<Stage>,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    id: String,
+    /// A folder of schema files, to show the params in force.
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
 }
 
 fn reviewer(common: &Common) -> anyhow::Result<Reviewer> {
@@ -387,275 +411,303 @@ fn reviewer(common: &Common) -> anyhow::Result<Reviewer> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Check {
-            package,
-            common,
-            format,
-            guard,
-        } => {
-            let reviewer = reviewer(&common)?;
-            anyhow::ensure!(package.is_file(), "{}: no such file", package.display());
-            let opts = common.options();
-            let format = match format {
-                Format::Json => worker::Format::Pretty,
-                Format::Html => worker::Format::Html,
-                Format::Text => worker::Format::Text {
-                    color: std::io::stdout().is_terminal(),
-                },
-            };
-            let reply = match guard.workers(&common)? {
-                None => {
-                    let v = pingshen::review_path(&package, &reviewer, &opts);
-                    worker::Reply {
-                        verdict: v.verdict,
-                        body: format.render(&v),
-                    }
-                }
-                Some(config) => match worker::Worker::new(config).review(&package, format) {
-                    Ok(reply) => reply,
-                    Err(failure) => {
-                        let v = worker::failure_verdict(&package, &failure, &reviewer);
-                        worker::Reply {
-                            verdict: v.verdict,
-                            body: format.render(&v),
-                        }
-                    }
-                },
-            };
-            print!("{}", reply.body);
-            Ok(ExitCode::from(match reply.verdict {
-                VerdictKind::Pass | VerdictKind::Partial => 0,
-                VerdictKind::Fail | VerdictKind::Incomplete | VerdictKind::NeedsReview => 1,
-                VerdictKind::Error => 3,
-            }))
-        }
-        Command::Stats { dir, format } => {
-            let stats = pingshen::stats::collect(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
-            print!(
-                "{}",
-                match format {
-                    StatsFormat::Table => stats.render_table(),
-                    StatsFormat::Csv => stats.render_csv(),
-                    StatsFormat::Json => stats.to_json(),
-                    StatsFormat::Html => stats.render_html(),
-                }
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Rules { stage } => {
-            print!("{}", pingshen::explain::rules(stage.map(Into::into)));
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Explain { id, schemas } => {
-            let schemas = match &schemas {
-                Some(dir) => Schemas::with_overrides(dir),
-                None => Schemas::embedded(),
-            }
-            .context("invalid schema")?;
-            match pingshen::explain::explain(&id, &schemas) {
-                Some(text) => {
-                    print!("{text}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                None => anyhow::bail!("{id}: no such check, material or finding code (see `pingshen rules`)"),
+        Command::Check(args) => check_command(args),
+        Command::Stats(args) => stats_command(args),
+        Command::Rules(args) => rules_command(args),
+        Command::Explain(args) => explain_command(args),
+        Command::Worker(args) => worker_command(args),
+        Command::Text(args) => text_command(args),
+        Command::Doctor => doctor_command(),
+        Command::Serve(args) => serve_command(args),
+        Command::Schema => schema_command(),
+        Command::Batch(args) => batch_command(args),
+    }
+}
+
+fn check_command(
+    CheckArgs {
+        package,
+        common,
+        format,
+        guard,
+    }: CheckArgs,
+) -> anyhow::Result<ExitCode> {
+    let reviewer = reviewer(&common)?;
+    anyhow::ensure!(package.is_file(), "{}: no such file", package.display());
+    let opts = common.options();
+    let format = match format {
+        Format::Json => worker::Format::Pretty,
+        Format::Html => worker::Format::Html,
+        Format::Text => worker::Format::Text {
+            color: std::io::stdout().is_terminal(),
+        },
+    };
+    let reply = match guard.workers(&common)? {
+        None => {
+            let v = pingshen::review_path(&package, &reviewer, &opts);
+            worker::Reply {
+                verdict: v.verdict,
+                body: format.render(&v),
             }
         }
-        Command::Worker { common, max_memory } => {
-            worker::exit_with_parent();
-            if let Some(bytes) = max_memory {
-                worker::limit_memory(bytes).context("cannot set the memory ceiling")?;
-            }
-            let reviewer = reviewer(&common)?;
-            let opts = common.options();
-            let mut input = std::io::stdin().lock();
-            let mut output = std::io::BufWriter::new(std::io::stdout().lock());
-            worker::serve(&mut input, &mut output, &reviewer, &opts, &worker::Faults::from_env())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Text { path, format, ocr } => {
-            let opts = pingshen::textdump::TextOptions {
-                ocr: ocr.into(),
-                limits: Schemas::embedded().context("invalid schema")?.limits.clone(),
-            };
-            let files = pingshen::textdump::read_path(&path, &opts)?;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            for f in &files {
-                let body = match format {
-                    TextFormat::Json => f.to_json_line(),
-                    TextFormat::Text => f.render_text(),
-                };
-                out.write_all(body.as_bytes()).context("cannot write to stdout")?;
-            }
-            out.flush().context("cannot write to stdout")?;
-            Ok(ExitCode::from(if pingshen::textdump::all_readable(&files) {
-                0
-            } else {
-                1
-            }))
-        }
-        Command::Doctor => Ok(doctor()),
-        Command::Serve {
-            listen,
-            jobs,
-            queue,
-            max_body,
-            token_file,
-            no_auth,
-            read_timeout,
-            max_connections,
-            cache,
-            common,
-            guard,
-        } => {
-            let token = match &token_file {
-                Some(f) => {
-                    let t = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
-                    let t = t.trim().to_string();
-                    anyhow::ensure!(!t.is_empty(), "{}: the token file is empty", f.display());
-                    Some(t)
+        Some(config) => match worker::Worker::new(config).review(&package, format) {
+            Ok(reply) => reply,
+            Err(failure) => {
+                let v = worker::failure_verdict(&package, &failure, &reviewer);
+                worker::Reply {
+                    verdict: v.verdict,
+                    body: format.render(&v),
                 }
-                None => None,
-            };
-            anyhow::ensure!(
-                listen.ip().is_loopback() || token.is_some() || no_auth,
-                "--listen {listen} is reachable from other machines: give --token-file FILE, or --no-auth \
-                 when a proxy in front authenticates"
-            );
-            let jobs = if jobs == 0 {
-                std::thread::available_parallelism().map_or(1, |n| n.get())
-            } else {
-                jobs
-            };
-            let reviewer = reviewer(&common)?;
-            let opts = common.options();
-            let isolation = match guard.workers(&common)? {
-                None => Isolation::InProcess,
-                Some(config) => Isolation::Workers(config),
-            };
-            let config = pingshen::serve::ServeConfig {
-                listen,
-                jobs,
-                queue,
-                max_body,
-                token,
-                read_timeout,
-                max_connections,
-                cache_entries: cache,
-                drain: guard.timeout + std::time::Duration::from_secs(5),
-            };
-            let pool = pingshen::pool::Pool::new(isolation, reviewer, opts);
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .context("cannot start the service's runtime")?;
-            runtime.block_on(async move {
-                let listener = pingshen::serve::bind(&config)
-                    .await
-                    .with_context(|| format!("cannot listen on {listen}"))?;
-                let addr = listener.local_addr().unwrap_or(listen);
-                eprintln!("pingshen serve: listening on http://{addr} ({jobs} workers)");
-                pingshen::serve::run(listener, pool, config, std::future::pending())
-                    .await
-                    .context("the service failed")?;
-                eprintln!("pingshen serve: stopped");
-                anyhow::Ok(())
-            })?;
+            }
+        },
+    };
+    print!("{}", reply.body);
+    Ok(ExitCode::from(match reply.verdict {
+        VerdictKind::Pass | VerdictKind::Partial => 0,
+        VerdictKind::Fail | VerdictKind::Incomplete | VerdictKind::NeedsReview => 1,
+        VerdictKind::Error => 3,
+    }))
+}
+
+fn stats_command(StatsArgs { dir, format }: StatsArgs) -> anyhow::Result<ExitCode> {
+    let stats = pingshen::stats::collect(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    print!(
+        "{}",
+        match format {
+            StatsFormat::Table => stats.render_table(),
+            StatsFormat::Csv => stats.render_csv(),
+            StatsFormat::Json => stats.to_json(),
+            StatsFormat::Html => stats.render_html(),
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rules_command(RulesArgs { stage }: RulesArgs) -> anyhow::Result<ExitCode> {
+    print!("{}", pingshen::explain::rules(stage.map(Into::into)));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain_command(ExplainArgs { id, schemas }: ExplainArgs) -> anyhow::Result<ExitCode> {
+    let schemas = match &schemas {
+        Some(dir) => Schemas::with_overrides(dir),
+        None => Schemas::embedded(),
+    }
+    .context("invalid schema")?;
+    match pingshen::explain::explain(&id, &schemas) {
+        Some(text) => {
+            print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Schema => {
-            print!("{}", pingshen::verdict::JSON_SCHEMA);
-            Ok(ExitCode::SUCCESS)
+        None => anyhow::bail!("{id}: no such check, material or finding code (see `pingshen rules`)"),
+    }
+}
+
+fn worker_command(WorkerArgs { common, max_memory }: WorkerArgs) -> anyhow::Result<ExitCode> {
+    worker::exit_with_parent();
+    if let Some(bytes) = max_memory {
+        worker::limit_memory(bytes).context("cannot set the memory ceiling")?;
+    }
+    let reviewer = reviewer(&common)?;
+    let opts = common.options();
+    let mut input = std::io::stdin().lock();
+    let mut output = std::io::BufWriter::new(std::io::stdout().lock());
+    worker::serve(&mut input, &mut output, &reviewer, &opts, &worker::Faults::from_env())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn text_command(TextArgs { path, format, ocr }: TextArgs) -> anyhow::Result<ExitCode> {
+    let opts = pingshen::textdump::TextOptions {
+        ocr: ocr.into(),
+        limits: Schemas::embedded().context("invalid schema")?.limits.clone(),
+    };
+    let files = pingshen::textdump::read_path(&path, &opts)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for f in &files {
+        let body = match format {
+            TextFormat::Json => f.to_json_line(),
+            TextFormat::Text => f.render_text(),
+        };
+        out.write_all(body.as_bytes()).context("cannot write to stdout")?;
+    }
+    out.flush().context("cannot write to stdout")?;
+    Ok(ExitCode::from(if pingshen::textdump::all_readable(&files) {
+        0
+    } else {
+        1
+    }))
+}
+
+fn doctor_command() -> anyhow::Result<ExitCode> {
+    Ok(doctor())
+}
+
+fn serve_command(
+    ServeArgs {
+        listen,
+        jobs,
+        queue,
+        max_body,
+        token_file,
+        no_auth,
+        read_timeout,
+        max_connections,
+        cache,
+        common,
+        guard,
+    }: ServeArgs,
+) -> anyhow::Result<ExitCode> {
+    let token = match &token_file {
+        Some(f) => {
+            let t = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+            let t = t.trim().to_string();
+            anyhow::ensure!(!t.is_empty(), "{}: the token file is empty", f.display());
+            Some(t)
         }
-        Command::Batch {
-            paths,
-            out,
-            jsonl,
+        None => None,
+    };
+    anyhow::ensure!(
+        listen.ip().is_loopback() || token.is_some() || no_auth,
+        "--listen {listen} is reachable from other machines: give --token-file FILE, or --no-auth \
+             when a proxy in front authenticates"
+    );
+    let jobs = if jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        jobs
+    };
+    let reviewer = reviewer(&common)?;
+    let opts = common.options();
+    let isolation = match guard.workers(&common)? {
+        None => Isolation::InProcess,
+        Some(config) => Isolation::Workers(config),
+    };
+    let config = pingshen::serve::ServeConfig {
+        listen,
+        jobs,
+        queue,
+        max_body,
+        token,
+        read_timeout,
+        max_connections,
+        cache_entries: cache,
+        drain: guard.timeout + std::time::Duration::from_secs(5),
+    };
+    let pool = pingshen::pool::Pool::new(isolation, reviewer, opts);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the service's runtime")?;
+    runtime.block_on(async move {
+        let listener = pingshen::serve::bind(&config)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener.local_addr().unwrap_or(listen);
+        eprintln!("pingshen serve: listening on http://{addr} ({jobs} workers)");
+        pingshen::serve::run(listener, pool, config, std::future::pending())
+            .await
+            .context("the service failed")?;
+        eprintln!("pingshen serve: stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn schema_command() -> anyhow::Result<ExitCode> {
+    print!("{}", pingshen::verdict::JSON_SCHEMA);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn batch_command(
+    BatchArgs {
+        paths,
+        out,
+        jsonl,
+        jobs,
+        resume,
+        html,
+        quiet,
+        common,
+        guard,
+    }: BatchArgs,
+) -> anyhow::Result<ExitCode> {
+    let reviewer = reviewer(&common)?;
+    let opts = common.options();
+    let isolation = match guard.workers(&common)? {
+        None => Isolation::InProcess,
+        Some(config) => Isolation::Workers(config),
+    };
+    let from_stdin = matches!(paths.as_slice(), [p] if p.as_os_str() == "-");
+    anyhow::ensure!(!from_stdin || jsonl, "reading paths from stdin (-) needs --jsonl");
+    anyhow::ensure!(
+        !(resume && jsonl),
+        "--resume needs --out DIR (it reads the verdicts written there)"
+    );
+    anyhow::ensure!(
+        !html || out.is_some(),
+        "--html needs --out DIR (it writes DIR/<archive file name>.html beside each verdict and DIR/index.html)"
+    );
+    let show = !quiet && std::io::stderr().is_terminal();
+    let bar = |total: Option<u64>| {
+        let pb = match total {
+            Some(n) => indicatif::ProgressBar::new(n),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} packages  {per_sec}  ETA {eta}  {elapsed_precise}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        if show {
+            pb
+        } else {
+            indicatif::ProgressBar::hidden()
+        }
+    };
+    let (summary, out_dir) = if from_stdin {
+        let pb = bar(None);
+        let progress = |done: usize| pb.set_position(done as u64);
+        let mut stdin = std::io::stdin().lock();
+        let s = batch::run_stdin_jsonl(&mut stdin, &reviewer, &opts, jobs, &isolation, &progress)?;
+        pb.finish_and_clear();
+        (s, None)
+    } else {
+        let inputs = batch::collect_inputs(&paths)?;
+        let output = match (out, jsonl) {
+            (_, true) => Output::JsonLines,
+            (Some(dir), false) => Output::Dir(dir),
+            (None, false) => anyhow::bail!("give --out DIR or --jsonl"),
+        };
+        let pb = bar(Some(inputs.len() as u64));
+        let progress = |done: usize| pb.set_position(done as u64);
+        let options = BatchOptions {
+            output: output.clone(),
             jobs,
             resume,
+            isolation,
             html,
-            quiet,
-            common,
-            guard,
-        } => {
-            let reviewer = reviewer(&common)?;
-            let opts = common.options();
-            let isolation = match guard.workers(&common)? {
-                None => Isolation::InProcess,
-                Some(config) => Isolation::Workers(config),
-            };
-            let from_stdin = matches!(paths.as_slice(), [p] if p.as_os_str() == "-");
-            anyhow::ensure!(!from_stdin || jsonl, "reading paths from stdin (-) needs --jsonl");
-            anyhow::ensure!(
-                !(resume && jsonl),
-                "--resume needs --out DIR (it reads the verdicts written there)"
-            );
-            anyhow::ensure!(
-                !html || out.is_some(),
-                "--html needs --out DIR (it writes DIR/<archive file name>.html beside each verdict and DIR/index.html)"
-            );
-            let show = !quiet && std::io::stderr().is_terminal();
-            let bar = |total: Option<u64>| {
-                let pb = match total {
-                    Some(n) => indicatif::ProgressBar::new(n),
-                    None => indicatif::ProgressBar::new_spinner(),
-                };
-                pb.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{bar:40} {pos}/{len} packages  {per_sec}  ETA {eta}  {elapsed_precise}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                if show {
-                    pb
-                } else {
-                    indicatif::ProgressBar::hidden()
-                }
-            };
-            let (summary, out_dir) = if from_stdin {
-                let pb = bar(None);
-                let progress = |done: usize| pb.set_position(done as u64);
-                let mut stdin = std::io::stdin().lock();
-                let s = batch::run_stdin_jsonl(&mut stdin, &reviewer, &opts, jobs, &isolation, &progress)?;
-                pb.finish_and_clear();
-                (s, None)
-            } else {
-                let inputs = batch::collect_inputs(&paths)?;
-                let output = match (out, jsonl) {
-                    (_, true) => Output::JsonLines,
-                    (Some(dir), false) => Output::Dir(dir),
-                    (None, false) => anyhow::bail!("give --out DIR or --jsonl"),
-                };
-                let pb = bar(Some(inputs.len() as u64));
-                let progress = |done: usize| pb.set_position(done as u64);
-                let options = BatchOptions {
-                    output: output.clone(),
-                    jobs,
-                    resume,
-                    isolation,
-                    html,
-                };
-                let s = batch::run(&inputs, &reviewer, &opts, &options, &progress)?;
-                pb.finish_and_clear();
-                let dir = match output {
-                    Output::Dir(d) => Some(d),
-                    Output::JsonLines => None,
-                };
-                (s, dir)
-            };
-            if !quiet {
-                eprint!("{}", summary.render());
-            }
-            if let Some(dir) = out_dir {
-                let text = serde_json::to_string_pretty(&summary)? + "\n";
-                batch::write_atomic(&dir.join("summary.json"), &text)
-                    .with_context(|| format!("cannot write {}", dir.join("summary.json").display()))?;
-            }
-            for (path, err) in &summary.write_errors {
-                eprintln!("pingshen: cannot write {path}: {err}");
-            }
-            Ok(ExitCode::from(if summary.write_errors.is_empty() { 0 } else { 2 }))
-        }
+        };
+        let s = batch::run(&inputs, &reviewer, &opts, &options, &progress)?;
+        pb.finish_and_clear();
+        let dir = match output {
+            Output::Dir(d) => Some(d),
+            Output::JsonLines => None,
+        };
+        (s, dir)
+    };
+    if !quiet {
+        eprint!("{}", summary.render());
     }
+    if let Some(dir) = out_dir {
+        let text = serde_json::to_string_pretty(&summary)? + "\n";
+        batch::write_atomic(&dir.join("summary.json"), &text)
+            .with_context(|| format!("cannot write {}", dir.join("summary.json").display()))?;
+    }
+    for (path, err) in &summary.write_errors {
+        eprintln!("pingshen: cannot write {path}: {err}");
+    }
+    Ok(ExitCode::from(if summary.write_errors.is_empty() { 0 } else { 2 }))
 }
 
 fn main() -> ExitCode {
