@@ -196,6 +196,7 @@ fn run_pipeline(
         // with the command in examples/BENCHMARKS.md.
         isolation: batch::Isolation::InProcess,
         html: false,
+        interrupt: None,
     };
     let start = Instant::now();
     let summary = batch::run(inputs, reviewer, &Options::default(), &opts, &|_| {})?;

@@ -236,6 +236,30 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     out
 }
 
+/// SHA-256 (lower-case hex) and length of a file, read in blocks: constant memory, whatever
+/// the size.
+pub fn sha256_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
+    use sha2::{Digest, Sha256};
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut len = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(buf.get(..n).unwrap_or_default());
+        len += n as u64;
+    }
+    let mut hex = String::with_capacity(64);
+    for b in h.finalize().iter() {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{b:02x}");
+    }
+    Ok((hex, len))
+}
+
 /// Opens a package archive held in memory (SPEC §3).
 ///
 /// Checks, in order: empty file, archive size, zip signature (else the sniffed format is named),

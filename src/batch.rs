@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -19,21 +19,23 @@ use serde::Serialize;
 use crate::finding::Code;
 use crate::pool::Pool;
 use crate::verdict::{CheckStatus, Verdict};
-use crate::worker::Format;
+use crate::worker::{Format, WorkerConfig};
 use crate::{Options, Reviewer};
 
 pub use crate::pool::Isolation;
 
-/// The rendered verdict of the package at `path`, and what the summary keeps of it.
-fn review(pool: &Pool, path: &Path, format: Format) -> (String, Tally) {
+/// The rendered verdict of the package at `path`, what the summary keeps of it, and whether
+/// the worker failed on the package (its verdict is then an `error` made by the supervisor).
+fn review_checked(pool: &Pool, path: &Path, format: Format) -> (String, Tally, bool) {
     let r = pool.review(path, format, None);
+    let failed = r.failure.is_some();
     let tally = match &r.typed {
         Some(v) => Tally::of(path, v),
         None => serde_json::from_str::<serde_json::Value>(&r.body)
             .map(|json| Tally::of_json(path, &json))
             .unwrap_or_else(|_| Tally::of_kind(path, r.verdict.as_str())),
     };
-    (r.body, tally)
+    (r.body, tally, failed)
 }
 
 /// Where verdicts go.
@@ -75,6 +77,12 @@ pub struct Summary {
     pub duplicates: Vec<Vec<String>>,
     /// Verdicts that could not be written (path, error).
     pub write_errors: Vec<(String, String)>,
+    /// Packages left without a verdict because the batch stopped early (a write error, or a
+    /// signal): `--resume` reviews them.
+    pub not_reviewed: usize,
+    /// The signal that stopped the batch (`SIGINT`, `SIGTERM`), if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted_by: Option<String>,
 }
 
 impl Summary {
@@ -116,6 +124,21 @@ impl Summary {
         }
         for group in &self.duplicates {
             o.push_str(&format!("  duplicate archives: {}\n", group.join(" = ")));
+        }
+        if let Some(sig) = &self.interrupted_by {
+            o.push_str(&format!("stopped by {sig}\n"));
+        }
+        if !self.write_errors.is_empty() {
+            o.push_str(&format!(
+                "{} verdict file(s) could not be written; the batch stopped starting packages\n",
+                self.write_errors.len()
+            ));
+        }
+        if self.not_reviewed > 0 || !self.write_errors.is_empty() {
+            o.push_str(&format!(
+                "{} package(s) have no verdict yet: run the same command with --resume to continue\n",
+                self.not_reviewed + self.write_errors.len()
+            ));
         }
         o
     }
@@ -186,8 +209,83 @@ pub fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // A full disk leaves a half-written temp file: it is no verdict, and must not stay.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// The lock file of an output folder.
+pub const LOCK_FILE: &str = ".pingshen.lock";
+
+/// One batch at a time writes an output folder: the lock (`flock` on `DIR/.pingshen.lock`,
+/// holding the writer's process id) is held for the run and released when dropped — or when
+/// the process dies, however it dies.
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Takes the lock, or fails at once naming the process that holds it.
+    pub fn acquire(dir: &Path) -> io::Result<OutputLock> {
+        use std::io::{Read, Seek};
+        let path = dir.join(LOCK_FILE);
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot write in {}: {e}", dir.display())))?;
+        match file.try_lock() {
+            Ok(()) => {
+                file.set_len(0)?;
+                file.seek(io::SeekFrom::Start(0))?;
+                writeln!(file, "{}", std::process::id())?;
+                Ok(OutputLock { _file: file })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = holder.trim();
+                Err(io::Error::new(
+                    io::ErrorKind::ResourceBusy,
+                    format!(
+                        "{} is being written by another pingshen batch (pid {}): wait for it to end, or give another --out",
+                        dir.display(),
+                        if holder.is_empty() { "unknown" } else { holder }
+                    ),
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(io::Error::new(e.kind(), format!("cannot lock {}: {e}", path.display())))
+            }
+        }
+    }
+}
+
+/// The pool of a batch: workers that abandon a review once the batch is interrupted.
+fn pool_for(isolation: &Isolation, interrupt: Option<&Interrupt>, reviewer: &Reviewer, opts: &Options) -> Pool {
+    let isolation = match (isolation, interrupt) {
+        (Isolation::Workers(config), Some(i)) => Isolation::Workers(WorkerConfig {
+            cancel: Some(i.any()),
+            ..config.clone()
+        }),
+        (other, _) => other.clone(),
+    };
+    Pool::new(isolation, reviewer.clone(), *opts)
+}
+
+/// Fails unless a file can be written in `dir` (a read-only or full folder is found before any
+/// package is reviewed).
+fn check_writable(dir: &Path) -> io::Result<()> {
+    let probe = dir.join(".pingshen-write-check");
+    let r = write_atomic(&probe, "pingshen\n");
+    let _ = std::fs::remove_file(&probe);
+    r.map_err(|e| io::Error::new(e.kind(), format!("cannot write in {}: {e}", dir.display())))
 }
 
 /// Removes the temporary files a killed batch may have left (`.<name>.json.tmp<pid>`,
@@ -364,9 +462,9 @@ fn resumable(
     if unfinished {
         return None;
     }
-    let bytes = std::fs::read(archive).ok()?;
-    (v.pointer("/package/sha256").and_then(|s| s.as_str()) == Some(crate::archive::sha256_hex(&bytes).as_str()))
-        .then_some(v)
+    // Streamed: an archive of any size is hashed in constant memory.
+    let (hex, _) = crate::archive::sha256_file(archive).ok()?;
+    (v.pointer("/package/sha256").and_then(|s| s.as_str()) == Some(hex.as_str())).then_some(v)
 }
 
 /// How a batch runs.
@@ -382,6 +480,36 @@ pub struct BatchOptions {
     /// With [`Output::Dir`]: beside each verdict its HTML report (`<name>.html`), and at the end
     /// `index.html` over the batch.
     pub html: bool,
+    /// Set (by a signal handler) to stop the batch: no package is started after it, and one
+    /// whose worker is stopped by it gets no verdict file (`--resume` reviews it).
+    pub interrupt: Option<Interrupt>,
+}
+
+/// The flags signal handlers set, one per signal.
+#[derive(Debug, Clone, Default)]
+pub struct Interrupt {
+    pub sigint: std::sync::Arc<AtomicBool>,
+    pub sigterm: std::sync::Arc<AtomicBool>,
+    /// Set by either.
+    pub any: std::sync::Arc<AtomicBool>,
+}
+
+impl Interrupt {
+    /// The flag either signal sets (what a worker's supervisor watches).
+    pub fn any(&self) -> std::sync::Arc<AtomicBool> {
+        self.any.clone()
+    }
+
+    /// The signal received, if any (`SIGTERM` first when both came).
+    pub fn received(&self) -> Option<&'static str> {
+        if self.sigterm.load(Ordering::SeqCst) {
+            Some("SIGTERM")
+        } else if self.sigint.load(Ordering::SeqCst) {
+            Some("SIGINT")
+        } else {
+            None
+        }
+    }
 }
 
 /// The HTML report's name for a verdict file's name: `x.zip.json` → `x.zip.html`.
@@ -459,18 +587,31 @@ pub fn run(
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
     };
     let mut write_errors = Vec::new();
-    let engines = Pool::new(batch.isolation.clone(), reviewer.clone(), *opts);
+    let interrupted = || batch.interrupt.as_ref().and_then(Interrupt::received);
+    let engines = pool_for(&batch.isolation, batch.interrupt.as_ref(), reviewer, opts);
+    // A write error or a signal stops the batch from starting packages.
+    let halt = AtomicBool::new(false);
+    let not_reviewed = AtomicUsize::new(0);
+    let _lock;
     match &batch.output {
         Output::Dir(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+            _lock = OutputLock::acquire(dir)?;
+            check_writable(dir)?;
+            // Only under the lock: no other run's temp files can be live.
             remove_stale_temp_files(dir);
             let names = output_names(inputs);
             let errors = Mutex::new(Vec::new());
             pool.install(|| {
                 inputs.par_iter().zip(names.par_iter()).for_each(|(path, name)| {
+                    if halt.load(Ordering::SeqCst) || interrupted().is_some() {
+                        not_reviewed.fetch_add(1, Ordering::Relaxed);
+                        return;
+                    }
                     let target = dir.join(name);
                     let html_target = dir.join(html_name(name));
                     let failed = |at: &Path, e: io::Error| {
+                        halt.store(true, Ordering::SeqCst);
                         if let Ok(mut errs) = errors.lock() {
                             errs.push((at.display().to_string(), e.to_string()));
                         }
@@ -489,7 +630,13 @@ pub fn run(
                             return;
                         }
                     }
-                    let (text, tally) = review(&engines, path, Format::Pretty);
+                    let (text, tally, worker_failed) = review_checked(&engines, path, Format::Pretty);
+                    if worker_failed && interrupted().is_some() {
+                        // Stopped by the signal, not by the package: no verdict, --resume
+                        // reviews it.
+                        not_reviewed.fetch_add(1, Ordering::Relaxed);
+                        return;
+                    }
                     match write_atomic(&target, &text) {
                         Err(e) => failed(&target, e),
                         // The report is made here from the verdict the worker sent, so it is
@@ -516,34 +663,48 @@ pub fn run(
             // input order.
             let chunk = (pool.current_num_threads() * 8).max(16);
             for part in inputs.chunks(chunk) {
-                review_chunk_to_stdout(&pool, part, &engines, &record)?;
+                if interrupted().is_some() {
+                    not_reviewed.fetch_add(part.len(), Ordering::Relaxed);
+                    continue;
+                }
+                let abandoned = review_chunk_to_stdout(&pool, part, &engines, &record, batch.interrupt.as_ref())?;
+                not_reviewed.fetch_add(abandoned, Ordering::Relaxed);
             }
         }
     }
-    Ok(finish_summary(
-        agg,
-        start,
-        resumed.load(Ordering::Relaxed),
-        write_errors,
-        reviewer,
-    ))
+    let mut summary = finish_summary(agg, start, resumed.load(Ordering::Relaxed), write_errors, reviewer);
+    summary.not_reviewed = not_reviewed.load(Ordering::Relaxed);
+    summary.interrupted_by = interrupted().map(str::to_string);
+    Ok(summary)
 }
 
+/// Reviews a chunk in parallel and prints its lines in input order; a package whose review
+/// was abandoned because the run was interrupted prints nothing. Returns how many were.
 fn review_chunk_to_stdout(
     pool: &rayon::ThreadPool,
     part: &[PathBuf],
     engines: &Pool,
     record: &(dyn Fn(Tally) + Sync),
-) -> io::Result<()> {
-    let lines: Vec<(String, Tally)> =
-        pool.install(|| part.par_iter().map(|p| review(engines, p, Format::Line)).collect());
+    interrupt: Option<&Interrupt>,
+) -> io::Result<usize> {
+    let lines: Vec<(String, Tally, bool)> = pool.install(|| {
+        part.par_iter()
+            .map(|p| review_checked(engines, p, Format::Line))
+            .collect()
+    });
     let stdout = io::stdout();
     let mut lock = stdout.lock();
-    for (line, tally) in lines {
+    let mut abandoned = 0;
+    for (line, tally, failed) in lines {
+        if failed && interrupt.and_then(Interrupt::received).is_some() {
+            abandoned += 1;
+            continue;
+        }
         lock.write_all(line.as_bytes())?;
         record(tally);
     }
-    lock.flush()
+    lock.flush()?;
+    Ok(abandoned)
 }
 
 /// `--jsonl` over paths read from `input` (one per line, as a pipeline feeds them): reviewed in
@@ -554,6 +715,7 @@ pub fn run_stdin_jsonl(
     opts: &Options,
     jobs: usize,
     isolation: &Isolation,
+    interrupt: Option<&Interrupt>,
     progress: &(dyn Fn(usize) + Sync),
 ) -> io::Result<Summary> {
     let start = Instant::now();
@@ -569,10 +731,15 @@ pub fn run_stdin_jsonl(
         }
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
     };
-    let engines = Pool::new(isolation.clone(), reviewer.clone(), *opts);
+    let engines = pool_for(isolation, interrupt, reviewer, opts);
+    let interrupted = || interrupt.and_then(Interrupt::received);
     let chunk = (pool.current_num_threads() * 8).max(16);
     let mut part = Vec::with_capacity(chunk);
+    let mut not_reviewed = 0;
     for line in input.lines() {
+        if interrupted().is_some() {
+            break;
+        }
         let line = line?;
         let p = line.trim();
         if p.is_empty() {
@@ -580,14 +747,21 @@ pub fn run_stdin_jsonl(
         }
         part.push(PathBuf::from(p));
         if part.len() == chunk {
-            review_chunk_to_stdout(&pool, &part, &engines, &record)?;
+            not_reviewed += review_chunk_to_stdout(&pool, &part, &engines, &record, interrupt)?;
             part.clear();
         }
     }
     if !part.is_empty() {
-        review_chunk_to_stdout(&pool, &part, &engines, &record)?;
+        if interrupted().is_some() {
+            not_reviewed += part.len();
+        } else {
+            not_reviewed += review_chunk_to_stdout(&pool, &part, &engines, &record, interrupt)?;
+        }
     }
-    Ok(finish_summary(agg, start, 0, Vec::new(), reviewer))
+    let mut summary = finish_summary(agg, start, 0, Vec::new(), reviewer);
+    summary.not_reviewed = not_reviewed;
+    summary.interrupted_by = interrupted().map(str::to_string);
+    Ok(summary)
 }
 
 fn finish_summary(
@@ -603,7 +777,8 @@ fn finish_summary(
     summary.packages = summary.by_verdict.values().sum();
     summary.resumed = resumed;
     summary.seconds = start.elapsed().as_secs_f64();
-    summary.packages_per_second = summary.packages as f64 / summary.seconds.max(1e-9);
+    // Packages reviewed in this run: those resumed cost nothing and are not speed.
+    summary.packages_per_second = summary.packages.saturating_sub(resumed) as f64 / summary.seconds.max(1e-9);
     summary.mb_per_second = summary.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
     summary.duplicates = by_hash
         .into_values()

@@ -384,9 +384,11 @@ pub fn review_path(path: &std::path::Path, reviewer: &Reviewer, opts: &Options) 
     match std::fs::metadata(path) {
         Ok(m) if m.len() > max => {
             // SPEC §3: past a limit, never read to find out.
+            // Its SHA-256 is still taken, streaming (constant memory, nothing parsed): the
+            // verdict names the archive, and `--resume` recognises it.
             let mut v = empty_verdict(&name, &[], reviewer);
             v.package.bytes = m.len();
-            v.package.sha256 = String::new();
+            v.package.sha256 = archive::sha256_file(path).map(|(h, _)| h).unwrap_or_default();
             v.findings.push(Finding::new(
                 Code::PackageLimitExceeded,
                 format!("archive of {} bytes exceeds max_archive_bytes = {max}", m.len()),

@@ -179,6 +179,7 @@ impl Guard {
             args: common.to_args(),
             timeout: self.timeout,
             max_memory: Some(self.max_memory),
+            cancel: None,
         }))
     }
 }
@@ -461,7 +462,7 @@ fn check_command(
             }
         },
     };
-    print!("{}", reply.body);
+    out(&reply.body)?;
     Ok(ExitCode::from(match reply.verdict {
         VerdictKind::Pass | VerdictKind::Partial => 0,
         VerdictKind::Fail | VerdictKind::Incomplete | VerdictKind::NeedsReview => 1,
@@ -471,20 +472,17 @@ fn check_command(
 
 fn stats_command(StatsArgs { dir, format }: StatsArgs) -> anyhow::Result<ExitCode> {
     let stats = pingshen::stats::collect(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    print!(
-        "{}",
-        match format {
-            StatsFormat::Table => stats.render_table(),
-            StatsFormat::Csv => stats.render_csv(),
-            StatsFormat::Json => stats.to_json(),
-            StatsFormat::Html => stats.render_html(),
-        }
-    );
+    out(&match format {
+        StatsFormat::Table => stats.render_table(),
+        StatsFormat::Csv => stats.render_csv(),
+        StatsFormat::Json => stats.to_json(),
+        StatsFormat::Html => stats.render_html(),
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn rules_command(RulesArgs { stage }: RulesArgs) -> anyhow::Result<ExitCode> {
-    print!("{}", pingshen::explain::rules(stage.map(Into::into)));
+    out(&pingshen::explain::rules(stage.map(Into::into)))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -496,7 +494,7 @@ fn explain_command(ExplainArgs { id, schemas }: ExplainArgs) -> anyhow::Result<E
     .context("invalid schema")?;
     match pingshen::explain::explain(&id, &schemas) {
         Some(text) => {
-            print!("{text}");
+            out(&text)?;
             Ok(ExitCode::SUCCESS)
         }
         None => anyhow::bail!("{id}: no such check, material or finding code (see `pingshen rules`)"),
@@ -505,6 +503,12 @@ fn explain_command(ExplainArgs { id, schemas }: ExplainArgs) -> anyhow::Result<E
 
 fn worker_command(WorkerArgs { common, max_memory }: WorkerArgs) -> anyhow::Result<ExitCode> {
     worker::exit_with_parent();
+    // Ctrl-C reaches the whole process group: the supervisor decides what happens to a review
+    // in progress (it finishes, or is abandoned), so the worker does not die of it.
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGINT,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
     if let Some(bytes) = max_memory {
         worker::limit_memory(bytes).context("cannot set the memory ceiling")?;
     }
@@ -539,7 +543,7 @@ fn text_command(TextArgs { path, format, ocr }: TextArgs) -> anyhow::Result<Exit
 }
 
 fn doctor_command() -> anyhow::Result<ExitCode> {
-    Ok(doctor())
+    doctor()
 }
 
 fn serve_command(
@@ -603,18 +607,21 @@ fn serve_command(
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr().unwrap_or(listen);
-        eprintln!("pingshen serve: listening on http://{addr} ({jobs} workers)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "pingshen serve: listening on http://{addr} ({jobs} workers)"
+        );
         pingshen::serve::run(listener, pool, config, std::future::pending())
             .await
             .context("the service failed")?;
-        eprintln!("pingshen serve: stopped");
+        let _ = writeln!(std::io::stderr(), "pingshen serve: stopped");
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn schema_command() -> anyhow::Result<ExitCode> {
-    print!("{}", pingshen::verdict::JSON_SCHEMA);
+    out(pingshen::verdict::JSON_SCHEMA)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -665,11 +672,28 @@ fn batch_command(
             indicatif::ProgressBar::hidden()
         }
     };
+    // SIGINT and SIGTERM stop the batch from starting packages; what is done is summed up.
+    let interrupt = batch::Interrupt::default();
+    for (sig, flag) in [
+        (signal_hook::consts::SIGINT, &interrupt.sigint),
+        (signal_hook::consts::SIGTERM, &interrupt.sigterm),
+    ] {
+        signal_hook::flag::register(sig, flag.clone()).context("cannot watch for signals")?;
+        signal_hook::flag::register(sig, interrupt.any.clone()).context("cannot watch for signals")?;
+    }
     let (summary, out_dir) = if from_stdin {
         let pb = bar(None);
         let progress = |done: usize| pb.set_position(done as u64);
         let mut stdin = std::io::stdin().lock();
-        let s = batch::run_stdin_jsonl(&mut stdin, &reviewer, &opts, jobs, &isolation, &progress)?;
+        let s = batch::run_stdin_jsonl(
+            &mut stdin,
+            &reviewer,
+            &opts,
+            jobs,
+            &isolation,
+            Some(&interrupt),
+            &progress,
+        )?;
         pb.finish_and_clear();
         (s, None)
     } else {
@@ -687,6 +711,7 @@ fn batch_command(
             resume,
             isolation,
             html,
+            interrupt: Some(interrupt.clone()),
         };
         let s = batch::run(&inputs, &reviewer, &opts, &options, &progress)?;
         pb.finish_and_clear();
@@ -696,18 +721,57 @@ fn batch_command(
         };
         (s, dir)
     };
-    if !quiet {
-        eprint!("{}", summary.render());
-    }
-    if let Some(dir) = out_dir {
+    // summary.json first: a closed stderr must not cost it. Nothing below panics on a closed
+    // stderr; what cannot be said is not said.
+    let mut failed_summary = None;
+    if let Some(dir) = &out_dir {
         let text = serde_json::to_string_pretty(&summary)? + "\n";
-        batch::write_atomic(&dir.join("summary.json"), &text)
-            .with_context(|| format!("cannot write {}", dir.join("summary.json").display()))?;
+        if let Err(e) = batch::write_atomic(&dir.join("summary.json"), &text) {
+            failed_summary = Some(format!("cannot write {}: {e}", dir.join("summary.json").display()));
+        }
     }
-    for (path, err) in &summary.write_errors {
-        eprintln!("pingshen: cannot write {path}: {err}");
+    let mut err = std::io::stderr().lock();
+    if !quiet {
+        let _ = err.write_all(summary.render().as_bytes());
     }
-    Ok(ExitCode::from(if summary.write_errors.is_empty() { 0 } else { 2 }))
+    for (path, e) in &summary.write_errors {
+        let _ = writeln!(err, "pingshen: cannot write {path}: {e}");
+    }
+    if let Some(e) = &failed_summary {
+        let _ = writeln!(err, "pingshen: {e}");
+    }
+    if summary.interrupted_by.is_some() && quiet {
+        let _ = writeln!(
+            err,
+            "pingshen: stopped by a signal; {} package(s) have no verdict: run again with --resume",
+            summary.not_reviewed
+        );
+    }
+    Ok(ExitCode::from(match summary.interrupted_by.as_deref() {
+        Some("SIGINT") => 130,
+        Some(_) => 143,
+        None if summary.write_errors.is_empty() && failed_summary.is_none() => 0,
+        None => 2,
+    }))
+}
+
+/// The exit status when stdout was closed by its reader: 128 + SIGPIPE, as a shell reports a
+/// process that SIGPIPE ended.
+const BROKEN_PIPE: u8 = 141;
+
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes to stdout; an error (a closed pipe) is returned, never a panic.
+fn out(text: &str) -> anyhow::Result<()> {
+    let mut o = std::io::stdout().lock();
+    o.write_all(text.as_bytes())?;
+    o.flush()?;
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -730,42 +794,59 @@ fn main() -> ExitCode {
     }
     match run(cli) {
         Ok(code) => code,
+        // A reader that closed its end (`| head`) ends the run quietly, with the status of a
+        // process ended by SIGPIPE.
+        Err(e) if broken_pipe(&e) => ExitCode::from(BROKEN_PIPE),
         Err(e) => {
-            eprintln!("pingshen: {e:#}");
+            let _ = writeln!(std::io::stderr(), "pingshen: {e:#}");
             ExitCode::from(2)
         }
     }
 }
 
 /// `pingshen doctor`: what OCR this machine has.
-fn doctor() -> ExitCode {
+fn doctor() -> anyhow::Result<ExitCode> {
+    use std::fmt::Write as _;
+    let mut o = String::new();
     use pingshen::ocr::{models_dir, Engine};
-    println!("text layers (PDF, OFD, docx): built in; pdftotext or other tools are not needed");
-    match models_dir() {
-        Some(d) => println!(
+    let _ = writeln!(
+        o,
+        "text layers (PDF, OFD, docx): built in; pdftotext or other tools are not needed"
+    );
+    let _ = match models_dir() {
+        Some(d) => writeln!(
+            o,
             "ocr models folder: {} (--ocr-models DIR or PINGSHEN_OCR_DIR)",
             d.display()
         ),
-        None => println!("ocr models folder: none (set PINGSHEN_OCR_DIR or HOME)"),
-    }
+        None => writeln!(o, "ocr models folder: none (set PINGSHEN_OCR_DIR or HOME)"),
+    };
     match Engine::detect() {
         Ok(e) => {
             let info = e.info();
-            println!("ocr: available");
-            println!("  engine:    {}", info.engine);
-            println!("  runtime:   {}", info.version);
+            let _ = writeln!(o, "ocr: available");
+            let _ = writeln!(o, "  engine:    {}", info.engine);
+            let _ = writeln!(o, "  runtime:   {}", info.version);
             for m in &info.models {
-                println!("  model:     {m}");
+                let _ = writeln!(o, "  model:     {m}");
             }
-            ExitCode::SUCCESS
+            out(&o)?;
+            Ok(ExitCode::SUCCESS)
         }
         Err(why) => {
-            println!("ocr: not available");
-            println!("  pp-ocr:    {}", why.ppocr);
-            println!("  tesseract: {}", why.tesseract);
-            println!("  install the PP-OCR models and ONNX Runtime: bash scripts/install-ocr.sh");
-            println!("  scanned documents stay unreadable (--ocr auto) or are an error (--ocr require)");
-            ExitCode::FAILURE
+            let _ = writeln!(o, "ocr: not available");
+            let _ = writeln!(o, "  pp-ocr:    {}", why.ppocr);
+            let _ = writeln!(o, "  tesseract: {}", why.tesseract);
+            let _ = writeln!(
+                o,
+                "  install the PP-OCR models and ONNX Runtime: bash scripts/install-ocr.sh"
+            );
+            let _ = writeln!(
+                o,
+                "  scanned documents stay unreadable (--ocr auto) or are an error (--ocr require)"
+            );
+            out(&o)?;
+            Ok(ExitCode::FAILURE)
         }
     }
 }

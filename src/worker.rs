@@ -94,7 +94,13 @@ pub struct WorkerConfig {
     pub timeout: Duration,
     /// The address-space ceiling of a worker, in bytes (`None`: no ceiling).
     pub max_memory: Option<u64>,
+    /// When set (a batch was interrupted), a review still running is given [`CANCEL_GRACE`]
+    /// to finish, then its worker is stopped and the review fails with [`Failure::Cancelled`].
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
+
+/// How long a running review may still take once its batch is interrupted.
+pub const CANCEL_GRACE: Duration = Duration::from_secs(1);
 
 /// Why a worker gave no verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +111,8 @@ pub enum Failure {
     OutOfMemory(String),
     /// It died otherwise (abort, signal, stack overflow), or could not be started or spoken to.
     Crashed(String),
+    /// Its review was abandoned: the run was interrupted ([`WorkerConfig::cancel`]).
+    Cancelled,
 }
 
 impl Failure {
@@ -123,6 +131,10 @@ impl Failure {
                 format!("the worker ran out of memory (--max-memory): {why}"),
             ),
             Failure::Crashed(why) => Finding::new(Code::PackageWorkerCrashed, format!("the worker died: {why}")),
+            Failure::Cancelled => Finding::new(
+                Code::PackageWorkerCrashed,
+                "the review was abandoned: the run was interrupted".to_string(),
+            ),
         }
     }
 }
@@ -135,7 +147,7 @@ pub fn failure_verdict(path: &Path, failure: &Failure, reviewer: &Reviewer) -> V
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut v = crate::empty_verdict(&name, &[], reviewer);
-    match sha256_file(path) {
+    match crate::archive::sha256_file(path) {
         Ok((hex, len)) => {
             v.package.sha256 = hex;
             v.package.bytes = len;
@@ -144,29 +156,6 @@ pub fn failure_verdict(path: &Path, failure: &Failure, reviewer: &Reviewer) -> V
     }
     v.findings.push(failure.finding());
     crate::finish(v, false)
-}
-
-/// SHA-256 (lower-case hex) and length of a file, read in blocks.
-fn sha256_file(path: &Path) -> io::Result<(String, u64)> {
-    use sha2::{Digest, Sha256};
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut len = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(buf.get(..n).unwrap_or_default());
-        len += n as u64;
-    }
-    let mut hex = String::with_capacity(64);
-    for b in h.finalize().iter() {
-        use std::fmt::Write as _;
-        let _ = write!(hex, "{b:02x}");
-    }
-    Ok((hex, len))
 }
 
 /// One supervised worker process, started on first use and replaced after a failure.
@@ -266,11 +255,7 @@ impl Worker {
         let sent = run.stdin.write_all(request.as_bytes()).and_then(|_| run.stdin.flush());
         let outcome = match sent {
             Err(_) => Err(None),
-            Ok(()) => match run.replies.recv_timeout(self.config.timeout) {
-                Ok(Ok(reply)) => Ok(reply),
-                Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => Err(None),
-                Err(RecvTimeoutError::Timeout) => Err(Some(Failure::Timeout(self.config.timeout))),
-            },
+            Ok(()) => await_reply(&run.replies, self.config.timeout, self.config.cancel.as_deref()),
         };
         match outcome {
             Ok(reply) => Ok(reply),
@@ -324,6 +309,46 @@ impl Drop for Worker {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Waits for the worker's reply within `timeout`; once `cancel` is set, within
+/// [`CANCEL_GRACE`] more. `Err(None)`: the worker died or spoke nonsense.
+fn await_reply(
+    replies: &Receiver<io::Result<Reply>>,
+    timeout: Duration,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Reply, Option<Failure>> {
+    let started = std::time::Instant::now();
+    let mut cancelled_at: Option<std::time::Instant> = None;
+    loop {
+        let mut deadline = started + timeout;
+        if let Some(at) = cancelled_at {
+            deadline = deadline.min(at + CANCEL_GRACE);
+        }
+        let now = std::time::Instant::now();
+        let wait = deadline.saturating_duration_since(now);
+        // Without a cancel flag one wait covers the budget; with one, it is looked at often.
+        let slice = if cancel.is_some() {
+            wait.min(Duration::from_millis(50))
+        } else {
+            wait
+        };
+        match replies.recv_timeout(slice) {
+            Ok(Ok(reply)) => return Ok(reply),
+            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return Err(None),
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        let now = std::time::Instant::now();
+        if cancelled_at.is_none() && cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst)) {
+            cancelled_at = Some(now);
+        }
+        if cancelled_at.is_some_and(|at| now >= at + CANCEL_GRACE) {
+            return Err(Some(Failure::Cancelled));
+        }
+        if now >= started + timeout {
+            return Err(Some(Failure::Timeout(timeout)));
         }
     }
 }

@@ -1,0 +1,360 @@
+//! A batch tried as an operator meets faults: two runs on one folder, a full disk, a signal, a
+//! closed stderr or stdout, an archive over a limit on resume. No verdict is lost or torn, the
+//! operator is told what happened and how to continue, and the exit status says it.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const FAULTS: &str = "PINGSHEN_WORKER_FAULT";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pingshen"));
+    c.env_remove(FAULTS);
+    c
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("pingshen-faults-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// `n` copies of the plan fixture (`p00.zip` …) and, when `hang`, one `x-hang.zip`.
+fn inputs(dir: &Path, n: usize, hang: bool) -> PathBuf {
+    let inp = dir.join("in");
+    std::fs::create_dir_all(&inp).unwrap();
+    for i in 0..n {
+        std::fs::copy(fixture("plan-complete.zip"), inp.join(format!("p{i:02}.zip"))).unwrap();
+    }
+    if hang {
+        std::fs::copy(fixture("plan-complete.zip"), inp.join("x-hang.zip")).unwrap();
+    }
+    inp
+}
+
+fn wait_for(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the batch did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn verdicts(out: &Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let mut v: Vec<String> = dir
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".zip.json"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn leftovers(out: &Path) -> Vec<String> {
+    std::fs::read_dir(out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect()
+}
+
+#[test]
+fn a_second_batch_on_a_folder_in_use_exits_2_at_once_naming_the_holder() {
+    let d = tmpdir("lock");
+    let inp = inputs(&d, 3, true);
+    let out = d.join("out");
+    let mut first = bin()
+        .env(FAULTS, "hang=x-hang")
+        .args(["batch", "-q", "-j", "1", "--timeout", "3", "--ocr", "off", "--out"])
+        .arg(&out)
+        .arg(&inp)
+        .spawn()
+        .unwrap();
+    // Wait until the first run holds the folder.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !out.join(".pingshen.lock").exists() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let second = bin()
+        .args(["batch", "-q", "--ocr", "off", "--out"])
+        .arg(&out)
+        .arg(&inp)
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(2), "the second run waited");
+    assert_eq!(second.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains(&format!("pid {}", first.id())), "{err}");
+    // The first run is untouched: every verdict, its summary, no temp file.
+    assert_eq!(wait_for(&mut first, Duration::from_secs(60)).code(), Some(0));
+    assert_eq!(verdicts(&out).len(), 4);
+    assert!(out.join("summary.json").exists());
+    assert!(leftovers(&out).is_empty());
+    // Once it is done the folder is free again.
+    let third = bin()
+        .args(["batch", "-q", "--ocr", "off", "--resume", "--out"])
+        .arg(&out)
+        .arg(&inp)
+        .output()
+        .unwrap();
+    assert_eq!(
+        third.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&third.stderr)
+    );
+}
+
+#[test]
+fn sigterm_and_sigint_stop_the_batch_with_a_summary_and_resume_continues() {
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let d = tmpdir(&format!("signal-{signal}"));
+        let inp = inputs(&d, 4, true);
+        let out = d.join("out");
+        let mut child = bin()
+            .env(FAULTS, "hang=x-hang")
+            .args(["batch", "-j", "1", "--timeout", "60", "--ocr", "off", "--out"])
+            .arg(&out)
+            .arg(&inp)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The packages before x-hang.zip are done; x-hang.zip is being reviewed, forever.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while verdicts(&out).len() < 4 {
+            assert!(Instant::now() < deadline, "the first packages were not reviewed");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let sent = Instant::now();
+        assert!(Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success());
+        let status = wait_for(&mut child, Duration::from_secs(10));
+        assert!(
+            sent.elapsed() < Duration::from_secs(4),
+            "stopping took {:?}",
+            sent.elapsed()
+        );
+        assert_eq!(status.code(), Some(code), "SIG{signal}");
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        assert!(err.contains(&format!("stopped by SIG{signal}")), "{err}");
+        assert!(err.contains("--resume"), "{err}");
+        // No verdict for the abandoned package, a summary of what was done, no temp file.
+        assert!(!out.join("x-hang.zip.json").exists());
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["interrupted_by"], format!("SIG{signal}"));
+        assert_eq!(summary["packages"], 4);
+        assert_eq!(summary["not_reviewed"], 1);
+        assert!(leftovers(&out).is_empty());
+        // --resume reviews only what is missing.
+        let again = bin()
+            .args(["batch", "--resume", "--ocr", "off", "--out"])
+            .arg(&out)
+            .arg(&inp)
+            .output()
+            .unwrap();
+        assert_eq!(again.status.code(), Some(0));
+        assert_eq!(verdicts(&out).len(), 5);
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["resumed"], 4);
+        assert!(summary.get("interrupted_by").is_none());
+    }
+}
+
+#[test]
+fn a_full_disk_stops_the_batch_reports_the_loss_and_leaves_no_temp_file() {
+    // A 160 KiB tmpfs holds a few verdicts and not all of them. Mounting needs root.
+    let d = tmpdir("full");
+    let out = d.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=160k", "tmpfs"])
+        .arg(&out)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI runs as root and must mount the small tmpfs"
+        );
+        println!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(&out);
+    let inp = inputs(&d, 40, false);
+    let o = bin()
+        .args(["batch", "-j", "1", "--ocr", "off", "--out"])
+        .arg(&out)
+        .arg(&inp)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("could not be written"), "{err}");
+    assert!(err.contains("--resume"), "{err}");
+    assert!(err.contains("No space left"), "{err}");
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+    // Every verdict file that exists is whole.
+    for v in verdicts(&out) {
+        let text = std::fs::read_to_string(out.join(&v)).unwrap();
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{v} is torn");
+    }
+    assert!(verdicts(&out).len() < 40);
+
+    // A folder that cannot be written at all is refused before anything is reviewed.
+    let ro = d.join("ro");
+    std::fs::create_dir_all(&ro).unwrap();
+    let ro_mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k,ro", "tmpfs"])
+        .arg(&ro)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ro_mounted);
+    let _unmount_ro = Unmount(&ro);
+    let started = Instant::now();
+    let o = bin()
+        .args(["batch", "--ocr", "off", "--out"])
+        .arg(&ro)
+        .arg(&inp)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot"));
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn a_closed_stderr_costs_nothing_and_a_closed_stdout_ends_quietly() {
+    let d = tmpdir("pipes");
+    let inp = inputs(&d, 3, false);
+    let out = d.join("out");
+    // batch … 2>&1 | true: stderr's reader is gone before the summary is printed.
+    let mut child = bin()
+        .args(["batch", "--ocr", "off", "--out"])
+        .arg(&out)
+        .arg(&inp)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = wait_for(&mut child, Duration::from_secs(60));
+    assert_eq!(status.code(), Some(0));
+    assert!(out.join("summary.json").exists());
+    assert_eq!(verdicts(&out).len(), 3);
+    // batch --jsonl | head -0: stdout's reader is gone.
+    let mut child = bin()
+        .args(["batch", "--ocr", "off", "--jsonl"])
+        .arg(&inp)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = wait_for(&mut child, Duration::from_secs(60));
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert_eq!(status.code(), Some(141), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn an_archive_over_a_limit_keeps_its_sha256_and_is_resumed() {
+    let d = tmpdir("limit");
+    let inp = inputs(&d, 1, false);
+    let schemas = d.join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    let package = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/package.json")).unwrap();
+    std::fs::write(
+        schemas.join("package.json"),
+        package.replace("\"max_archive_bytes\": 2147483648", "\"max_archive_bytes\": 1000"),
+    )
+    .unwrap();
+    let out = d.join("out");
+    let run = || {
+        bin()
+            .args(["batch", "-q", "--resume", "--ocr", "off", "--schemas"])
+            .arg(&schemas)
+            .arg("--out")
+            .arg(&out)
+            .arg(&inp)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run().status.code(), Some(0));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("p00.zip.json")).unwrap()).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"package.limit_exceeded"), "{codes:?}");
+    assert_eq!(v["package"]["sha256"].as_str().unwrap().len(), 64, "{}", v["package"]);
+    assert_eq!(run().status.code(), Some(0));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["resumed"], 1);
+}
+
+#[test]
+fn a_signal_stops_a_jsonl_batch_too() {
+    let d = tmpdir("jsonl-signal");
+    let inp = inputs(&d, 2, true);
+    let mut child = bin()
+        .env(FAULTS, "hang=x-hang")
+        .args(["batch", "-j", "1", "--timeout", "60", "--ocr", "off", "--jsonl"])
+        .arg(&inp)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let status = wait_for(&mut child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(130));
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    // The abandoned package prints no line; every printed line is a whole verdict.
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_ne!(v["package"]["file"], "x-hang.zip");
+    }
+}
