@@ -562,7 +562,7 @@ fn local_header(bytes: &[u8], at: u64) -> Option<LocalHeader> {
 
 /// The number of entries the end of central directory record announces (the Zip64 one when
 /// the classic field is saturated), or `None` when no end record is found.
-fn declared_entry_count(bytes: &[u8]) -> Option<u64> {
+pub fn declared_entry_count(bytes: &[u8]) -> Option<u64> {
     const EOCD_LEN: usize = 22;
     let last = bytes.len().checked_sub(EOCD_LEN)?;
     let first = last.saturating_sub(usize::from(u16::MAX));

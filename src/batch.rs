@@ -185,10 +185,7 @@ pub fn output_names(inputs: &[PathBuf]) -> Vec<String> {
     inputs
         .iter()
         .map(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "package".into());
+            let name = p.file_name().map(crate::name_of).unwrap_or_else(|| "package".into());
             let n = seen.entry(name.clone()).or_insert(0);
             *n += 1;
             if *n == 1 {

@@ -131,6 +131,10 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     let archive = match archive::open(bytes, &schemas.limits) {
         Ok(a) => a,
         Err(e) => {
+            if matches!(e, archive::ArchiveError::Limit { .. }) {
+                // Past a limit the entries are not read, but the archive says how many it has.
+                v.package.entries = archive::declared_entry_count(bytes).unwrap_or(0);
+            }
             v.findings.push(Finding::new(e.code(), e.to_string()));
             return finish(v, false);
         }
@@ -376,10 +380,7 @@ pub fn review_guarded(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: 
 
 /// Reviews the archive at `path`; a file that cannot be read gives an `error` verdict.
 pub fn review_path(path: &std::path::Path, reviewer: &Reviewer, opts: &Options) -> Verdict {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(name_of).unwrap_or_default();
     let max = reviewer.schemas.limits.max_archive_bytes;
     match std::fs::metadata(path) {
         Ok(m) if m.len() > max => {
@@ -417,6 +418,31 @@ pub fn review_path(path: &std::path::Path, reviewer: &Reviewer, opts: &Options) 
             });
             finish(v, false)
         }
+    }
+}
+
+/// A file's name as verdicts and output files carry it: as it is when it is UTF-8; otherwise
+/// each byte that is not UTF-8 (and each `%`) percent-escaped (`x\xff.zip` → `x%FF.zip`), so
+/// two names that differ only in such bytes stay apart (`to_string_lossy` made both `x�.zip`).
+pub fn name_of(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(&chunk.valid().replace('%', "%25"));
+            for b in chunk.invalid() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
     }
 }
 

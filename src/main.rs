@@ -434,7 +434,16 @@ fn check_command(
     }: CheckArgs,
 ) -> anyhow::Result<ExitCode> {
     let reviewer = reviewer(&common)?;
-    anyhow::ensure!(package.is_file(), "{}: no such file", package.display());
+    // The reason a path is not a package, in the user's terms.
+    match std::fs::metadata(&package) {
+        Ok(m) if m.is_dir() => anyhow::bail!(
+            "{}: is a folder — use `pingshen batch {}` to review every archive in it",
+            package.display(),
+            package.display()
+        ),
+        Ok(_) => {}
+        Err(e) => anyhow::bail!("{}: {e}", package.display()),
+    }
     let opts = common.options();
     let format = match format {
         Format::Json => worker::Format::Pretty,

@@ -142,10 +142,7 @@ impl Failure {
 /// The error verdict of a package whose worker failed: identified by name, size and SHA-256
 /// (read here, streaming), with the failure's finding.
 pub fn failure_verdict(path: &Path, failure: &Failure, reviewer: &Reviewer) -> Verdict {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(crate::name_of).unwrap_or_default();
     let mut v = crate::empty_verdict(&name, &[], reviewer);
     match crate::archive::sha256_file(path) {
         Ok((hex, len)) => {

@@ -358,3 +358,72 @@ fn a_signal_stops_a_jsonl_batch_too() {
         assert_ne!(v["package"]["file"], "x-hang.zip");
     }
 }
+
+#[test]
+fn check_names_why_a_path_is_not_a_package() {
+    let d = tmpdir("paths");
+    let folder = d.join("x.zip");
+    std::fs::create_dir_all(&folder).unwrap();
+    let o = bin().args(["check"]).arg(&folder).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("is a folder") && err.contains("pingshen batch"), "{err}");
+    let looped = d.join("loop.zip");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let o = bin().args(["check"]).arg(&looped).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("symbolic links"), "{err}");
+}
+
+#[test]
+fn names_that_are_not_utf8_stay_apart_in_verdicts_and_output_files() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = tmpdir("non-utf8");
+    let inp = d.join("in");
+    std::fs::create_dir_all(&inp).unwrap();
+    for raw in [&b"x\xff.zip"[..], &b"x\xfe.zip"[..]] {
+        let name = std::ffi::OsStr::from_bytes(raw);
+        std::fs::copy(fixture("plan-complete.zip"), inp.join(name)).unwrap();
+    }
+    let out = d.join("out");
+    let o = bin()
+        .args(["batch", "-q", "--ocr", "off", "--out"])
+        .arg(&out)
+        .arg(&inp)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(verdicts(&out), ["x%FE.zip.json", "x%FF.zip.json"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("x%FF.zip.json")).unwrap()).unwrap();
+    assert_eq!(v["package"]["file"], "x%FF.zip");
+}
+
+#[test]
+fn an_archive_over_the_entry_limit_still_says_how_many_entries_it_has() {
+    let d = tmpdir("entries");
+    let schemas = d.join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    let package = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/package.json")).unwrap();
+    std::fs::write(
+        schemas.join("package.json"),
+        package.replace("\"max_entries\": 10000", "\"max_entries\": 2"),
+    )
+    .unwrap();
+    let o = bin()
+        .args(["check", "--format", "json", "--ocr", "off", "--schemas"])
+        .arg(&schemas)
+        .arg(fixture("plan-complete.zip"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"package.limit_exceeded"), "{codes:?}");
+    assert!(v["package"]["entries"].as_u64().unwrap() > 2, "{}", v["package"]);
+}
