@@ -47,6 +47,12 @@ pub struct Limits {
     pub max_entry_uncompressed: u64,
     /// Largest ratio uncompressed / compressed of one entry.
     pub max_ratio: u64,
+    /// The memory budget of one file: a file whose declared size is larger is not inflated; it
+    /// is `unreadable` with finding `file.over_budget`, and the rest of the package proceeds.
+    pub max_file_bytes: u64,
+    /// The memory budget of all files held at once: files are inflated in path order, and one
+    /// that would take the files held past this is over budget as well.
+    pub max_held_bytes: u64,
 }
 
 impl Default for Limits {
@@ -57,6 +63,8 @@ impl Default for Limits {
             max_total_uncompressed: 4 * GIB,
             max_entry_uncompressed: GIB,
             max_ratio: 1000,
+            max_file_bytes: 256 * MIB,
+            max_held_bytes: 512 * MIB,
         }
     }
 }
@@ -127,6 +135,9 @@ pub enum Content {
     UnsupportedCompression(String),
     /// The entry's data cannot be read; the reason.
     Corrupt(String),
+    /// Reading the entry would need more memory than the budget allows (`max_file_bytes`, or
+    /// `max_held_bytes` for the files held together); its declared size. Never inflated.
+    OverBudget(u64),
 }
 
 /// Why a package archive cannot be opened at all; each maps to one finding code.
@@ -401,6 +412,8 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
     let mut entries = Vec::new();
     let mut ignored = Vec::new();
     let mut total: u64 = 0;
+    // The inflated bytes of the files kept so far (the memory budget's running count).
+    let mut held: u64 = 0;
     for (e, decoded) in cd.iter().zip(names.iter()) {
         let path = normalise(decoded);
         match classify(decoded, &path) {
@@ -418,7 +431,18 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
             NameClass::Directory => {}
             NameClass::Junk => ignored.push(path),
             NameClass::File => {
-                let content = read_content(&mut zip, e, &path, limits, &mut total)?;
+                // Memory is a budget (issue: never lose a verdict): a file too large to hold, or
+                // one that would take the files held past the budget, is decided from the
+                // central directory's size, never inflated to find out, in every mode alike.
+                let over = e.size > limits.max_file_bytes || held.saturating_add(e.size) > limits.max_held_bytes;
+                let content = if over && !e.encrypted {
+                    Content::OverBudget(e.size)
+                } else {
+                    read_content(&mut zip, e, &path, limits, &mut total)?
+                };
+                if let Content::Data(d) = &content {
+                    held = held.saturating_add(u64::try_from(d.len()).unwrap_or(u64::MAX));
+                }
                 match &content {
                     Content::Data(_) => {}
                     Content::Encrypted => findings.push(
@@ -439,6 +463,16 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
                         Finding::new(
                             Code::PackageCorruptEntry,
                             format!("entry cannot be read ({reason}): {path}"),
+                        )
+                        .in_file(path.clone()),
+                    ),
+                    Content::OverBudget(size) => findings.push(
+                        Finding::new(
+                            Code::FileOverBudget,
+                            format!(
+                                "file of {size} bytes not read: over the memory budget (max_file_bytes {}, max_held_bytes {} for the files held together): {path}",
+                                limits.max_file_bytes, limits.max_held_bytes
+                            ),
                         )
                         .in_file(path.clone()),
                     ),

@@ -71,6 +71,7 @@ codes! {
     StageConflict = "stage.conflict", Info, "The basic-info sheet's 申报阶段 disagrees with the stage chosen on the command line.";
     // --- files and materials (SPEC §3, §4) ---
     FileExtensionMismatch = "file.extension_mismatch", Info, "The file's content is of another type than its extension says; it was read by its content.";
+    FileOverBudget = "file.over_budget", Warning, "Reading the file would need more memory than the budget (max_file_bytes for one file, max_held_bytes for the files held together): it was not inflated, it is unreadable, and the rest of the package proceeds (SPEC §3).";
     FileUnreadable = "file.unreadable", Info, "A file's content cannot be read (encrypted, legacy .doc/.wps/.et, image, unsupported or broken).";
     FileUnmappedText = "file.unmapped_text", Warning, "A PDF page draws glyphs, but too few of them map to Unicode (no usable ToUnicode, font program or character collection): its text cannot be read, so the document is unreadable for text and goes to OCR when an engine is available (SPEC §6).";
     MaterialAmbiguous = "material.ambiguous", Warning, "A file name matches several materials with equally long keywords; it counts for each of them.";

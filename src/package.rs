@@ -52,6 +52,7 @@ pub fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
         Content::Encrypted => return Some("encrypted entry".into()),
         Content::UnsupportedCompression(m) => return Some(format!("entry compressed with unsupported method {m}")),
         Content::Corrupt(why) => return Some(format!("entry cannot be inflated: {why}")),
+        Content::OverBudget(size) => return Some(format!("{size} bytes: over the memory budget (max_file_bytes)")),
         Content::Data(d) => d,
     };
     kind_unreadable_reason(kind, bytes)

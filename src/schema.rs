@@ -825,6 +825,8 @@ impl Schemas {
             ("max_total_uncompressed", l.max_total_uncompressed),
             ("max_entry_uncompressed", l.max_entry_uncompressed),
             ("max_ratio", l.max_ratio),
+            ("max_file_bytes", l.max_file_bytes),
+            ("max_held_bytes", l.max_held_bytes),
         ] {
             if v == 0 {
                 return Err(invalid(

@@ -4,6 +4,10 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+#[path = "support/procs.rs"]
+mod procs;
+mod support;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -426,4 +430,123 @@ fn an_archive_over_the_entry_limit_still_says_how_many_entries_it_has() {
         .collect();
     assert!(codes.contains(&"package.limit_exceeded"), "{codes:?}");
     assert!(v["package"]["entries"].as_u64().unwrap() > 2, "{}", v["package"]);
+}
+
+/// Runs a pingshen command and returns its output and the peak resident memory of its process
+/// tree (supervisor and workers), in MiB.
+fn peak_rss(args: &[&std::ffi::OsStr]) -> (std::process::Output, f64) {
+    let child = bin()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let watcher = procs::PeakWatcher::start(child.id(), Duration::from_millis(5));
+    let out = child.wait_with_output().unwrap();
+    (out, watcher.stop() as f64 / 1024.0)
+}
+
+/// Bytes that deflate about 180:1 when declared 1000 MiB (5.5 MiB of noise).
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+#[test]
+fn files_over_the_memory_budget_are_unreadable_the_rest_proceeds_and_both_modes_agree() {
+    let d = tmpdir("budget");
+    // The plan package, plus four entries that declare 1000 MiB each (ratio ~180, within the
+    // archive limits): together 3.9 GiB that an in-process review once held at once.
+    let mut b = support::zip_builder_with(&support::stage_files("plan", support::Naming::Numbered));
+    for i in 0..4u64 {
+        let name = format!("申报材料/附件/数据备份{i}.bin");
+        b.file_raw(
+            name.as_bytes(),
+            &noise(5_600_000, i + 7),
+            support::EntryOpts {
+                utf8_flag: true,
+                deflate: true,
+                declared_size: Some(1000 << 20),
+                ..Default::default()
+            },
+        );
+    }
+    let pkg = d.join("plan-with-backups.zip");
+    std::fs::write(&pkg, b.finish()).unwrap();
+    let json = std::ffi::OsStr::new("json");
+    let (workers, workers_mib) = peak_rss(&[
+        "check".as_ref(),
+        "--format".as_ref(),
+        json,
+        "--ocr".as_ref(),
+        "off".as_ref(),
+        pkg.as_os_str(),
+    ]);
+    let (in_process, in_process_mib) = peak_rss(&[
+        "check".as_ref(),
+        "--format".as_ref(),
+        json,
+        "--ocr".as_ref(),
+        "off".as_ref(),
+        "--in-process".as_ref(),
+        pkg.as_os_str(),
+    ]);
+    assert!(
+        workers.stdout == in_process.stdout,
+        "the verdicts differ between workers and --in-process"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&workers.stdout).unwrap();
+    assert_ne!(v["verdict"], "error", "{}", v["findings"]);
+    let over: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "file.over_budget")
+        .collect();
+    assert_eq!(over.len(), 4, "{}", v["findings"]);
+    assert!(workers_mib < 300.0, "check with workers peaked at {workers_mib:.0} MiB");
+    assert!(
+        in_process_mib < 300.0,
+        "check --in-process peaked at {in_process_mib:.0} MiB"
+    );
+    // The explanation of the new code is there for the reviewer.
+    let e = bin().args(["explain", "file.over_budget"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&e.stdout).contains("max_file_bytes"));
+}
+
+#[test]
+fn a_4_gib_archive_is_checked_and_resumed_in_constant_memory() {
+    let d = tmpdir("4gib");
+    let inp = d.join("in");
+    std::fs::create_dir_all(&inp).unwrap();
+    let big = inp.join("big.zip");
+    // Sparse: 4 GiB that take no disk.
+    std::fs::File::create(&big).unwrap().set_len(4 << 30).unwrap();
+    let (o, mib) = peak_rss(&["check".as_ref(), "--format".as_ref(), "json".as_ref(), big.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["package"]["sha256"].as_str().unwrap().len(), 64);
+    assert!(mib < 300.0, "check peaked at {mib:.0} MiB");
+    let out = d.join("out");
+    for round in 0..2 {
+        let (o, mib) = peak_rss(&[
+            "batch".as_ref(),
+            "-q".as_ref(),
+            "--resume".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            inp.as_os_str(),
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(mib < 300.0, "batch --resume (round {round}) peaked at {mib:.0} MiB");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["resumed"], 1);
 }
