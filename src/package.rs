@@ -19,32 +19,6 @@ fn extension(path: &str) -> Option<String> {
     (!stem.is_empty() && !ext.is_empty() && ext.len() <= 5).then(|| ext.to_ascii_lowercase())
 }
 
-/// Every kind whose extensions are checked for `file.extension_mismatch`.
-const KINDS: [FileKind; 22] = [
-    FileKind::Pdf,
-    FileKind::Docx,
-    FileKind::Xlsx,
-    FileKind::Ods,
-    FileKind::Ofd,
-    FileKind::Zip,
-    FileKind::Doc,
-    FileKind::Xls,
-    FileKind::Ole,
-    FileKind::Rar,
-    FileKind::SevenZip,
-    FileKind::Gzip,
-    FileKind::Bzip2,
-    FileKind::Xz,
-    FileKind::Tar,
-    FileKind::Png,
-    FileKind::Jpeg,
-    FileKind::Gif,
-    FileKind::Bmp,
-    FileKind::Tiff,
-    FileKind::Webp,
-    FileKind::Text,
-];
-
 /// Why a file's content cannot be read, or `None` when it can (SPEC §4 "Formats": `.doc`,
 /// `.wps`, `.et` and images count as present but unreadable).
 pub fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
@@ -89,7 +63,8 @@ pub fn files(archive: &Archive, findings: &mut Vec<Finding>) -> Vec<FileReport> 
                 _ => FileKind::Unknown,
             };
             if let (Content::Data(_), Some(ext)) = (&e.content, extension(&e.path)) {
-                let claimed_by_other = KINDS
+                // Every kind claims its extensions (Empty and Unknown claim none).
+                let claimed_by_other = FileKind::ALL
                     .iter()
                     .any(|k| *k != kind && k.extensions().contains(&ext.as_str()));
                 if claimed_by_other && !kind.extensions().contains(&ext.as_str()) && kind != FileKind::Unknown {

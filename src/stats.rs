@@ -953,22 +953,7 @@ fn sorted(v: Value) -> Value {
     }
 }
 
-/// Text escaped for HTML content and quoted attribute values.
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => o.push('\u{FFFD}'),
-            c => o.push(c),
-        }
-    }
-    o
-}
+use crate::report::html::esc;
 
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 fn csv_field(s: &str) -> String {

@@ -4,12 +4,14 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 #[path = "support/procs.rs"]
 mod procs;
 mod support;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+
+use support::tmpdir;
 
 const FAULTS: &str = "PINGSHEN_WORKER_FAULT";
 
@@ -17,13 +19,6 @@ fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pingshen"));
     c.env_remove(FAULTS);
     c
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("pingshen-faults-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 fn fixture(name: &str) -> PathBuf {
