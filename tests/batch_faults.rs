@@ -545,3 +545,35 @@ fn a_4_gib_archive_is_checked_and_resumed_in_constant_memory() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["resumed"], 1);
 }
+
+#[test]
+fn every_hostile_package_gets_the_same_verdict_with_workers_and_in_process() {
+    let d = tmpdir("modes");
+    let corpus = support::hostile::corpus();
+    assert!(corpus.len() >= 25);
+    let check = |path: &Path, in_process: bool| {
+        let mut c = bin();
+        c.args(["check", "--format", "json", "--ocr", "off"]);
+        if in_process {
+            c.arg("--in-process");
+        }
+        c.arg(path).output().unwrap().stdout
+    };
+    std::thread::scope(|scope| {
+        for part in corpus.chunks(corpus.len().div_ceil(2)) {
+            let d = &d;
+            scope.spawn(move || {
+                for (name, bytes) in part {
+                    let path = d.join(name);
+                    std::fs::write(&path, bytes).unwrap();
+                    let (workers, in_process) = (check(&path, false), check(&path, true));
+                    assert!(!workers.is_empty(), "{name}: no verdict");
+                    assert!(
+                        workers == in_process,
+                        "{name}: the verdicts differ between workers and --in-process"
+                    );
+                }
+            });
+        }
+    });
+}
