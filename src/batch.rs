@@ -692,16 +692,26 @@ fn review_chunk_to_stdout(
     let stdout = io::stdout();
     let mut lock = stdout.lock();
     let mut abandoned = 0;
-    for (line, tally, failed) in lines {
+    for ((line, tally, failed), path) in lines.into_iter().zip(part) {
         if failed && interrupt.and_then(Interrupt::received).is_some() {
             abandoned += 1;
             continue;
         }
-        lock.write_all(line.as_bytes())?;
+        lock.write_all(with_input(&line, path).as_bytes())?;
         record(tally);
     }
     lock.flush()?;
     Ok(abandoned)
+}
+
+/// A verdict line with the archive's path as it was given (`"input"`, first), so a pipeline
+/// can tell which line answers which of its paths.
+fn with_input(line: &str, path: &Path) -> String {
+    let input = serde_json::to_string(&path.to_string_lossy()).unwrap_or_else(|_| "\"\"".into());
+    match line.strip_prefix('{') {
+        Some(rest) => format!("{{\"input\":{input},{rest}"),
+        None => line.to_string(),
+    }
 }
 
 /// `--jsonl` over paths read from `input` (one per line, as a pipeline feeds them): reviewed in

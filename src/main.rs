@@ -125,6 +125,37 @@ struct Guard {
     in_process: bool,
 }
 
+/// The most packages reviewed at once: each is a worker process with up to --max-memory.
+const MAX_JOBS: usize = 256;
+
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    let n: usize = s.trim().parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if n > MAX_JOBS {
+        return Err(format!(
+            "{n} is more than {MAX_JOBS} packages at once (each is a worker process); 0 means one per core"
+        ));
+    }
+    Ok(n)
+}
+
+/// `batch --fail-on`: the verdict level from which the run fails.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+enum FailOn {
+    Fail,
+    Incomplete,
+    #[value(name = "needs_review")]
+    NeedsReview,
+    Error,
+}
+
+impl FailOn {
+    /// The verdicts at this level or beyond.
+    fn verdicts(self) -> &'static [&'static str] {
+        let all: &'static [&'static str] = &["fail", "incomplete", "needs_review", "error"];
+        all.get(self as usize..).unwrap_or_default()
+    }
+}
+
 fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
     let secs: f64 = s
         .trim()
@@ -266,8 +297,9 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// The package (.zip).
-    package: PathBuf,
+    /// The package (.zip). One: for several, `pingshen batch`.
+    #[arg(required = true, num_args = 1.., value_name = "PACKAGE")]
+    packages: Vec<PathBuf>,
     #[command(flatten)]
     common: Common,
     /// `text` for a person (default), `json` for the verdict itself, `html` for a
@@ -280,8 +312,8 @@ struct CheckArgs {
 
 #[derive(clap::Args)]
 struct BatchArgs {
-    /// Archives or folders (searched recursively for .zip files); `-` reads paths from stdin
-    /// (one per line, with --jsonl).
+    /// Archives or folders (searched recursively for .zip files); `-` reads the paths from
+    /// stdin, one per line.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Write DIR/<archive file name>.json for each package.
@@ -295,9 +327,15 @@ struct BatchArgs {
     /// Write one verdict per line to stdout instead, in input order.
     #[arg(long)]
     jsonl: bool,
-    /// Worker threads (default: one per core).
-    #[arg(short = 'j', long, default_value_t = 0)]
+    /// Packages reviewed at once, each in its own worker process (0, the default: one per
+    /// core; at most 256).
+    #[arg(short = 'j', long, default_value_t = 0, value_parser = parse_jobs)]
     jobs: usize,
+    /// Exit 1 when any verdict is at this level or beyond, in the order fail, incomplete,
+    /// needs_review, error (`--fail-on needs_review`: a needs_review or error verdict fails the
+    /// run; pass and partial never do).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
     /// Skip archives whose verdict in --out already has the same SHA-256 and ruleset.
     #[arg(long)]
     resume: bool,
@@ -319,8 +357,9 @@ struct ServeArgs {
     /// Address and port to listen on. Anything but loopback needs --token-file or --no-auth.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     listen: std::net::SocketAddr,
-    /// Reviews at once (worker processes); default one per core.
-    #[arg(short = 'j', long, default_value_t = 0)]
+    /// Reviews at once, each in its own worker process (0, the default: one per core; at most
+    /// 256).
+    #[arg(short = 'j', long, default_value_t = 0, value_parser = parse_jobs)]
     jobs: usize,
     /// Packages that may wait for a worker; past that a request gets 503 with Retry-After.
     #[arg(long, value_name = "N", default_value_t = 64)]
@@ -427,13 +466,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn check_command(
     CheckArgs {
-        package,
+        packages,
         common,
         format,
         guard,
     }: CheckArgs,
 ) -> anyhow::Result<ExitCode> {
     let reviewer = reviewer(&common)?;
+    let package = match packages.as_slice() {
+        [one] => one.clone(),
+        _ => anyhow::bail!(
+            "check reviews one package; for {} use `pingshen batch {} --out DIR` (or --jsonl)",
+            packages.len(),
+            packages
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    };
     // The reason a path is not a package, in the user's terms.
     match std::fs::metadata(&package) {
         Ok(m) if m.is_dir() => anyhow::bail!(
@@ -640,6 +691,7 @@ fn batch_command(
         out,
         jsonl,
         jobs,
+        fail_on,
         resume,
         html,
         quiet,
@@ -654,7 +706,6 @@ fn batch_command(
         Some(config) => Isolation::Workers(config),
     };
     let from_stdin = matches!(paths.as_slice(), [p] if p.as_os_str() == "-");
-    anyhow::ensure!(!from_stdin || jsonl, "reading paths from stdin (-) needs --jsonl");
     anyhow::ensure!(
         !(resume && jsonl),
         "--resume needs --out DIR (it reads the verdicts written there)"
@@ -690,7 +741,7 @@ fn batch_command(
         signal_hook::flag::register(sig, flag.clone()).context("cannot watch for signals")?;
         signal_hook::flag::register(sig, interrupt.any.clone()).context("cannot watch for signals")?;
     }
-    let (summary, out_dir) = if from_stdin {
+    let (summary, out_dir) = if from_stdin && jsonl {
         let pb = bar(None);
         let progress = |done: usize| pb.set_position(done as u64);
         let mut stdin = std::io::stdin().lock();
@@ -706,7 +757,22 @@ fn batch_command(
         pb.finish_and_clear();
         (s, None)
     } else {
-        let inputs = batch::collect_inputs(&paths)?;
+        let inputs = if from_stdin {
+            // `batch - --out DIR`: the paths are read whole first (the folder's verdict names
+            // depend on all of them), then reviewed like named ones.
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+                .context("cannot read paths from stdin")?;
+            let named: Vec<PathBuf> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(PathBuf::from)
+                .collect();
+            batch::collect_inputs(&named)?
+        } else {
+            batch::collect_inputs(&paths)?
+        };
         let output = match (out, jsonl) {
             (_, true) => Output::JsonLines,
             (Some(dir), false) => Output::Dir(dir),
@@ -756,11 +822,18 @@ fn batch_command(
             summary.not_reviewed
         );
     }
+    let failing = fail_on.is_some_and(|level| {
+        level
+            .verdicts()
+            .iter()
+            .any(|v| summary.by_verdict.get(*v).is_some_and(|n| *n > 0))
+    });
     Ok(ExitCode::from(match summary.interrupted_by.as_deref() {
         Some("SIGINT") => 130,
         Some(_) => 143,
-        None if summary.write_errors.is_empty() && failed_summary.is_none() => 0,
-        None => 2,
+        None if !summary.write_errors.is_empty() || failed_summary.is_some() => 2,
+        None if failing => 1,
+        None => 0,
     }))
 }
 

@@ -1,0 +1,113 @@
+//! The command line as operators' scripts use it: exit codes they can test, paths from stdin,
+//! limits said plainly, and lines that name their input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+mod support;
+
+use support::tmpdir;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pingshen"));
+    c.env_remove("PINGSHEN_WORKER_FAULT");
+    c
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// A folder with a passing package and one whose verdict is `error` (not a zip).
+fn mixed(tag: &str) -> PathBuf {
+    let d = tmpdir(tag).join("in");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::copy(fixture("plan-complete.zip"), d.join("a.zip")).unwrap();
+    std::fs::copy(fixture("truncated.zip"), d.join("b.zip")).unwrap();
+    d
+}
+
+#[test]
+fn fail_on_makes_the_batch_fail_at_the_level_asked() {
+    let inp = mixed("fail-on");
+    let run = |level: Option<&str>| {
+        let mut c = bin();
+        c.args(["batch", "-q", "--ocr", "off", "--jsonl"]).arg(&inp);
+        if let Some(l) = level {
+            c.args(["--fail-on", l]);
+        }
+        c.output().unwrap().status.code()
+    };
+    // One verdict is `error`: every level up to error catches it.
+    assert_eq!(run(None), Some(0));
+    for level in ["fail", "incomplete", "needs_review", "error"] {
+        assert_eq!(run(Some(level)), Some(1), "--fail-on {level}");
+    }
+    // Only passing packages: no level fails the run.
+    let ok = tmpdir("fail-on-ok").join("in");
+    std::fs::create_dir_all(&ok).unwrap();
+    std::fs::copy(fixture("plan-complete.zip"), ok.join("a.zip")).unwrap();
+    let o = bin()
+        .args(["batch", "-q", "--ocr", "off", "--jsonl", "--fail-on", "fail"])
+        .arg(&ok)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let bad = bin()
+        .args(["batch", "--jsonl", "--fail-on", "pass"])
+        .arg(&ok)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn json_lines_name_the_input_path_as_given_and_stdin_paths_work_with_out() {
+    let inp = mixed("input-path");
+    let a = inp.join("a.zip");
+    let o = bin()
+        .args(["batch", "-q", "--ocr", "off", "--jsonl"])
+        .arg(&a)
+        .output()
+        .unwrap();
+    let line: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(line["input"], a.to_str().unwrap());
+    // The line still validates against the verdict schema.
+    let schema: serde_json::Value = serde_json::from_str(pingshen::verdict::JSON_SCHEMA).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("verdict.schema.json", schema).unwrap();
+    let id = compiler.compile("verdict.schema.json", &mut schemas).unwrap();
+    assert!(schemas.validate(&line, id).is_ok());
+
+    // batch - --out DIR: paths from stdin, verdicts in the folder.
+    let out = inp.parent().unwrap().join("out");
+    let mut child = bin()
+        .args(["batch", "-q", "--ocr", "off", "--out"])
+        .arg(&out)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let list = format!("{}\n\n{}\n", a.display(), inp.join("b.zip").display());
+    child.stdin.take().unwrap().write_all(list.as_bytes()).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert!(out.join("a.zip.json").is_file() && out.join("b.zip.json").is_file());
+}
+
+#[test]
+fn limits_and_misuse_are_said_plainly() {
+    let o = bin()
+        .args(["batch", "-j", "100000", "--jsonl", "x.zip"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("256"), "{err}");
+    let (a, b) = (fixture("plan-complete.zip"), fixture("review-complete.zip"));
+    let o = bin().arg("check").arg(&a).arg(&b).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("pingshen batch"), "{err}");
+}
