@@ -15,6 +15,31 @@ fn kind(k: CheckKind) -> &'static str {
     }
 }
 
+/// The checks as JSON (`rules --format json`, `GET /v1/rules`): the ruleset and, per check, its
+/// id, stage, kind, consequence, whether it runs per project_list row, and what it decides.
+pub fn rules_json(stage: Option<StageId>, ruleset: &str) -> serde_json::Value {
+    let checks: Vec<serde_json::Value> = checks::REGISTRY
+        .iter()
+        .filter(|c| stage.is_none_or(|s| s == c.stage))
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id,
+                "stage": c.stage.as_str(),
+                "kind": c.kind,
+                "consequence": c.consequence,
+                "per_item": matches!(c.run, Runner::Item(_)),
+                "doc": c.doc,
+            })
+        })
+        .collect();
+    serde_json::json!({"ruleset": ruleset, "checks": checks})
+}
+
+/// [`explain`] as JSON (`explain --format json`, `GET /v1/explain/{id}`).
+pub fn explain_json(id: &str, schemas: &Schemas) -> Option<serde_json::Value> {
+    explain(id, schemas).map(|text| serde_json::json!({"id": id, "text": text}))
+}
+
 /// The list of checks, optionally of one stage: id, kind, consequence and what it decides.
 pub fn rules(stage: Option<StageId>) -> String {
     let mut o = String::new();

@@ -34,12 +34,54 @@ use pingshen::{Options, Reviewer};
     about = "Reviews Beijing government IT-project submission packages (评审)"
 )]
 struct Cli {
+    /// Colour in the text report: `auto` (on a terminal, unless NO_COLOR is set), `always`,
+    /// `never`.
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorWhen,
     /// The folder of the PP-OCR models and ONNX Runtime (scripts/install-ocr.sh puts them in
     /// $XDG_DATA_HOME/pingshen/ocr); sets PINGSHEN_OCR_DIR for this run and its workers.
     #[arg(long, global = true, value_name = "DIR")]
     ocr_models: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether text on stdout is coloured: `auto` on a terminal unless `NO_COLOR` is set and
+    /// not empty (no-color.org).
+    fn stdout(self) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+/// The clap command, with a long version naming the commit, the ruleset and the verdict's
+/// schema_version.
+fn cli_command() -> clap::Command {
+    use clap::CommandFactory;
+    let ruleset = Schemas::embedded()
+        .map(|s| s.ruleset)
+        .unwrap_or_else(|_| "invalid".into());
+    let long = format!(
+        "{} (commit {})\nruleset {ruleset}\nverdict schema_version {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("PINGSHEN_COMMIT"),
+        pingshen::verdict::SCHEMA_VERSION
+    );
+    // Made once per process; clap keeps a version as a static string.
+    Cli::command().long_version(&*Box::leak(long.into_boxed_str()))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,7 +136,7 @@ enum Format {
 }
 
 /// `text --format`: what `pingshen text` prints.
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum TextFormat {
     Text,
     Json,
@@ -285,7 +327,11 @@ enum Command {
     /// Say what this machine can do: whether scanned documents can be read by OCR (the engine,
     /// the runtime's version, the models with their sha256). Exits 0 when OCR is available, 1
     /// when not.
-    Doctor,
+    Doctor(DoctorArgs),
+    /// Print a shell completion script: `pingshen completions bash > /etc/bash_completion.d/pingshen`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `pingshen man > pingshen.1 && man ./pingshen.1`.
+    Man,
     /// Statistics over a folder of verdicts, like the office's tables: per stage and period
     /// (July to June by 申报日期) total, passed and pass rate, and failures by check id.
     Stats(StatsArgs),
@@ -418,22 +464,45 @@ struct TextArgs {
 struct StatsArgs {
     /// A folder of verdicts (`pingshen batch --out DIR`).
     dir: PathBuf,
+    /// `table` for a terminal (default), `csv` for a spreadsheet, `json` for a program, `html`
+    /// for one self-contained page with the charts.
     #[arg(long, value_enum, default_value = "table")]
     format: StatsFormat,
 }
 
 #[derive(clap::Args)]
 struct RulesArgs {
+    /// Only the checks of this stage.
     #[arg(long, value_enum)]
     stage: Option<Stage>,
+    /// `text` for a person (default), `json` for a program (the same as GET /v1/rules).
+    #[arg(long, value_enum, default_value = "text")]
+    format: TextFormat,
 }
 
 #[derive(clap::Args)]
 struct ExplainArgs {
+    /// A check id (COMM-RL4), a material id (warranty_plan) or a finding code (file.over_budget).
     id: String,
     /// A folder of schema files, to show the params in force.
     #[arg(long, value_name = "DIR")]
     schemas: Option<PathBuf>,
+    /// `text` for a person (default), `json` for a program (the same as GET /v1/explain/ID).
+    #[arg(long, value_enum, default_value = "text")]
+    format: TextFormat,
+}
+
+#[derive(clap::Args)]
+struct DoctorArgs {
+    /// `text` for a person (default), `json` for a program.
+    #[arg(long, value_enum, default_value = "text")]
+    format: TextFormat,
+}
+
+#[derive(clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    shell: clap_complete::Shell,
 }
 
 fn reviewer(common: &Common) -> anyhow::Result<Reviewer> {
@@ -451,13 +520,26 @@ fn reviewer(common: &Common) -> anyhow::Result<Reviewer> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Check(args) => check_command(args),
+        Command::Check(args) => check_command(args, cli.color),
         Command::Stats(args) => stats_command(args),
         Command::Rules(args) => rules_command(args),
         Command::Explain(args) => explain_command(args),
         Command::Worker(args) => worker_command(args),
         Command::Text(args) => text_command(args),
-        Command::Doctor => doctor_command(),
+        Command::Doctor(args) => doctor(args.format),
+        Command::Completions(args) => {
+            let mut cmd = cli_command();
+            let mut buf = Vec::new();
+            clap_complete::generate(args.shell, &mut cmd, "pingshen", &mut buf);
+            out(&String::from_utf8_lossy(&buf))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(cli_command()).render(&mut buf)?;
+            out(&String::from_utf8_lossy(&buf))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve(args) => serve_command(args),
         Command::Schema => schema_command(),
         Command::Batch(args) => batch_command(args),
@@ -471,6 +553,7 @@ fn check_command(
         format,
         guard,
     }: CheckArgs,
+    color: ColorWhen,
 ) -> anyhow::Result<ExitCode> {
     let reviewer = reviewer(&common)?;
     let package = match packages.as_slice() {
@@ -499,9 +582,7 @@ fn check_command(
     let format = match format {
         Format::Json => worker::Format::Pretty,
         Format::Html => worker::Format::Html,
-        Format::Text => worker::Format::Text {
-            color: std::io::stdout().is_terminal(),
-        },
+        Format::Text => worker::Format::Text { color: color.stdout() },
     };
     let reply = match guard.workers(&common)? {
         None => {
@@ -541,17 +622,31 @@ fn stats_command(StatsArgs { dir, format }: StatsArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-fn rules_command(RulesArgs { stage }: RulesArgs) -> anyhow::Result<ExitCode> {
+fn rules_command(RulesArgs { stage, format }: RulesArgs) -> anyhow::Result<ExitCode> {
+    if format == TextFormat::Json {
+        let ruleset = Schemas::embedded().context("invalid schema")?.ruleset;
+        out(&(pingshen::explain::rules_json(stage.map(Into::into), &ruleset).to_string() + "\n"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     out(&pingshen::explain::rules(stage.map(Into::into)))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn explain_command(ExplainArgs { id, schemas }: ExplainArgs) -> anyhow::Result<ExitCode> {
+fn explain_command(ExplainArgs { id, schemas, format }: ExplainArgs) -> anyhow::Result<ExitCode> {
     let schemas = match &schemas {
         Some(dir) => Schemas::with_overrides(dir),
         None => Schemas::embedded(),
     }
     .context("invalid schema")?;
+    if format == TextFormat::Json {
+        return match pingshen::explain::explain_json(&id, &schemas) {
+            Some(v) => {
+                out(&(v.to_string() + "\n"))?;
+                Ok(ExitCode::SUCCESS)
+            }
+            None => anyhow::bail!("{id}: no such check, material or finding code (see `pingshen rules`)"),
+        };
+    }
     match pingshen::explain::explain(&id, &schemas) {
         Some(text) => {
             out(&text)?;
@@ -600,10 +695,6 @@ fn text_command(TextArgs { path, format, ocr }: TextArgs) -> anyhow::Result<Exit
     } else {
         1
     }))
-}
-
-fn doctor_command() -> anyhow::Result<ExitCode> {
-    doctor()
 }
 
 fn serve_command(
@@ -857,7 +948,8 @@ fn out(text: &str) -> anyhow::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches;
+    let cli = match cli_command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -887,10 +979,27 @@ fn main() -> ExitCode {
 }
 
 /// `pingshen doctor`: what OCR this machine has.
-fn doctor() -> anyhow::Result<ExitCode> {
+fn doctor(format: TextFormat) -> anyhow::Result<ExitCode> {
     use std::fmt::Write as _;
     let mut o = String::new();
     use pingshen::ocr::{models_dir, Engine};
+    if format == TextFormat::Json {
+        let engine = Engine::detect();
+        let v = serde_json::json!({
+            "text_layers": "built in",
+            "ocr_models_dir": models_dir().map(|d| d.display().to_string()),
+            "ocr": match &engine {
+                Ok(e) => serde_json::json!({"available": true, "engine": e.info()}),
+                Err(why) => serde_json::json!({"available": false, "pp_ocr": why.ppocr.to_string(), "tesseract": why.tesseract.to_string()}),
+            },
+        });
+        out(&(v.to_string() + "\n"))?;
+        return Ok(if engine.is_ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     let _ = writeln!(
         o,
         "text layers (PDF, OFD, docx): built in; pdftotext or other tools are not needed"
@@ -930,5 +1039,31 @@ fn doctor() -> anyhow::Result<ExitCode> {
             out(&o)?;
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--help` explains every argument of every command (the hidden worker excepted).
+    #[test]
+    fn every_argument_of_every_command_has_help_text() {
+        let cmd = cli_command();
+        let mut missing = Vec::new();
+        for a in cmd.get_arguments() {
+            if a.get_help().is_none() && !matches!(a.get_id().as_str(), "help" | "version") {
+                missing.push(format!("pingshen --{}", a.get_id()));
+            }
+        }
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            assert!(sub.get_about().is_some(), "{} has no description", sub.get_name());
+            for a in sub.get_arguments() {
+                if a.get_help().is_none() && !matches!(a.get_id().as_str(), "help" | "version") {
+                    missing.push(format!("pingshen {} {}", sub.get_name(), a.get_id()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "arguments without help: {missing:?}");
     }
 }

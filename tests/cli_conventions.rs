@@ -111,3 +111,81 @@ fn limits_and_misuse_are_said_plainly() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("pingshen batch"), "{err}");
 }
+
+#[test]
+fn colour_follows_color_and_no_color() {
+    let pkg = fixture("plan-complete.zip");
+    let run = |args: &[&str]| {
+        let o = bin().arg("check").args(args).arg(&pkg).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert!(run(&["--color", "always"]).contains("\x1b["));
+    assert!(!run(&["--color", "never"]).contains("\x1b["));
+    assert!(!run(&[]).contains("\x1b["), "not a terminal: no colour");
+    // On a terminal (script(1) gives one), NO_COLOR turns colour off.
+    let Ok(script) = which("script") else {
+        println!("skipped the terminal half: script(1) is not installed");
+        return;
+    };
+    let on_tty = |no_color: bool| {
+        let mut c = Command::new(&script);
+        c.args([
+            "-qec",
+            &format!("{} check {}", env!("CARGO_BIN_EXE_pingshen"), pkg.display()),
+            "/dev/null",
+        ]);
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        String::from_utf8_lossy(&c.output().unwrap().stdout).into_owned()
+    };
+    assert!(on_tty(false).contains("\x1b["), "a terminal gets colour");
+    assert!(!on_tty(true).contains("\x1b["), "NO_COLOR is honoured");
+}
+
+fn which(name: &str) -> Result<PathBuf, ()> {
+    std::env::split_paths(&std::env::var_os("PATH").ok_or(())?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
+
+#[test]
+fn completions_man_page_version_and_json_formats() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = bin().args(["completions", shell]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("pingshen") && text.contains("batch"), "{shell}: {text}");
+    }
+    let man = bin().arg("man").output().unwrap();
+    let man = String::from_utf8_lossy(&man.stdout);
+    assert!(man.contains(".TH pingshen 1"), "{man}");
+    let v = bin().arg("--version").output().unwrap();
+    let v = String::from_utf8_lossy(&v.stdout);
+    assert!(v.contains(env!("CARGO_PKG_VERSION")) && v.contains("commit "), "{v}");
+    assert!(v.contains("ruleset sha256:") && v.contains("schema_version 1"), "{v}");
+    let rules: serde_json::Value = serde_json::from_slice(
+        &bin()
+            .args(["rules", "--format", "json", "--stage", "plan"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(rules["checks"].as_array().unwrap().iter().all(|c| c["stage"] == "plan"));
+    let e: serde_json::Value = serde_json::from_slice(
+        &bin()
+            .args(["explain", "COMM-RL1", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(e["id"], "COMM-RL1");
+    let d = bin().args(["doctor", "--format", "json"]).output().unwrap();
+    let d: serde_json::Value = serde_json::from_slice(&d.stdout).unwrap();
+    assert!(d["ocr"]["available"].is_boolean());
+}

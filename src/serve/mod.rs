@@ -422,31 +422,14 @@ async fn rules(State(svc): State<Arc<Service>>, RawQuery(raw): RawQuery) -> Resp
             }
         }
     }
-    let checks: Vec<serde_json::Value> = crate::checks::REGISTRY
-        .iter()
-        .filter(|c| stage.is_none_or(|s| s == c.stage))
-        .map(|c| {
-            serde_json::json!({
-                "id": c.id,
-                "stage": c.stage.as_str(),
-                "kind": c.kind,
-                "consequence": c.consequence,
-                "per_item": matches!(c.run, crate::checks::Runner::Item(_)),
-                "doc": c.doc,
-            })
-        })
-        .collect();
-    let body = serde_json::json!({"ruleset": svc.pool.reviewer().ruleset(), "checks": checks});
+    let body = crate::explain::rules_json(stage, &svc.pool.reviewer().ruleset());
     with_type(body.to_string() + "\n", "application/json")
 }
 
 /// `GET /v1/explain/{id}`: what a check id, material id or finding code means.
 async fn explain(State(svc): State<Arc<Service>>, UrlPath(id): UrlPath<String>) -> Response {
-    match crate::explain::explain(&id, &svc.pool.reviewer().schemas) {
-        Some(text) => with_type(
-            serde_json::json!({"id": id, "text": text}).to_string() + "\n",
-            "application/json",
-        ),
+    match crate::explain::explain_json(&id, &svc.pool.reviewer().schemas) {
+        Some(body) => with_type(body.to_string() + "\n", "application/json"),
         None => problem(
             StatusCode::NOT_FOUND,
             &format!("{id}: no such check, material or finding code (see /v1/rules)"),
