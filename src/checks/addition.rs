@@ -37,7 +37,7 @@ pub fn sections_outcome(ctx: &Ctx, zh: &str, en: &str) -> Outcome {
             format!("{en} lacks: {}", m.join(", ")),
             ev,
         ),
-        None => Outcome::missing(&format!("the text of {en}"), ev),
+        None => Outcome::missing(&format!("{zh}的文本"), &format!("the text of {en}"), ev),
     }
 }
 
@@ -57,10 +57,14 @@ pub static FUNDING: CheckDef = CheckDef {
 fn funding(ctx: &Ctx) -> Outcome {
     let ev = vec![ctx.evidence("project_type"), ctx.evidence("funding_authority")];
     let Some(ty) = ctx.text("project_type") else {
-        return Outcome::missing("项目类型 (project_type)", ev);
+        return Outcome::missing("项目类型", "项目类型 (project_type)", ev);
     };
     let Some(by) = ctx.text("funding_authority") else {
-        return Outcome::missing("the funding proof's authority (funding_authority)", ev);
+        return Outcome::missing(
+            "资金证明的出具单位",
+            "the funding proof's authority (funding_authority)",
+            ev,
+        );
     };
     let (want, want_zh) = if ty == "new" {
         ("drc", "市发展改革委")

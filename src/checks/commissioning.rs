@@ -26,7 +26,7 @@ pub static RL1: CheckDef = CheckDef {
 
 fn rl1(ctx: &Ctx) -> Outcome {
     let Some(rows) = ctx.rows("data_directory_systems") else {
-        return Outcome::missing("the data directory's system sheet", Vec::new());
+        return Outcome::missing("数据目录的系统表", "the data directory's system sheet", Vec::new());
     };
     let mut ev = Vec::new();
     let mut failing = Vec::new();
@@ -66,7 +66,11 @@ fn rl1(ctx: &Ctx) -> Outcome {
         );
     }
     if !unknown.is_empty() || rows.is_empty() {
-        return Outcome::missing(&format!("入云/上链/更新/确权 values ({})", unknown.join(", ")), ev);
+        return Outcome::missing(
+            &format!("{}的入云、上链、更新、确权取值", unknown.join("、")),
+            &format!("入云/上链/更新/确权 values ({})", unknown.join(", ")),
+            ev,
+        );
     }
     Outcome::new(
         S::Satisfied,
@@ -91,7 +95,7 @@ pub static RL2: CheckDef = CheckDef {
 
 fn rl2(ctx: &Ctx) -> Outcome {
     let Some(rows) = ctx.rows("data_directory_resources") else {
-        return Outcome::missing("the data directory's data sheet", Vec::new());
+        return Outcome::missing("数据目录的数据表", "the data directory's data sheet", Vec::new());
     };
     let mut ev = Vec::new();
     let mut not = Vec::new();
@@ -115,7 +119,11 @@ fn rl2(ctx: &Ctx) -> Outcome {
         );
     }
     if !unknown.is_empty() || rows.is_empty() {
-        return Outcome::missing(&format!("汇聚状态 of {}", unknown.join(", ")), ev);
+        return Outcome::missing(
+            &format!("{}的汇聚状态", unknown.join("、")),
+            &format!("汇聚状态 of {}", unknown.join(", ")),
+            ev,
+        );
     }
     Outcome::new(
         S::Satisfied,
@@ -142,7 +150,11 @@ fn rl3(ctx: &Ctx) -> Outcome {
     let min = ctx.param("min_warranty_months", 24.0);
     let ev = vec![ctx.evidence("warranty_months")];
     let Some(m) = ctx.int("warranty_months") else {
-        return Outcome::missing("the warranty period in the warranty plan (warranty_months)", ev);
+        return Outcome::missing(
+            "质保方案中的质保期",
+            "the warranty period in the warranty plan (warranty_months)",
+            ev,
+        );
     };
     if (m as f64) < min {
         Outcome::new(
@@ -178,13 +190,13 @@ fn rl4(ctx: &Ctx) -> Outcome {
     let months = ctx.param("commissioning_deadline_months", 6.0) as i32;
     let ev = vec![ctx.evidence("submission_date"), ctx.evidence("final_acceptance_date")];
     let Some(sub) = ctx.date("submission_date") else {
-        return Outcome::missing("申报日期 (submission_date)", ev);
+        return Outcome::missing("申报日期", "申报日期 (submission_date)", ev);
     };
     let Some(acc) = ctx.date("final_acceptance_date") else {
-        return Outcome::missing("the final acceptance date (final_acceptance_date)", ev);
+        return Outcome::missing("竣工验收日期", "the final acceptance date (final_acceptance_date)", ev);
     };
     let Some(deadline) = acc.add_months(months) else {
-        return Outcome::missing("a valid deadline", ev);
+        return Outcome::missing("有效的截止日期", "a valid deadline", ev);
     };
     if sub > deadline {
         Outcome::new(
@@ -232,6 +244,7 @@ fn acceptance(ctx: &Ctx) -> Outcome {
             ev,
         ),
         None => Outcome::missing(
+            "竣工验收意见的验收结论",
             "the final acceptance opinion's conclusion (final_acceptance_passed)",
             ev,
         ),
@@ -253,7 +266,7 @@ pub static CONSISTENCY: CheckDef = CheckDef {
 
 fn consistency(ctx: &Ctx) -> Outcome {
     let Some(rows) = ctx.rows("content_comparison") else {
-        return Outcome::missing("the content comparison table", Vec::new());
+        return Outcome::missing("建设内容对比表", "the content comparison table", Vec::new());
     };
     let cents = |v: Option<&Value>| match v {
         Some(Value::Number(n)) => Some((n * 100.0).round() as i64),
@@ -273,7 +286,11 @@ fn consistency(ctx: &Ctx) -> Outcome {
         ev.push(cell_evidence("content_comparison", r, "actual_amount"));
     }
     if ev.is_empty() {
-        return Outcome::missing("批复金额 / 实际金额 in the comparison table", ev);
+        return Outcome::missing(
+            "对比表中的批复金额、实际金额",
+            "批复金额 / 实际金额 in the comparison table",
+            ev,
+        );
     }
     let show = |c: i64| format!("{}.{:02}", c / 100, (c % 100).abs());
     if actual > approved {
@@ -339,7 +356,14 @@ fn security(ctx: &Ctx) -> Outcome {
     if !missing.is_empty() {
         return Outcome::new(
             S::Violated,
-            format!("缺少网络安全材料：{}", missing.join("、")),
+            format!(
+                "缺少网络安全材料：{}",
+                missing
+                    .iter()
+                    .map(|id| ctx.material(id).map_or(*id, |m| m.name.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
             format!("required security materials missing: {}", missing.join(", ")),
             ev,
         );
@@ -348,7 +372,11 @@ fn security(ctx: &Ctx) -> Outcome {
     if filing.is_some_and(|m| m.status == Presence::Present) {
         ev.push(ctx.evidence("mlps_filing_number"));
         if ctx.doubtful("mlps_filing_number") {
-            return Outcome::missing("a 备案编号 read surely from the MLPS filing (mlps_filing_number)", ev);
+            return Outcome::missing(
+                "等级保护备案材料中可确认的备案编号",
+                "a 备案编号 read surely from the MLPS filing (mlps_filing_number)",
+                ev,
+            );
         }
         if ctx.text("mlps_filing_number").is_none() {
             return Outcome::new(
@@ -368,7 +396,15 @@ fn security(ctx: &Ctx) -> Outcome {
         })
         .collect();
     if !unreadable.is_empty() {
-        return Outcome::missing(&format!("readable {}", unreadable.join(", ")), ev);
+        let names: Vec<&str> = unreadable
+            .iter()
+            .map(|id| ctx.material(id).map_or(*id, |m| m.name.as_str()))
+            .collect();
+        return Outcome::missing(
+            &format!("可读取的{}", names.join("、")),
+            &format!("readable {}", unreadable.join(", ")),
+            ev,
+        );
     }
     Outcome::new(
         S::Satisfied,

@@ -196,12 +196,13 @@ impl Outcome {
         }
     }
 
-    /// `undetermined` because the named input is missing or unreadable.
-    pub fn missing(input: &str, evidence: Vec<Evidence>) -> Outcome {
+    /// `undetermined` because the named input is missing or unreadable; the input named in the
+    /// reviewer's words in each language (the Chinese message is Chinese throughout).
+    pub fn missing(zh: &str, en: &str, evidence: Vec<Evidence>) -> Outcome {
         Outcome::new(
             CheckStatus::Undetermined,
-            format!("无法判定：缺少或无法读取 {input}"),
-            format!("undetermined: {input} is missing or unreadable"),
+            format!("无法判定：缺少或无法读取{zh}"),
+            format!("undetermined: {en} is missing or unreadable"),
             evidence,
         )
     }
@@ -306,7 +307,7 @@ pub fn run(ctx: &Ctx) -> Results {
             Runner::Item(_) if ctx.rows("project_list").is_none() => {
                 out.checks.push(dress(
                     def,
-                    Outcome::missing("the project list (年度项目清单)", Vec::new()),
+                    Outcome::missing("年度项目清单", "the project list (年度项目清单)", Vec::new()),
                 ));
             }
             Runner::Item(f) => {

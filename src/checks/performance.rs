@@ -25,13 +25,13 @@ fn deadline(ctx: &Ctx) -> Outcome {
         ctx.evidence("commissioning_approval_date"),
     ];
     let Some(sub) = ctx.date("submission_date") else {
-        return Outcome::missing("申报日期 (submission_date)", ev);
+        return Outcome::missing("申报日期", "申报日期 (submission_date)", ev);
     };
     let Some(approved) = ctx.date("commissioning_approval_date") else {
-        return Outcome::missing("投入使用批复日期 (commissioning_approval_date)", ev);
+        return Outcome::missing("投入使用批复日期", "投入使用批复日期 (commissioning_approval_date)", ev);
     };
     let Some(limit) = approved.add_months(months) else {
-        return Outcome::missing("a valid deadline", ev);
+        return Outcome::missing("有效的截止日期", "a valid deadline", ev);
     };
     if sub > limit {
         Outcome::new(
@@ -74,10 +74,10 @@ fn dept_deadline(ctx: &Ctx) -> Outcome {
         );
     };
     let Some(sub) = ctx.date("submission_date") else {
-        return Outcome::missing("申报日期 (submission_date)", ev);
+        return Outcome::missing("申报日期", "申报日期 (submission_date)", ev);
     };
     let Some(end) = i32::try_from(year).ok().and_then(|y| Date::new(y, 12, 31)) else {
-        return Outcome::missing("a valid evaluation year", ev);
+        return Outcome::missing("有效的评价年度", "a valid evaluation year", ev);
     };
     if sub > end {
         Outcome::new(

@@ -36,14 +36,14 @@ fn rl1(ctx: &Ctx) -> Outcome {
     match ctx.flag("catalogued") {
         Some(false) => low.push("存量数据编目注册 = 否".to_string()),
         Some(true) => {}
-        None => unknown.push("catalogued"),
+        None => unknown.push(("catalogued", "存量数据编目注册")),
     }
     for (name, zh) in RATES {
         evidence.push(ctx.evidence(name));
         match ctx.number(name) {
             Some(v) if v < floor => low.push(format!("{zh} {v}% < {floor}%")),
             Some(_) => {}
-            None => unknown.push(name),
+            None => unknown.push((name, zh)),
         }
     }
     if !low.is_empty() {
@@ -55,7 +55,9 @@ fn rl1(ctx: &Ctx) -> Outcome {
         );
     }
     if !unknown.is_empty() {
-        return Outcome::missing(&unknown.join(", "), evidence);
+        let zh: Vec<&str> = unknown.iter().map(|(_, zh)| *zh).collect();
+        let en: Vec<&str> = unknown.iter().map(|(id, _)| *id).collect();
+        return Outcome::missing(&zh.join("、"), &en.join(", "), evidence);
     }
     Outcome::new(
         S::Satisfied,
@@ -122,7 +124,7 @@ fn rl3(ctx: &Ctx, row: &RowValue) -> Outcome {
         return Outcome::new(S::Violated, "涉及系统为空", "涉及系统 (systems) is empty", ev);
     }
     let Some(known) = system_names(ctx) else {
-        return Outcome::missing("the data directory's system sheet", ev);
+        return Outcome::missing("数据目录的系统表", "the data directory's system sheet", ev);
     };
     let unknown: Vec<&String> = systems
         .iter()
@@ -208,7 +210,7 @@ fn rl5(_: &Ctx, row: &RowValue) -> Outcome {
             ev,
         ),
         Some(true) => Outcome::new(S::Satisfied, "使用全市共性平台", "uses the city's shared platform", ev),
-        None => Outcome::missing("是否使用全市共性平台 of the row", ev),
+        None => Outcome::missing("该行的是否使用全市共性平台", "是否使用全市共性平台 of the row", ev),
     }
 }
 
@@ -244,11 +246,11 @@ fn rl6(ctx: &Ctx, row: &RowValue) -> Outcome {
         Some(Value::Text(t)) if t == "new" => {
             return Outcome::new(S::NotApplicable, "新建项目，不适用", "new project: not applicable", ev)
         }
-        _ => return Outcome::missing("项目类型 of the row", ev),
+        _ => return Outcome::missing("该行的项目类型", "项目类型 of the row", ev),
     }
     let systems = row_systems(row);
     if systems.is_empty() {
-        return Outcome::missing("涉及系统 of the row", ev);
+        return Outcome::missing("该行的涉及系统", "涉及系统 of the row", ev);
     }
     let sys_rows = system_names(ctx).unwrap_or_default();
     let progress = ctx.rows("progress_table").unwrap_or(&[]);
@@ -289,7 +291,11 @@ fn rl6(ctx: &Ctx, row: &RowValue) -> Outcome {
         );
     }
     if !unknown.is_empty() {
-        return Outcome::missing(&format!("运行状态 of {}", unknown.join(", ")), ev);
+        return Outcome::missing(
+            &format!("{}的运行状态", unknown.join("、")),
+            &format!("运行状态 of {}", unknown.join(", ")),
+            ev,
+        );
     }
     Outcome::new(
         S::Satisfied,

@@ -25,7 +25,7 @@ fn rl1(ctx: &Ctx) -> Outcome {
     match ctx.text("project_type") {
         Some("new") => return Outcome::new(S::NotApplicable, "新建项目，不适用", "new project: not applicable", ev),
         Some("upgrade") => {}
-        _ => return Outcome::missing("项目类型 (project_type)", ev),
+        _ => return Outcome::missing("项目类型", "项目类型 (project_type)", ev),
     }
     ev.push(ctx.evidence("prior_commissioning_ref"));
     let Some(r) = ctx.text("prior_commissioning_ref") else {
@@ -77,12 +77,15 @@ fn rl2(ctx: &Ctx) -> Outcome {
         ctx.evidence("list_approval_valid_until"),
     ];
     let (Some(sub), Some(until)) = (ctx.date("submission_date"), ctx.date("list_approval_valid_until")) else {
-        let what = if ctx.date("submission_date").is_none() {
-            "申报日期 (submission_date)"
+        let (zh, en) = if ctx.date("submission_date").is_none() {
+            ("申报日期", "申报日期 (submission_date)")
         } else {
-            "the list approval's validity (list_approval_valid_until)"
+            (
+                "清单批复的有效期",
+                "the list approval's validity (list_approval_valid_until)",
+            )
         };
-        return Outcome::missing(what, ev);
+        return Outcome::missing(zh, en, ev);
     };
     if sub > until {
         Outcome::new(
@@ -157,7 +160,7 @@ fn rl3(ctx: &Ctx) -> Outcome {
         );
     }
     let Some(rows) = ctx.rows("data_directory_systems") else {
-        return Outcome::missing("the data directory's system sheet", ev);
+        return Outcome::missing("数据目录的系统表", "the data directory's system sheet", ev);
     };
     let mut off = Vec::new();
     let mut unknown = Vec::new();
@@ -178,7 +181,11 @@ fn rl3(ctx: &Ctx) -> Outcome {
         );
     }
     if !unknown.is_empty() || rows.is_empty() {
-        return Outcome::missing("是否上链 / 目录链注册编号 of every system", ev);
+        return Outcome::missing(
+            "每个系统的是否上链、目录链注册编号",
+            "是否上链 / 目录链注册编号 of every system",
+            ev,
+        );
     }
     Outcome::new(
         S::Satisfied,
@@ -216,7 +223,11 @@ fn rl4(ctx: &Ctx) -> Outcome {
             "uses the city's shared platform",
             ev,
         ),
-        None => Outcome::missing("是否统筹使用全市共性平台 (uses_shared_platform)", ev),
+        None => Outcome::missing(
+            "是否统筹使用全市共性平台",
+            "是否统筹使用全市共性平台 (uses_shared_platform)",
+            ev,
+        ),
     }
 }
 
@@ -261,7 +272,7 @@ fn rl6(ctx: &Ctx) -> Outcome {
         ctx.evidence("mentions_cryptography"),
     ];
     let (Some(sec), Some(crypto)) = (ctx.flag("mentions_cybersecurity"), ctx.flag("mentions_cryptography")) else {
-        return Outcome::missing("the application form or proposal's text", ev);
+        return Outcome::missing("申报书或建设方案的文本", "the application form or proposal's text", ev);
     };
     let mut lacks = Vec::new();
     if !sec {
