@@ -293,14 +293,7 @@ fn a_closed_stderr_costs_nothing_and_a_closed_stdout_ends_quietly() {
 fn an_archive_over_a_limit_keeps_its_sha256_and_is_resumed() {
     let d = tmpdir("limit");
     let inp = inputs(&d, 1, false);
-    let schemas = d.join("schemas");
-    std::fs::create_dir_all(&schemas).unwrap();
-    let package = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/package.json")).unwrap();
-    std::fs::write(
-        schemas.join("package.json"),
-        package.replace("\"max_archive_bytes\": 2147483648", "\"max_archive_bytes\": 1000"),
-    )
-    .unwrap();
+    let schemas = limits_changed(&d, "\"max_archive_bytes\": 2147483648", "\"max_archive_bytes\": 1000");
     let out = d.join("out");
     let run = || {
         bin()
@@ -402,14 +395,7 @@ fn names_that_are_not_utf8_stay_apart_in_verdicts_and_output_files() {
 #[test]
 fn an_archive_over_the_entry_limit_still_says_how_many_entries_it_has() {
     let d = tmpdir("entries");
-    let schemas = d.join("schemas");
-    std::fs::create_dir_all(&schemas).unwrap();
-    let package = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/package.json")).unwrap();
-    std::fs::write(
-        schemas.join("package.json"),
-        package.replace("\"max_entries\": 10000", "\"max_entries\": 2"),
-    )
-    .unwrap();
+    let schemas = limits_changed(&d, "\"max_entries\": 10000", "\"max_entries\": 2");
     let o = bin()
         .args(["check", "--format", "json", "--ocr", "off", "--schemas"])
         .arg(&schemas)
@@ -425,6 +411,16 @@ fn an_archive_over_the_entry_limit_still_says_how_many_entries_it_has() {
         .collect();
     assert!(codes.contains(&"package.limit_exceeded"), "{codes:?}");
     assert!(v["package"]["entries"].as_u64().unwrap() > 2, "{}", v["package"]);
+}
+
+/// A schemas folder whose package.json has one limit changed (`from` → `to`, as text).
+fn limits_changed(d: &Path, from: &str, to: &str) -> PathBuf {
+    let schemas = d.join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    let package = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/package.json")).unwrap();
+    assert!(package.contains(from), "{from} is not in package.json");
+    std::fs::write(schemas.join("package.json"), package.replace(from, to)).unwrap();
+    schemas
 }
 
 /// Runs a pingshen command and returns its output and the peak resident memory of its process
