@@ -189,3 +189,39 @@ fn completions_man_page_version_and_json_formats() {
     let d: serde_json::Value = serde_json::from_slice(&d.stdout).unwrap();
     assert!(d["ocr"]["available"].is_boolean());
 }
+
+fn validate(schema_file: &str, doc: &serde_json::Value) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(schema_file)).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource(schema_file, schema).unwrap();
+    let id = compiler.compile(schema_file, &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(doc, id) {
+        panic!("{schema_file}: {e}\n{doc:#}");
+    }
+}
+
+#[test]
+fn summary_json_and_the_stats_json_follow_their_schemas() {
+    let inp = mixed("schemas");
+    let out = inp.parent().unwrap().join("out");
+    // Twice, the second resuming: both summaries validate.
+    for _ in 0..2 {
+        let o = bin()
+            .args(["batch", "-q", "--resume", "--ocr", "off", "--out"])
+            .arg(&out)
+            .arg(&inp)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+        validate("summary.schema.json", &summary);
+    }
+    let o = bin().args(["stats", "--format", "json"]).arg(&out).output().unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    validate("stats.schema.json", &stats);
+    assert!(stats["stages"].as_array().is_some_and(|s| !s.is_empty()));
+}
