@@ -232,6 +232,10 @@ def run_tesseract(args, image: Path):
     return statistics.median(runs[0]), runs[1][-1]
 
 
+# The engine load time, measured once per run.
+_LOAD = {}
+
+
 def pingshen_load(args):
     """Median wall time of `pingshen doctor`, which starts the process and loads the engine
     (ONNX Runtime and the three models) and reads nothing: the fixed cost of a pingshen run,

@@ -210,6 +210,27 @@ pub fn detect_boxes(prob: &[f32], map_w: usize, map_h: usize, orig_w: u32, orig_
     out
 }
 
+/// The boxes of an image turned half a turn (`width × height`, as [`crate::image::Raster::rotated`]
+/// turns it twice), in the reading order of the turned image: the boxes a detection on the
+/// turned image finds, without running it again (text boxes do not depend on which way up the
+/// text stands).
+pub fn turned_half(boxes: &[TextBox], width: u32, height: u32) -> Vec<TextBox> {
+    let (w, h) = (width as f32, height as f32);
+    let turn = |(x, y): (f32, f32)| ((w - x).clamp(0.0, w), (h - y).clamp(0.0, h));
+    let mut out: Vec<TextBox> = boxes
+        .iter()
+        .map(|b| {
+            let [tl, tr, br, bl] = b.quad.0;
+            TextBox {
+                quad: Quad([turn(br), turn(bl), turn(tl), turn(tr)]),
+                score: b.score,
+            }
+        })
+        .collect();
+    reading_order(&mut out);
+    out
+}
+
 /// Dilation with a 2×2 kernel anchored at its bottom-right cell (OpenCV's default anchor): each set
 /// pixel also sets its right, lower and lower-right neighbours.
 fn dilate(b: &[bool], w: usize, h: usize) -> Vec<bool> {
@@ -823,6 +844,20 @@ mod tests {
         assert_eq!(tops[0], (4.0, 14.0));
         assert_eq!(tops[1], (54.0, 9.0));
         assert_eq!(tops[2], (0.0, 54.0));
+    }
+
+    #[test]
+    fn boxes_turned_half_a_turn_keep_their_corners_order_and_read_top_down() {
+        let b = |x0: f32, y0: f32, x1: f32, y1: f32| TextBox {
+            quad: Quad([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]),
+            score: 0.9,
+        };
+        // A 100 × 50 image: a line near the top left, one near the bottom right.
+        let turned = turned_half(&[b(10.0, 5.0, 60.0, 15.0), b(40.0, 30.0, 95.0, 40.0)], 100, 50);
+        assert_eq!(turned, vec![b(5.0, 10.0, 60.0, 20.0), b(40.0, 35.0, 90.0, 45.0)]);
+        // Twice is the identity.
+        let back = turned_half(&turned, 100, 50);
+        assert_eq!(back, vec![b(10.0, 5.0, 60.0, 15.0), b(40.0, 30.0, 95.0, 40.0)]);
     }
 
     #[test]
