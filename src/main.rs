@@ -352,6 +352,10 @@ struct CheckArgs {
     /// self-contained HTML report (open it in a browser; works offline).
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// With the text report: every check, material, field and finding, not only what needs
+    /// attention.
+    #[arg(long)]
+    all: bool,
     #[command(flatten)]
     guard: Guard,
 }
@@ -551,6 +555,7 @@ fn check_command(
         packages,
         common,
         format,
+        all,
         guard,
     }: CheckArgs,
     color: ColorWhen,
@@ -582,7 +587,10 @@ fn check_command(
     let format = match format {
         Format::Json => worker::Format::Pretty,
         Format::Html => worker::Format::Html,
-        Format::Text => worker::Format::Text { color: color.stdout() },
+        Format::Text => worker::Format::Text(pingshen::report::Style {
+            color: color.stdout(),
+            all,
+        }),
     };
     let reply = match guard.workers(&common)? {
         None => {

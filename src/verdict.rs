@@ -305,6 +305,20 @@ pub struct Evidence {
     pub field: String,
     pub value: Option<Value>,
     pub source: Option<Source>,
+    /// `true` on the evidence that decided a violated or undetermined check: the `否` cell among
+    /// a table's cells, the value that was not read or not sure (SPEC §8: a check's evidence
+    /// names what it read; this names what decided it, so a report shows that first). Written
+    /// only when `true`; never on a satisfied, manual or not-applicable check.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub decisive: bool,
+}
+
+impl Evidence {
+    /// The same evidence, marked as deciding its check.
+    pub fn decisive(mut self) -> Evidence {
+        self.decisive = true;
+        self
+    }
 }
 
 /// One check's result (SPEC §8).

@@ -25,6 +25,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::finding::{Code, Finding};
+use crate::report::Style;
 use crate::schema::StageId;
 use crate::verdict::{Verdict, VerdictKind};
 use crate::{Options, Reviewer};
@@ -36,8 +37,8 @@ pub enum Format {
     Pretty,
     /// [`crate::to_json_line`]: one line of `--jsonl`.
     Line,
-    /// [`crate::report::render`], with or without colour.
-    Text { color: bool },
+    /// [`crate::report::render`]: compact or all, with or without colour.
+    Text(crate::report::Style),
     /// [`crate::report::html`]: the report as one self-contained HTML page.
     Html,
 }
@@ -47,8 +48,19 @@ impl Format {
         match self {
             Format::Pretty => "pretty",
             Format::Line => "line",
-            Format::Text { color: false } => "text",
-            Format::Text { color: true } => "text-color",
+            Format::Text(Style {
+                color: false,
+                all: false,
+            }) => "text",
+            Format::Text(Style {
+                color: true,
+                all: false,
+            }) => "text-color",
+            Format::Text(Style {
+                color: false,
+                all: true,
+            }) => "text-all",
+            Format::Text(Style { color: true, all: true }) => "text-all-color",
             Format::Html => "html",
         }
     }
@@ -57,8 +69,19 @@ impl Format {
         Some(match token {
             "pretty" => Format::Pretty,
             "line" => Format::Line,
-            "text" => Format::Text { color: false },
-            "text-color" => Format::Text { color: true },
+            "text" => Format::Text(Style {
+                color: false,
+                all: false,
+            }),
+            "text-color" => Format::Text(Style {
+                color: true,
+                all: false,
+            }),
+            "text-all" => Format::Text(Style {
+                color: false,
+                all: true,
+            }),
+            "text-all-color" => Format::Text(Style { color: true, all: true }),
             "html" => Format::Html,
             _ => return None,
         })
@@ -69,7 +92,7 @@ impl Format {
         match self {
             Format::Pretty => crate::to_json(v),
             Format::Line => crate::to_json_line(v),
-            Format::Text { color } => crate::report::render(v, color),
+            Format::Text(style) => crate::report::render(v, style),
             Format::Html => crate::report::html(v),
         }
     }
@@ -640,8 +663,19 @@ mod tests {
         for f in [
             Format::Pretty,
             Format::Line,
-            Format::Text { color: false },
-            Format::Text { color: true },
+            Format::Text(Style {
+                color: false,
+                all: false,
+            }),
+            Format::Text(Style {
+                color: true,
+                all: false,
+            }),
+            Format::Text(Style {
+                color: false,
+                all: true,
+            }),
+            Format::Text(Style { color: true, all: true }),
             Format::Html,
         ] {
             assert_eq!(Format::parse(f.token()), Some(f));

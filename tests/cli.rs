@@ -46,8 +46,19 @@ fn check_prints_a_report_and_exits_by_verdict() {
     let o = bin().arg("check").arg(&complete).output().unwrap();
     assert_eq!(code(&o), 0, "pass exits 0");
     let text = stdout(&o);
-    assert!(text.contains("verdict: pass"), "{text}");
-    assert!(text.contains("✓ final_acceptance"), "{text}");
+    assert!(text.starts_with("✓ 通过 pass  complete.zip"), "{text}");
+    assert!(text.contains("无需处理的事项 nothing needs attention"), "{text}");
+    assert!(
+        !text.contains("final_acceptance"),
+        "the compact report lists no present material: {text}"
+    );
+    let o = bin().args(["check", "--all"]).arg(&complete).output().unwrap();
+    let all = stdout(&o);
+    assert!(
+        all.lines()
+            .any(|l| l.starts_with("  ✓ ") && l.contains("final_acceptance")),
+        "--all lists every material: {all}"
+    );
 
     let o = bin()
         .args(["check", "--format", "json"])
@@ -69,7 +80,13 @@ fn check_prints_a_report_and_exits_by_verdict() {
     let incomplete = write(&d, "incomplete.zip", &zip_files(&missing));
     let o = bin().arg("check").arg(&incomplete).output().unwrap();
     assert_eq!(code(&o), 1);
-    assert!(stdout(&o).contains("✗ application_letter"), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .lines()
+            .any(|l| l.starts_with("  ✗ 缺失 missing") && l.contains("application_letter")),
+        "{}",
+        stdout(&o)
+    );
 
     let o = bin().arg("check").arg(d.join("nope.zip")).output().unwrap();
     assert_eq!(code(&o), 2, "usage error exits 2");

@@ -1,6 +1,6 @@
 //! Addition (项目追加) requirements, seed 一(二)4.
 
-use super::{CheckDef, Ctx, Outcome, Runner};
+use super::{decided_by, CheckDef, Ctx, Outcome, Runner};
 use crate::schema::StageId;
 use crate::verdict::{CheckKind, CheckStatus as S};
 
@@ -89,7 +89,7 @@ fn funding(ctx: &Ctx) -> Outcome {
             S::Violated,
             format!("{ty_zh}项目资金应由{want_zh}审定，材料为{by_zh}"),
             format!("a {ty} project's funding must be confirmed by {want}, not {by}"),
-            ev,
+            decided_by(ev, &[1]),
         )
     }
 }

@@ -2,7 +2,7 @@
 //! and the requirements of seed 三(三).
 
 use super::review::on_chain;
-use super::{cell_bool, cell_evidence, cell_text, missing_required, CheckDef, Ctx, Outcome, Runner};
+use super::{cell_bool, cell_evidence, cell_text, decided_by, missing_required, CheckDef, Ctx, Outcome, Runner};
 use crate::schema::StageId;
 use crate::verdict::{CheckKind, CheckStatus as S, Presence, Value};
 
@@ -31,6 +31,7 @@ fn rl1(ctx: &Ctx) -> Outcome {
     let mut ev = Vec::new();
     let mut failing = Vec::new();
     let mut unknown = Vec::new();
+    let (mut failing_at, mut unknown_at) = (Vec::new(), Vec::new());
     for r in rows {
         let name = cell_text(r, "system_name");
         for (col, zh) in [
@@ -50,10 +51,17 @@ fn rl1(ctx: &Ctx) -> Outcome {
                 col
             };
             ev.push(cell_evidence("data_directory_systems", r, used));
+            let at = ev.len() - 1;
             match v {
-                Some(false) => failing.push(format!("{name} 未{zh}")),
+                Some(false) => {
+                    failing.push(format!("{name} 未{zh}"));
+                    failing_at.push(at);
+                }
                 Some(true) => {}
-                None => unknown.push(format!("{name} {zh}")),
+                None => {
+                    unknown.push(format!("{name} {zh}"));
+                    unknown_at.push(at);
+                }
             }
         }
     }
@@ -62,14 +70,14 @@ fn rl1(ctx: &Ctx) -> Outcome {
             S::Violated,
             format!("不予受理：{}", failing.join("；")),
             format!("not accepted: {}", failing.join("; ")),
-            ev,
+            decided_by(ev, &failing_at),
         );
     }
     if !unknown.is_empty() || rows.is_empty() {
         return Outcome::missing(
             &format!("{}的入云、上链、更新、确权取值", unknown.join("、")),
             &format!("入云/上链/更新/确权 values ({})", unknown.join(", ")),
-            ev,
+            decided_by(ev, &unknown_at),
         );
     }
     Outcome::new(
@@ -100,14 +108,18 @@ fn rl2(ctx: &Ctx) -> Outcome {
     let mut ev = Vec::new();
     let mut not = Vec::new();
     let mut unknown = Vec::new();
+    let (mut not_at, mut unknown_at) = (Vec::new(), Vec::new());
     for r in rows {
         let v = cell_text(r, "aggregation");
         let name = cell_text(r, "resource_name");
         ev.push(cell_evidence("data_directory_resources", r, "aggregation"));
+        let at = ev.len() - 1;
         if v.is_empty() {
             unknown.push(name);
+            unknown_at.push(at);
         } else if crate::names::normalize_keyword(&v) != "已汇聚" {
             not.push(format!("{name}（{v}）"));
+            not_at.push(at);
         }
     }
     if !not.is_empty() {
@@ -115,14 +127,14 @@ fn rl2(ctx: &Ctx) -> Outcome {
             S::Violated,
             format!("数据资源未汇聚：{}", not.join("、")),
             format!("data resources not aggregated: {}", not.join(", ")),
-            ev,
+            decided_by(ev, &not_at),
         );
     }
     if !unknown.is_empty() || rows.is_empty() {
         return Outcome::missing(
             &format!("{}的汇聚状态", unknown.join("、")),
             &format!("汇聚状态 of {}", unknown.join(", ")),
-            ev,
+            decided_by(ev, &unknown_at),
         );
     }
     Outcome::new(
@@ -274,6 +286,7 @@ fn consistency(ctx: &Ctx) -> Outcome {
     };
     let (mut approved, mut actual) = (0i64, 0i64);
     let mut ev = Vec::new();
+    let mut over_at = Vec::new();
     for r in rows {
         let a = cents(r.cells.get("approved_amount").map(|c| &c.value));
         let b = cents(r.cells.get("actual_amount").map(|c| &c.value));
@@ -284,6 +297,10 @@ fn consistency(ctx: &Ctx) -> Outcome {
         actual = actual.saturating_add(b.unwrap_or(0));
         ev.push(cell_evidence("content_comparison", r, "approved_amount"));
         ev.push(cell_evidence("content_comparison", r, "actual_amount"));
+        // A row whose actual amount passes its approved one is what an excess total comes from.
+        if b.unwrap_or(0) > a.unwrap_or(0) {
+            over_at.extend([ev.len() - 2, ev.len() - 1]);
+        }
     }
     if ev.is_empty() {
         return Outcome::missing(
@@ -302,7 +319,7 @@ fn consistency(ctx: &Ctx) -> Outcome {
                 show(actual),
                 show(approved)
             ),
-            ev,
+            decided_by(ev, &over_at),
         )
     } else {
         Outcome::new(
@@ -351,6 +368,7 @@ fn security(ctx: &Ctx) -> Outcome {
             field: format!("material:{id}"),
             value: Some(Value::Text("missing".into())),
             source: None,
+            decisive: true,
         });
     }
     if !missing.is_empty() {

@@ -132,11 +132,13 @@ impl<'a> Ctx<'a> {
                 field: name.to_string(),
                 value: Some(f.value.clone()),
                 source: Some(f.source.clone()),
+                decisive: false,
             },
             None => Evidence {
                 field: name.to_string(),
                 value: None,
                 source: None,
+                decisive: false,
             },
         }
     }
@@ -154,7 +156,19 @@ pub fn cell_evidence(field: &str, row: &RowValue, column: &str) -> Evidence {
             cell: cell.map(|c| c.cell.clone()),
             ..Source::default()
         }),
+        decisive: false,
     }
+}
+
+/// `evidence` with the items at `deciding` marked as deciding the check
+/// ([`Evidence::decisive`]).
+pub fn decided_by(mut evidence: Vec<Evidence>, deciding: &[usize]) -> Vec<Evidence> {
+    for &i in deciding {
+        if let Some(e) = evidence.get_mut(i) {
+            e.decisive = true;
+        }
+    }
+    evidence
 }
 
 /// A cell's value as a bool, when it is one.
@@ -271,7 +285,23 @@ pub fn find(id: &str) -> Option<&'static CheckDef> {
     REGISTRY.iter().copied().find(|c| c.id.eq_ignore_ascii_case(id))
 }
 
-fn dress(def: &CheckDef, o: Outcome) -> Check {
+/// A check's result with its id, kind and consequence, and its deciding evidence marked
+/// ([`Evidence::decisive`]). A check marks what decided it where it read several values (the
+/// `否` cells among a table's); where it did not: an undetermined check was decided by the
+/// values not read or not sure (no value, or an OCR value with a doubt, SPEC §6), a violated one
+/// by all it read. Nothing is marked on any other status.
+fn dress(def: &CheckDef, mut o: Outcome) -> Check {
+    match o.status {
+        CheckStatus::Violated | CheckStatus::Undetermined if !o.evidence.iter().any(|e| e.decisive) => {
+            let unsure = |e: &Evidence| e.value.is_none() || e.source.as_ref().is_some_and(|s| s.doubt.is_some());
+            let any_unsure = o.status == CheckStatus::Undetermined && o.evidence.iter().any(unsure);
+            for e in &mut o.evidence {
+                e.decisive = !any_unsure || unsure(e);
+            }
+        }
+        CheckStatus::Violated | CheckStatus::Undetermined => {}
+        _ => o.evidence.iter_mut().for_each(|e| e.decisive = false),
+    }
     Check {
         id: def.id.to_string(),
         kind: def.kind,

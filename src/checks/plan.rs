@@ -1,7 +1,7 @@
 //! Plan filing (规划备案) red lines, seed 一(三): "当出现以下情况时，该单位年度实施计划及项目清单材料
 //! 不予支持（一票否决项）". PLAN-RL1 judges the whole plan; RL2–RL6 judge each project_list row.
 
-use super::{cell_bool, cell_evidence, cell_text, CheckDef, Ctx, Outcome, Runner};
+use super::{cell_bool, cell_evidence, cell_text, decided_by, CheckDef, Ctx, Outcome, Runner};
 use crate::names::normalize_keyword;
 use crate::schema::StageId;
 use crate::verdict::{CheckKind, CheckStatus as S, RowValue, Value};
@@ -33,15 +33,22 @@ fn rl1(ctx: &Ctx) -> Outcome {
     let mut evidence = vec![ctx.evidence("catalogued")];
     let mut low = Vec::new();
     let mut unknown = Vec::new();
+    let mut low_at = Vec::new();
     match ctx.flag("catalogued") {
-        Some(false) => low.push("存量数据编目注册 = 否".to_string()),
+        Some(false) => {
+            low.push("存量数据编目注册 = 否".to_string());
+            low_at.push(0);
+        }
         Some(true) => {}
         None => unknown.push(("catalogued", "存量数据编目注册")),
     }
     for (name, zh) in RATES {
         evidence.push(ctx.evidence(name));
         match ctx.number(name) {
-            Some(v) if v < floor => low.push(format!("{zh} {v}% < {floor}%")),
+            Some(v) if v < floor => {
+                low.push(format!("{zh} {v}% < {floor}%"));
+                low_at.push(evidence.len() - 1);
+            }
             Some(_) => {}
             None => unknown.push((name, zh)),
         }
@@ -51,7 +58,7 @@ fn rl1(ctx: &Ctx) -> Outcome {
             S::Violated,
             format!("整体规划不予支持：{}", low.join("；")),
             format!("the plan is not supported: {}", low.join("; ")),
-            evidence,
+            decided_by(evidence, &low_at),
         );
     }
     if !unknown.is_empty() {
@@ -144,11 +151,12 @@ fn rl3(ctx: &Ctx, row: &RowValue) -> Outcome {
         )
     } else {
         let names: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
+        // The row's 涉及系统 cell names them; the directory rows found are the ones that match.
         Outcome::new(
             S::Violated,
             format!("系统目录中没有：{}", names.join("、")),
             format!("not in the system directory: {}", names.join(", ")),
-            ev,
+            decided_by(ev, &[0]),
         )
     }
 }
@@ -255,6 +263,7 @@ fn rl6(ctx: &Ctx, row: &RowValue) -> Outcome {
     let sys_rows = system_names(ctx).unwrap_or_default();
     let progress = ctx.rows("progress_table").unwrap_or(&[]);
     let mut not_running = Vec::new();
+    let mut not_running_at = Vec::new();
     let mut unknown = Vec::new();
     for s in &systems {
         let key = normalize_keyword(s);
@@ -277,6 +286,7 @@ fn rl6(ctx: &Ctx, row: &RowValue) -> Outcome {
                 ev.push(cell_evidence(field, r, "running_status"));
                 if !running {
                     not_running.push(s.as_str());
+                    not_running_at.push(ev.len() - 1);
                 }
             }
             None => unknown.push(s.as_str()),
@@ -287,7 +297,7 @@ fn rl6(ctx: &Ctx, row: &RowValue) -> Outcome {
             S::Violated,
             format!("升级改造项目所涉及系统未投入运行：{}", not_running.join("、")),
             format!("upgrade of systems not in operation: {}", not_running.join(", ")),
-            ev,
+            decided_by(ev, &not_running_at),
         );
     }
     if !unknown.is_empty() {

@@ -1,6 +1,6 @@
 //! Pre-review (前置评审) red lines, seed 二(三): "当出现以下情况时，申报材料不予通过评审".
 
-use super::{cell_bool, cell_evidence, cell_text, CheckDef, Ctx, Outcome, Runner};
+use super::{cell_bool, cell_evidence, cell_text, decided_by, CheckDef, Ctx, Outcome, Runner};
 use crate::names::normalize_keyword;
 use crate::schema::StageId;
 use crate::verdict::{CheckKind, CheckStatus as S};
@@ -27,7 +27,8 @@ fn rl1(ctx: &Ctx) -> Outcome {
         Some("upgrade") => {}
         _ => return Outcome::missing("项目类型", "项目类型 (project_type)", ev),
     }
-    ev.push(ctx.evidence("prior_commissioning_ref"));
+    // What decides a violation here is the reference, not the project type that called for it.
+    ev.push(ctx.evidence("prior_commissioning_ref").decisive());
     let Some(r) = ctx.text("prior_commissioning_ref") else {
         return Outcome::new(
             S::Violated,
@@ -164,12 +165,20 @@ fn rl3(ctx: &Ctx) -> Outcome {
     };
     let mut off = Vec::new();
     let mut unknown = Vec::new();
+    let (mut off_at, mut unknown_at) = (Vec::new(), Vec::new());
     for r in rows {
         ev.push(cell_evidence("data_directory_systems", r, on_chain_column(r)));
+        let at = ev.len() - 1;
         match on_chain(r) {
-            Some(false) => off.push(cell_text(r, "system_name")),
+            Some(false) => {
+                off.push(cell_text(r, "system_name"));
+                off_at.push(at);
+            }
             Some(true) => {}
-            None => unknown.push(cell_text(r, "system_name")),
+            None => {
+                unknown.push(cell_text(r, "system_name"));
+                unknown_at.push(at);
+            }
         }
     }
     if !off.is_empty() {
@@ -177,14 +186,14 @@ fn rl3(ctx: &Ctx) -> Outcome {
             S::Violated,
             format!("系统未在目录链注册：{}", off.join("、")),
             format!("systems not registered on the directory chain: {}", off.join(", ")),
-            ev,
+            decided_by(ev, &off_at),
         );
     }
     if !unknown.is_empty() || rows.is_empty() {
         return Outcome::missing(
             "每个系统的是否上链、目录链注册编号",
             "是否上链 / 目录链注册编号 of every system",
-            ev,
+            decided_by(ev, &unknown_at),
         );
     }
     Outcome::new(
@@ -275,11 +284,14 @@ fn rl6(ctx: &Ctx) -> Outcome {
         return Outcome::missing("申报书或建设方案的文本", "the application form or proposal's text", ev);
     };
     let mut lacks = Vec::new();
+    let mut lacking = Vec::new();
     if !sec {
         lacks.push("网络安全/等级保护");
+        lacking.push(0);
     }
     if !crypto {
         lacks.push("密码应用");
+        lacking.push(1);
     }
     if lacks.is_empty() {
         Outcome::new(
@@ -293,7 +305,7 @@ fn rl6(ctx: &Ctx) -> Outcome {
             S::Violated,
             format!("申报材料未涉及：{}", lacks.join("、")),
             format!("the application never mentions: {}", lacks.join(", ")),
-            ev,
+            decided_by(ev, &lacking),
         )
     }
 }

@@ -14,7 +14,7 @@ pub mod text;
 
 pub use html::{html, html_from_json};
 pub use index::{index_html, IndexEntry};
-pub use text::{render, width};
+pub use text::{render, width, Style};
 
 use crate::finding::{Severity, Source};
 use crate::ocr::EngineInfo;
@@ -97,6 +97,8 @@ pub struct EvidenceRow {
     /// `None` when it was not read.
     pub value: Option<Value>,
     pub source: Option<Location>,
+    /// It decided its check ([`crate::verdict::Evidence::decisive`]).
+    pub decisive: bool,
 }
 
 /// Where a value or a finding came from: the place a reviewer opens to see it.
@@ -299,6 +301,7 @@ fn check_row(c: &Check) -> CheckRow {
                 field: e.field.clone(),
                 value: e.value.clone(),
                 source: e.source.as_ref().map(Location::of),
+                decisive: e.decisive,
             })
             .collect(),
     }
@@ -477,6 +480,67 @@ pub fn severity_zh(s: Severity) -> &'static str {
     }
 }
 
+/// A field's name in the reviewer's words (the basic-info sheet's label, the document's term, a
+/// table and its column: `数据目录系统表·是否入云`), or `None` for a name this build does not
+/// know (it is then shown by its id alone).
+pub fn field_zh(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "project_name" => "项目名称",
+        "applicant" => "申报单位",
+        "credit_code" => "统一社会信用代码",
+        "stage" => "申报阶段",
+        "project_type" => "项目类型",
+        "submission_date" => "申报日期",
+        "monitored" => "是否月报季评部门",
+        "classified" => "是否涉密",
+        "uses_shared_platform" => "是否统筹使用全市共性平台",
+        "within_duties" => "是否本单位职责",
+        "prior_commissioning_ref" => "前期项目投入使用批复文号",
+        "commissioning_approval_date" => "投入使用批复日期",
+        "evaluation_year" => "评价年度",
+        "amount_wan" => "项目金额（万元）",
+        "catalogued" => "存量数据编目注册",
+        "turnkey_rate" => "交钥匙率",
+        "history_complete_rate" => "历史数据完整率",
+        "update_timely_rate" => "数据更新及时率",
+        "share_response_rate" => "共享响应率",
+        "list_approval_date" => "清单批复日期",
+        "list_approval_valid_until" => "清单批复有效期至",
+        "final_acceptance_date" => "终验日期",
+        "final_acceptance_passed" => "终验是否通过",
+        "warranty_months" => "质保期（月）",
+        "funding_authority" => "资金审定单位",
+        "missing_sections" => "缺少的章节",
+        "mentions_cybersecurity" => "涉及网络安全",
+        "mentions_cryptography" => "涉及密码应用",
+        "mlps_filing_number" => "等保备案编号",
+        "mlps_level" => "等保级别",
+        "project_list" => "项目清单",
+        "progress_table" => "项目进度表",
+        "content_comparison" => "建设内容对比表",
+        "data_directory_systems" => "数据目录系统表",
+        "data_directory_resources" => "数据目录数据表",
+        "project_list.project_name" => "项目清单·项目名称",
+        "project_list.project_type" => "项目清单·项目类型",
+        "project_list.duties" => "项目清单·对应三定职责",
+        "project_list.guidance_direction" => "项目清单·对应指引方向",
+        "project_list.systems" => "项目清单·涉及系统",
+        "project_list.uses_shared_platform" => "项目清单·是否使用共性平台",
+        "data_directory_systems.system_name" => "数据目录系统表·系统名称",
+        "data_directory_systems.in_cloud" => "数据目录系统表·是否入云",
+        "data_directory_systems.on_chain" => "数据目录系统表·是否上链",
+        "data_directory_systems.chain_id" => "数据目录系统表·目录链注册编号",
+        "data_directory_systems.updated" => "数据目录系统表·是否更新",
+        "data_directory_systems.rights_confirmed" => "数据目录系统表·是否确权",
+        "data_directory_systems.running_status" => "数据目录系统表·运行状态",
+        "data_directory_resources.aggregation" => "数据目录数据表·汇聚状态",
+        "progress_table.running_status" => "项目进度表·运行状态",
+        "content_comparison.approved_amount" => "建设内容对比表·批复金额",
+        "content_comparison.actual_amount" => "建设内容对比表·实际金额",
+        _ => return None,
+    })
+}
+
 /// A check kind in Chinese and English (`红线`, `red lines`).
 pub fn kind_title(k: CheckKind) -> (&'static str, &'static str) {
     match k {
@@ -500,6 +564,7 @@ mod tests {
                 field: "f".into(),
                 value: None,
                 source: None,
+                decisive: false,
             }],
             message: Message {
                 zh: "中".into(),
