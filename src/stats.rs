@@ -3,7 +3,9 @@
 //! period — plus the checks that fail most often.
 //!
 //! It reads verdict JSON only (it never reviews a package again) and takes anything it finds in
-//! its stride: a file that is not a verdict is listed as skipped, never an error. The pure core is
+//! its stride: the files `batch` writes beside its verdicts (`summary.json`, reports, the lock)
+//! are passed over without a word, any other entry that is not a verdict is listed as skipped,
+//! never an error. The pure core is
 //! [`from_verdicts`]; [`collect`] reads a folder into it. A [`Stats`] renders as a terminal table,
 //! CSV, JSON or one self-contained HTML page with an inline SVG chart. Every list is in a fixed
 //! order (stages in spec order, periods ascending with `unknown` last, check ids by count), so the
@@ -243,56 +245,111 @@ pub struct Stats {
     pub failures: Vec<CheckFailures>,
     /// Inputs that are not verdicts, sorted by name.
     pub skipped: Vec<Skipped>,
+    /// Zip archives [`collect`] found in the folder (packages, not verdicts: `batch` reviews
+    /// them); each is also in [`Stats::skipped`].
+    pub zip_archives: u64,
 }
 
 /// A verdict file larger than this is skipped unread (real verdicts are kilobytes to a few MiB).
 pub const MAX_VERDICT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The CSV files `pingshen stats --format csv --out DIR` writes (see [`Stats::write_csv`]).
+pub const CSV_FILES: [&str; 2] = ["periods.csv", "failures.csv"];
+
+/// Whether `name`, in a folder whose `.json` files are `json_names`, is a file pingshen itself
+/// writes there that is not a verdict: `batch`'s `summary.json`, its lock file, its HTML reports
+/// (`x.zip.html` beside `x.zip.json`) and `index.html`, the temporary files of a batch still
+/// running or killed (`.x.zip.json.tmp<pid>`), and the CSV files of `stats --out`. `collect`
+/// passes over them without a word: they are no verdicts, and no surprise either.
+pub fn written_by_pingshen(name: &str, json_names: &std::collections::BTreeSet<String>) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower == "summary.json"
+        || name == crate::batch::LOCK_FILE
+        || lower == "index.html"
+        || CSV_FILES.contains(&lower.as_str())
+    {
+        return true;
+    }
+    if name.starts_with('.')
+        && (name.contains(".json.tmp") || name.contains(".html.tmp") || name.contains(".pingshen-write-check"))
+    {
+        return true;
+    }
+    name.strip_suffix(".html")
+        .is_some_and(|stem| json_names.contains(&format!("{stem}.json")))
+}
+
+/// Why an entry of the folder that is not a `.json` file is not read.
+fn not_json_reason(name: &str, is_dir: bool) -> String {
+    if is_dir {
+        "文件夹，不读取其中内容（a folder: stats does not look inside）".to_string()
+    } else if is_zip_name(name) {
+        "评审包，不是评审结论：先用 pingshen batch 评审（a package, not a verdict: review it with pingshen batch）"
+            .to_string()
+    } else {
+        "不是评审结论文件（not a .json verdict file）".to_string()
+    }
+}
+
+fn is_zip_name(name: &str) -> bool {
+    name.len() > 4 && name.to_ascii_lowercase().ends_with(".zip")
+}
+
 /// Statistics over every `*.json` directly in `dir` (not recursive) that is a verdict (an object
-/// with `schema_version` and `verdict`). `summary.json` and every file that cannot be read or is
-/// not a verdict are listed in [`Stats::skipped`] with their names; one bad file never fails the
-/// call (a file over [`MAX_VERDICT_BYTES`] is skipped unread). Only a folder that cannot be
-/// listed is an error.
+/// with `schema_version` and `verdict`). Files pingshen itself writes beside the verdicts
+/// ([`written_by_pingshen`]: `summary.json`, reports, the lock) are passed over silently; every
+/// other entry that is not a verdict — a `.json` that cannot be read or is not a verdict, a zip
+/// archive, any other file, a subfolder — is listed in [`Stats::skipped`] with its name and why.
+/// Zip archives are also counted in [`Stats::zip_archives`]. One bad file never fails the call
+/// (a file over [`MAX_VERDICT_BYTES`] is skipped unread). Only a folder that cannot be listed is
+/// an error.
 pub fn collect(dir: &Path) -> std::io::Result<Stats> {
-    let mut names: Vec<(String, std::path::PathBuf)> = Vec::new();
+    let mut entries: Vec<(String, std::path::PathBuf)> = Vec::new();
     let mut skipped = Vec::new();
     for entry in std::fs::read_dir(dir)? {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                skipped.push(Skipped {
-                    name: "?".to_string(),
-                    reason: format!("cannot list entry: {e}"),
-                });
-                continue;
-            }
-        };
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_json = path
-            .extension()
-            .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case("json"));
-        // Follows symlinks: a linked verdict counts, a folder named `x.json` does not.
-        if !is_json || !path.is_file() {
+        match entry {
+            Ok(e) => entries.push((e.file_name().to_string_lossy().into_owned(), e.path())),
+            Err(e) => skipped.push(Skipped {
+                name: "?".to_string(),
+                reason: format!("无法列出（cannot list entry: {e}）"),
+            }),
+        }
+    }
+    entries.sort();
+    let is_json = |p: &Path| {
+        p.extension()
+            .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case("json"))
+    };
+    let json_names: std::collections::BTreeSet<String> = entries
+        .iter()
+        .filter(|(_, p)| is_json(p))
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut zip_archives = 0;
+    let mut values: Vec<(String, Value)> = Vec::new();
+    for (name, path) in entries {
+        if written_by_pingshen(&name, &json_names) {
             continue;
         }
-        names.push((name, path));
-    }
-    names.sort();
-    let mut values: Vec<(String, Value)> = Vec::new();
-    for (name, path) in names {
-        if name.eq_ignore_ascii_case("summary.json") {
-            skipped.push(Skipped {
-                name,
-                reason: "batch summary, not a verdict".to_string(),
-            });
+        // Follows symlinks: a linked verdict counts, a folder named `x.json` does not.
+        let is_dir = path.is_dir();
+        if is_dir || !is_json(&path) {
+            if !is_dir && is_zip_name(&name) {
+                zip_archives += 1;
+            }
+            let reason = not_json_reason(&name, is_dir);
+            skipped.push(Skipped { name, reason });
             continue;
         }
         if let Ok(m) = std::fs::metadata(&path) {
             if m.len() > MAX_VERDICT_BYTES {
                 skipped.push(Skipped {
                     name,
-                    reason: format!("{} bytes, more than {MAX_VERDICT_BYTES}: not read", m.len()),
+                    reason: format!(
+                        "{} 字节，超过 {MAX_VERDICT_BYTES}，未读取（{} bytes, more than {MAX_VERDICT_BYTES}: not read）",
+                        m.len(),
+                        m.len()
+                    ),
                 });
                 continue;
             }
@@ -300,13 +357,13 @@ pub fn collect(dir: &Path) -> std::io::Result<Stats> {
         match std::fs::read(&path) {
             Err(e) => skipped.push(Skipped {
                 name,
-                reason: format!("cannot read: {e}"),
+                reason: format!("无法读取（cannot read: {e}）"),
             }),
             Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
                 Ok(v) => values.push((name, v)),
                 Err(e) => skipped.push(Skipped {
                     name,
-                    reason: format!("not JSON: {e}"),
+                    reason: format!("不是 JSON（not JSON: {e}）"),
                 }),
             },
         }
@@ -314,6 +371,7 @@ pub fn collect(dir: &Path) -> std::io::Result<Stats> {
     let mut stats = build(values.iter().map(|(n, v)| (n.clone(), v)));
     stats.skipped.extend(skipped);
     stats.skipped.sort();
+    stats.zip_archives = zip_archives;
     Ok(stats)
 }
 
@@ -343,26 +401,26 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 
 fn read_one<'a>(name: &str, v: &'a Value) -> Read<'a> {
     let Some(obj) = v.as_object() else {
-        return Read::NotAVerdict("not a JSON object".to_string());
+        return Read::NotAVerdict("不是评审结论：不是 JSON 对象（not a verdict: not a JSON object）".to_string());
     };
     if !obj.contains_key("schema_version") {
-        return Read::NotAVerdict("no schema_version: not a verdict".to_string());
+        return Read::NotAVerdict("不是评审结论：没有 schema_version（not a verdict: no schema_version）".to_string());
     }
     let kind = match obj.get("verdict") {
-        None => return Read::NotAVerdict("no verdict: not a verdict".to_string()),
+        None => return Read::NotAVerdict("不是评审结论：没有 verdict（not a verdict: no verdict）".to_string()),
         Some(Value::String(s)) => match Kind::parse(s) {
             Some(k) => k,
-            None => return Read::NotAVerdict(format!("unknown verdict {s:?}")),
+            None => return Read::NotAVerdict(format!("结论未知（unknown verdict {s:?}）")),
         },
-        Some(_) => return Read::NotAVerdict("verdict is not a string".to_string()),
+        Some(_) => return Read::NotAVerdict("结论不是字符串（verdict is not a string）".to_string()),
     };
     let stage = match obj.get("stage") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => match StageId::parse(s) {
             Some(st) => Some(st),
-            None => return Read::NotAVerdict(format!("unknown stage {s:?}")),
+            None => return Read::NotAVerdict(format!("阶段未知（unknown stage {s:?}）")),
         },
-        Some(_) => return Read::NotAVerdict("stage is not a string".to_string()),
+        Some(_) => return Read::NotAVerdict("阶段不是字符串（stage is not a string）".to_string()),
     };
     let stage = match stage {
         Some(st) if kind != Kind::Error => st,

@@ -448,10 +448,20 @@ fn collect_reads_a_folder_and_skips_what_is_not_a_verdict() {
         )
         .unwrap();
     }
+    // What batch writes beside its verdicts: never mentioned.
     std::fs::write(d.join("summary.json"), r#"{"packages": 3, "verdicts": {"pass": 1}}"#).unwrap();
+    std::fs::write(d.join(".pingshen.lock"), "4242\n").unwrap();
+    std::fs::write(d.join("index.html"), "<!DOCTYPE html>").unwrap();
+    std::fs::write(d.join("000.zip.html"), "<!DOCTYPE html>").unwrap();
+    std::fs::write(d.join(".001.zip.json.tmp4242"), "{").unwrap();
+    std::fs::write(d.join(".index.html.tmp4242"), "<").unwrap();
+    std::fs::write(d.join("periods.csv"), "\u{feff}阶段").unwrap();
+    // Everything else that is not a verdict: listed.
     std::fs::write(d.join("x.json"), "this is not json {").unwrap();
     std::fs::write(d.join("other.json"), r#"{"hello": "world"}"#).unwrap();
-    std::fs::write(d.join("notes.txt"), "not looked at").unwrap();
+    std::fs::write(d.join("notes.txt"), "not a verdict").unwrap();
+    std::fs::write(d.join("orphan.html"), "<p>no verdict beside it</p>").unwrap();
+    std::fs::write(d.join("pkg.ZIP"), b"PK\x05\x06").unwrap();
     std::fs::create_dir_all(d.join("sub")).unwrap();
     std::fs::write(d.join("sub/deep.json"), serde_json::to_string(&vs[0]).unwrap()).unwrap();
     std::fs::create_dir_all(d.join("dir.json")).unwrap();
@@ -464,10 +474,37 @@ fn collect_reads_a_folder_and_skips_what_is_not_a_verdict() {
     );
     assert_eq!(s.verdict_count(), vs.len() as u64, "not recursive");
     let skipped: Vec<&str> = s.skipped.iter().map(|k| k.name.as_str()).collect();
-    assert_eq!(skipped, ["other.json", "summary.json", "x.json"]);
-    assert!(s.render_table().contains("skipped: 3"));
+    assert_eq!(
+        skipped,
+        [
+            "dir.json",
+            "notes.txt",
+            "orphan.html",
+            "other.json",
+            "pkg.ZIP",
+            "sub",
+            "x.json"
+        ]
+    );
+    assert_eq!(s.zip_archives, 1);
+    let reason = |n: &str| &s.skipped.iter().find(|k| k.name == n).unwrap().reason;
+    assert!(reason("pkg.ZIP").contains("pingshen batch"), "{}", reason("pkg.ZIP"));
+    assert!(reason("sub").contains("文件夹"), "{}", reason("sub"));
+    assert!(reason("x.json").contains("不是 JSON"), "{}", reason("x.json"));
     let j: Value = serde_json::from_str(&s.to_json()).unwrap();
-    assert_eq!(j["skipped"][2]["name"], "x.json");
+    assert_eq!(j["skipped"][6]["name"], "x.json");
+    for text in [s.render_table(), s.to_json(), s.render_html()] {
+        for own in [
+            "summary.json",
+            ".pingshen.lock",
+            "index.html",
+            "000.zip.html",
+            "tmp4242",
+            "periods.csv",
+        ] {
+            assert!(!text.contains(own), "{own} is mentioned:\n{text}");
+        }
+    }
 
     assert!(
         stats::collect(&d.join("no-such-dir")).is_err(),
@@ -476,7 +513,8 @@ fn collect_reads_a_folder_and_skips_what_is_not_a_verdict() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
-/// `from_verdicts` names skipped inputs `#i`, `collect` by file; compare the rest.
+/// `from_verdicts` names skipped inputs `#i`, `collect` by file (and counts the folder's zip
+/// archives); compare the rest.
 trait WithSkipped {
     fn with_skipped_of(self, other: &Stats) -> Stats;
 }
@@ -485,6 +523,7 @@ impl WithSkipped for Stats {
     fn with_skipped_of(mut self, other: &Stats) -> Stats {
         assert!(self.skipped.is_empty());
         self.skipped = other.skipped.clone();
+        self.zip_archives = other.zip_archives;
         // Error packages are named by `package.file`, which both paths read.
         self
     }
