@@ -613,6 +613,13 @@ fn check_command(
 
 fn stats_command(StatsArgs { dir, format }: StatsArgs) -> anyhow::Result<ExitCode> {
     let stats = pingshen::stats::collect(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    // No verdicts (or the packages instead of the verdicts): a usage error, exit 2.
+    if let Some(why) = stats.unusable_folder(&dir) {
+        anyhow::bail!(why);
+    }
+    if let Some(warning) = stats.folder_warning() {
+        let _ = writeln!(std::io::stderr(), "pingshen: {warning}");
+    }
     out(&match format {
         StatsFormat::Table => stats.render_table(),
         StatsFormat::Csv => stats.render_csv(),

@@ -583,7 +583,74 @@ impl StageStats {
     }
 }
 
+/// `s` as one shell word: as it is when it holds only characters a shell leaves alone, else in
+/// single quotes (a `'` inside written `'\''`).
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | ':' | ',' | '@' | '%'));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// `1 zip archive`, `3 zip archives`.
+fn zip_archives_text(n: u64) -> String {
+    if n == 1 {
+        "1 zip archive".to_string()
+    } else {
+        format!("{n} zip archives")
+    }
+}
+
 impl Stats {
+    /// Why statistics over the folder `dir` (as the user gave it) make no sense, in plain words
+    /// for stderr, when it holds no verdict at all: either it holds zip archives (the packages,
+    /// not the verdicts `batch` writes of them) or nothing stats can read. `None` when there is
+    /// at least one verdict.
+    pub fn unusable_folder(&self, dir: &Path) -> Option<String> {
+        if self.verdict_count() > 0 {
+            return None;
+        }
+        let shown = dir.display().to_string();
+        let word = shell_word(&shown);
+        if self.zip_archives > 0 {
+            return Some(format!(
+                "this folder holds {} — stats reads verdicts: run `pingshen batch {word} --out OUT` first, then \
+                 `pingshen stats OUT`\n（{shown} 中是 {} 个评审包（zip），stats 统计的是评审结论：请先运行 \
+                 `pingshen batch {word} --out OUT`，再运行 `pingshen stats OUT`）",
+                zip_archives_text(self.zip_archives),
+                self.zip_archives
+            ));
+        }
+        let mut others = String::new();
+        if !self.skipped.is_empty() {
+            let names: Vec<&str> = self.skipped.iter().take(5).map(|k| k.name.as_str()).collect();
+            let more = if self.skipped.len() > names.len() { ", …" } else { "" };
+            others = format!(" ({} other entries: {}{more})", self.skipped.len(), names.join(", "));
+        }
+        Some(format!(
+            "no verdicts in {shown}{others} — stats reads the verdict files (`<package>.zip.json`) that \
+             `pingshen batch PACKAGES --out {word}` writes\n（{shown} 中没有评审结论：stats 统计 \
+             `pingshen batch 评审包文件夹 --out 输出文件夹` 写出的评审结论文件）"
+        ))
+    }
+
+    /// A warning for stderr when the folder holds zip archives beside its verdicts: they are not
+    /// counted. `None` otherwise.
+    pub fn folder_warning(&self) -> Option<String> {
+        (self.zip_archives > 0 && self.verdict_count() > 0).then(|| {
+            format!(
+                "this folder also holds {}: they are packages, not verdicts, and are not counted (`pingshen batch` \
+                 reviews them)（另有 {} 个评审包（zip）未计入统计）",
+                zip_archives_text(self.zip_archives),
+                self.zip_archives
+            )
+        })
+    }
+
     /// Verdicts counted: those in a stage row plus the `errors`.
     pub fn verdict_count(&self) -> u64 {
         self.stages.iter().map(|s| s.total.total).sum::<u64>() + self.errors.len() as u64

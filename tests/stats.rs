@@ -600,3 +600,63 @@ fn is_executable(p: &Path) -> bool {
         p.is_file()
     }
 }
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pingshen"))
+}
+
+fn write_verdicts(d: &Path, vs: &[Value]) {
+    for (i, v) in vs.iter().enumerate() {
+        std::fs::write(
+            d.join(format!("{i:03}.zip.json")),
+            serde_json::to_string_pretty(v).unwrap(),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_folder_without_verdicts_is_a_usage_error_in_plain_words() {
+    // Empty, or only what a batch of nothing leaves: nothing to count.
+    let d = tmpdir("cli-empty");
+    std::fs::write(d.join("summary.json"), r#"{"packages": 0}"#).unwrap();
+    std::fs::write(d.join(".pingshen.lock"), "1\n").unwrap();
+    for format in ["table", "csv", "json", "html"] {
+        let o = bin().args(["stats", "--format", format]).arg(&d).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{format}");
+        assert!(o.stdout.is_empty(), "{format}: nothing on stdout");
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(err.starts_with("pingshen: no verdicts in "), "{err}");
+        assert!(err.contains("pingshen batch PACKAGES --out"), "{err}");
+        assert!(err.contains("没有评审结论"), "{err}");
+        assert!(!err.contains("summary.json"), "{err}");
+    }
+
+    // The packages instead of their verdicts.
+    let z = tmpdir("cli-zips");
+    for name in ["a.zip", "b.zip", "c.ZIP"] {
+        std::fs::write(z.join(name), b"PK\x05\x06").unwrap();
+    }
+    std::fs::write(z.join("readme.txt"), "packages of 2021").unwrap();
+    let o = bin().arg("stats").arg(&z).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8(o.stderr).unwrap();
+    let want = format!(
+        "pingshen: this folder holds 3 zip archives — stats reads verdicts: run `pingshen batch {} --out OUT` first, then `pingshen stats OUT`",
+        z.display()
+    );
+    assert!(err.starts_with(&want), "{err}");
+    assert!(err.contains("3 个评审包"), "{err}");
+
+    // Verdicts with zips beside them: counted, and the zips named on stderr.
+    write_verdicts(&z, &corpus()[..3]);
+    let o = bin().args(["stats", "--format", "json"]).arg(&z).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("also holds 3 zip archives"), "{err}");
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["verdicts"], 3);
+    let _ = std::fs::remove_dir_all(&d);
+    let _ = std::fs::remove_dir_all(&z);
+}
