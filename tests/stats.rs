@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+
 use pingshen::stats::{self, PageInfo, Period, Stats};
 use serde_json::{json, Value};
 
@@ -784,6 +786,59 @@ fn the_csv_table_is_chosen_on_stdout_and_out_writes_both() {
         let o = bin().arg("stats").args(&args).arg(&d).output().unwrap();
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// The class, not the example: whatever a real `batch --html` writes beside its verdicts (a
+/// summary, reports, an index, a lock — and whatever it writes in the future) is never called
+/// skipped nor named by stats, in any format.
+#[test]
+fn a_real_batch_folder_has_nothing_but_verdicts_to_stats() {
+    let d = tmpdir("real-batch");
+    let inputs = d.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    for stage in support::STAGES {
+        std::fs::write(
+            inputs.join(format!("{stage}.zip")),
+            support::stage_package(stage, support::Naming::Numbered),
+        )
+        .unwrap();
+    }
+    std::fs::write(inputs.join("broken.zip"), b"not a zip").unwrap();
+    let out = d.join("out");
+    let o = bin()
+        .args(["batch", "-q", "--html", "--ocr", "off", "--in-process", "--out"])
+        .arg(&out)
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let own: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".zip.json"))
+        .collect();
+    assert!(
+        own.iter().any(|n| n == "summary.json") && own.iter().any(|n| n == "index.html"),
+        "{own:?}"
+    );
+
+    let s = stats::collect(&out).unwrap();
+    assert!(s.skipped.is_empty(), "{:?}", s.skipped);
+    assert_eq!(s.verdict_count(), 6);
+    for format in ["table", "csv", "json", "html"] {
+        let o = bin().args(["stats", "--format", format]).arg(&out).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{format}");
+        assert!(o.stderr.is_empty(), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8(o.stdout).unwrap();
+        for name in &own {
+            assert!(!text.contains(name.as_str()), "{format} names {name}");
+        }
+        assert!(
+            !text.contains("skipped: 1") && !text.contains("未读取 (skipped)"),
+            "{format}"
+        );
     }
     let _ = std::fs::remove_dir_all(&d);
 }
