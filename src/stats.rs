@@ -1359,9 +1359,10 @@ h2{font-size:1.3em;margin:20px 0 12px}
 section{background:#fff;border:1px solid #e4e7ec;border-radius:8px;padding:8px 20px 20px;margin:16px 0;overflow-x:auto}
 table{border-collapse:collapse;margin-top:12px}
 th,td{border-bottom:1px solid #e4e7ec;padding:6px 12px;text-align:left;vertical-align:middle}
-th{background:#f2f4f7;white-space:nowrap;vertical-align:bottom}
-th .en{display:block;font-size:.75em}
-th.n{text-align:right}
+th{background:#f2f4f7}
+thead th{white-space:nowrap;vertical-align:bottom}
+thead th .en{display:block;font-size:.75em}
+thead th.n{text-align:right}
 td.n,td.rate{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.total td{font-weight:600;border-top:2px solid #98a2b3}
 .unknown p{margin:14px 0 4px;color:#344054}
