@@ -465,7 +465,8 @@ struct StatsArgs {
     /// A folder of verdicts (`pingshen batch PACKAGES --out DIR`).
     dir: PathBuf,
     /// `table` for a terminal (the default), `csv` for a spreadsheet (one table: --table; both:
-    /// --out), `json` for a program, `html` for one self-contained page with the charts.
+    /// --out), `json` for a program, `html` for one self-contained page with the charts (it
+    /// states when it was made: now, or SOURCE_DATE_EPOCH when set).
     #[arg(long, value_enum)]
     format: Option<StatsFormat>,
     /// The CSV table printed by `--format csv`: `periods` (per stage and period, the default) or
@@ -474,7 +475,7 @@ struct StatsArgs {
     table: Option<StatsTable>,
     /// Write both CSV tables into this folder, as periods.csv and failures.csv (implies
     /// `--format csv`).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "CSV_DIR")]
     out: Option<PathBuf>,
 }
 
