@@ -466,12 +466,28 @@ struct TextArgs {
 
 #[derive(clap::Args)]
 struct StatsArgs {
-    /// A folder of verdicts (`pingshen batch --out DIR`).
+    /// A folder of verdicts (`pingshen batch PACKAGES --out DIR`).
     dir: PathBuf,
-    /// `table` for a terminal (default), `csv` for a spreadsheet, `json` for a program, `html`
-    /// for one self-contained page with the charts.
-    #[arg(long, value_enum, default_value = "table")]
-    format: StatsFormat,
+    /// `table` for a terminal (the default), `csv` for a spreadsheet (one table: --table; both:
+    /// --out), `json` for a program, `html` for one self-contained page with the charts (it
+    /// states when it was made: now, or SOURCE_DATE_EPOCH when set).
+    #[arg(long, value_enum)]
+    format: Option<StatsFormat>,
+    /// The CSV table printed by `--format csv`: `periods` (per stage and period, the default) or
+    /// `failures` (per check id).
+    #[arg(long, value_enum, conflicts_with = "out")]
+    table: Option<StatsTable>,
+    /// Write both CSV tables into this folder, as periods.csv and failures.csv (implies
+    /// `--format csv`).
+    #[arg(long, value_name = "CSV_DIR")]
+    out: Option<PathBuf>,
+}
+
+/// The CSV tables of `stats`.
+#[derive(Clone, Copy, ValueEnum)]
+enum StatsTable {
+    Periods,
+    Failures,
 }
 
 #[derive(clap::Args)]
@@ -619,13 +635,50 @@ fn check_command(
     }))
 }
 
-fn stats_command(StatsArgs { dir, format }: StatsArgs) -> anyhow::Result<ExitCode> {
+fn stats_command(
+    StatsArgs {
+        dir,
+        format,
+        table,
+        out: out_dir,
+    }: StatsArgs,
+) -> anyhow::Result<ExitCode> {
+    use pingshen::stats::{CsvTable, PageInfo};
+    let format = match (format, &out_dir) {
+        (None, Some(_)) | (Some(StatsFormat::Csv), _) => StatsFormat::Csv,
+        (Some(_), Some(_)) => anyhow::bail!("--out writes the CSV tables: use it with --format csv, or alone"),
+        (None, None) => StatsFormat::Table,
+        (Some(f), None) => f,
+    };
+    if table.is_some() && !matches!(format, StatsFormat::Csv) {
+        anyhow::bail!("--table chooses a CSV table: use it with --format csv");
+    }
     let stats = pingshen::stats::collect(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    // No verdicts (or the packages instead of the verdicts): a usage error, exit 2.
+    if let Some(why) = stats.unusable_folder(&dir) {
+        anyhow::bail!(why);
+    }
+    if let Some(warning) = stats.folder_warning() {
+        let _ = writeln!(std::io::stderr(), "pingshen: {warning}");
+    }
+    if let Some(out_dir) = out_dir {
+        let written = stats
+            .write_csv(&out_dir)
+            .with_context(|| format!("cannot write the CSV tables in {}", out_dir.display()))?;
+        for path in written {
+            let _ = writeln!(std::io::stderr(), "pingshen: wrote {}", path.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     out(&match format {
         StatsFormat::Table => stats.render_table(),
-        StatsFormat::Csv => stats.render_csv(),
+        StatsFormat::Csv => stats.render_csv(match table {
+            Some(StatsTable::Failures) => CsvTable::Failures,
+            Some(StatsTable::Periods) | None => CsvTable::Periods,
+        }),
         StatsFormat::Json => stats.to_json(),
-        StatsFormat::Html => stats.render_html(),
+        // The folder and the time the page states; a bad SOURCE_DATE_EPOCH is a usage error.
+        StatsFormat::Html => stats.render_html(&PageInfo::for_folder(&dir).map_err(anyhow::Error::msg)?),
     })?;
     Ok(ExitCode::SUCCESS)
 }

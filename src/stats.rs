@@ -3,7 +3,9 @@
 //! period — plus the checks that fail most often.
 //!
 //! It reads verdict JSON only (it never reviews a package again) and takes anything it finds in
-//! its stride: a file that is not a verdict is listed as skipped, never an error. The pure core is
+//! its stride: the files `batch` writes beside its verdicts (`summary.json`, reports, the lock)
+//! are passed over without a word, any other entry that is not a verdict is listed as skipped,
+//! never an error. The pure core is
 //! [`from_verdicts`]; [`collect`] reads a folder into it. A [`Stats`] renders as a terminal table,
 //! CSV, JSON or one self-contained HTML page with an inline SVG chart. Every list is in a fixed
 //! order (stages in spec order, periods ascending with `unknown` last, check ids by count), so the
@@ -21,6 +23,10 @@ use crate::values::Date;
 /// The label of the per-stage total row (`合计`), in every format but JSON (`all_periods`).
 pub const TOTAL_LABEL: &str = "合计";
 
+/// The label of the period without a usable 申报日期 in the tables for a person (`unknown` in
+/// JSON).
+pub const UNKNOWN_LABEL: &str = "无申报日期";
+
 /// The name the office uses for a stage in its tables (规划备案, 前置评审, 验收报备（投入使用）…).
 pub fn stage_name(stage: StageId) -> &'static str {
     match stage {
@@ -30,6 +36,45 @@ pub fn stage_name(stage: StageId) -> &'static str {
         StageId::Commissioning => "验收报备（投入使用）",
         StageId::Performance => "绩效自评",
     }
+}
+
+/// A short Chinese title of each check, in the words of its seed clause (`COMM-RL3` →
+/// `保修期不少于2年`), for the failures table; the checks' own records carry the whole clause
+/// (`pingshen explain ID`). A test keeps the list in step with [`crate::checks::REGISTRY`].
+const CHECK_TITLES: &[(&str, &str)] = &[
+    ("PLAN-RL1", "存量数据编目注册，“交钥匙”率等四率达标"),
+    ("PLAN-RL2", "项目与“三定”职责对应"),
+    ("PLAN-RL3", "项目与数据目录、系统目录对应"),
+    ("PLAN-RL4", "符合指引建设方向"),
+    ("PLAN-RL5", "统筹使用全市共性平台"),
+    ("PLAN-RL6", "升级改造所涉系统已投入运行"),
+    ("ADD-REQ-CONTENT", "追加申请六项基本情况齐全"),
+    ("ADD-REQ-FUNDING", "资金保障经对应部门审定"),
+    ("REVIEW-RL1", "升级改造前期项目已通过投入使用"),
+    ("REVIEW-RL2", "在清单批复有效期内申报"),
+    ("REVIEW-RL3", "信息系统已在目录链注册"),
+    ("REVIEW-RL4", "统筹使用全市共性平台"),
+    ("REVIEW-RL5", "符合法律法规、政策和标准"),
+    ("REVIEW-RL6", "方案含网络安全和密码应用"),
+    ("COMM-RL1", "已完成入云、更新、上链、确权"),
+    ("COMM-RL2", "数据已汇通汇聚"),
+    ("COMM-RL3", "保修期不少于2年"),
+    ("COMM-RL4", "验收后6个月内申请投入使用"),
+    ("COMM-REQ-ACCEPTANCE", "竣工验收已通过"),
+    ("COMM-REQ-CONSISTENCY", "建设内容与批复一致"),
+    ("COMM-REQ-SECURITY", "安全测评材料齐全"),
+    ("PERF-REQ-DEADLINE", "投入使用后12个月内完成绩效自评"),
+    ("PERF-REQ-DEPT-DEADLINE", "评价年度12月31日前完成部门自评"),
+    ("PERF-REQ-CONTENT", "绩效报告六项内容齐全"),
+];
+
+/// The Chinese title of a check id (any case), `None` for an id this build does not know (a
+/// verdict of another ruleset).
+pub fn check_title(id: &str) -> Option<&'static str> {
+    CHECK_TITLES
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(id))
+        .map(|(_, t)| *t)
 }
 
 /// A reporting period. The office's periods run from July to June: 2020-07-01..=2021-06-30 is
@@ -58,9 +103,17 @@ impl Period {
         }
     }
 
-    /// `2020.7-2021.6`, or `unknown`.
+    /// `2020.7-2021.6`, or `unknown` (the JSON's form).
     pub fn label(&self) -> String {
         self.to_string()
+    }
+
+    /// `2020.7-2021.6`, or `无申报日期` (the form of the tables for a person: table, CSV, HTML).
+    pub fn label_zh(&self) -> String {
+        match self {
+            Period::From(_) => self.to_string(),
+            Period::Unknown => UNKNOWN_LABEL.to_string(),
+        }
     }
 }
 
@@ -139,11 +192,7 @@ impl Counts {
     /// passed / total in hundredths of a percent, rounded half up (`9909` for 109 of 110); `None`
     /// when total is 0. Integer arithmetic, so the same counts always print the same rate.
     pub fn pass_rate_basis_points(&self) -> Option<u64> {
-        if self.total == 0 {
-            return None;
-        }
-        let (p, t) = (u128::from(self.passed), u128::from(self.total));
-        u64::try_from((p * 20_000 + t) / (2 * t)).ok()
+        basis_points(self.passed, self.total)
     }
 
     /// The pass rate as a percentage with two decimals (`99.09`), `None` when total is 0.
@@ -153,10 +202,7 @@ impl Counts {
 
     /// The pass rate as the office writes it (`99.09%`), `-` when total is 0.
     pub fn pass_rate_text(&self) -> String {
-        match self.pass_rate_basis_points() {
-            Some(bp) => format!("{}.{:02}%", bp / 100, bp % 100),
-            None => "-".to_string(),
-        }
+        percent_text(self.pass_rate_basis_points())
     }
 
     fn to_json(self) -> Value {
@@ -179,6 +225,10 @@ pub struct PeriodRow {
     pub period: Period,
     /// The stage's verdicts in that period.
     pub counts: Counts,
+    /// For [`Period::Unknown`], the packages without a usable 申报日期, so a reviewer can look
+    /// them up: each verdict's `package.file` (else the verdict's file name), sorted. Empty for
+    /// every other period.
+    pub packages: Vec<String>,
 }
 
 /// One stage's table: a row per period (ascending, `unknown` last) and the total (`合计`).
@@ -206,6 +256,44 @@ pub struct CheckFailures {
     pub violated: u64,
     /// Verdicts with the check `undetermined` (and not violated).
     pub undetermined: u64,
+    /// The stage's verdicts counted (its `合计`): the `n` of [`CheckFailures::violated_rate`].
+    pub stage_verdicts: u64,
+}
+
+impl CheckFailures {
+    /// `violated` of `stage_verdicts` in hundredths of a percent, as
+    /// [`Counts::pass_rate_basis_points`].
+    pub fn violated_rate_basis_points(&self) -> Option<u64> {
+        basis_points(self.violated, self.stage_verdicts)
+    }
+
+    /// The share of the stage's verdicts with the check violated, a percentage (`37.5`).
+    pub fn violated_rate(&self) -> Option<f64> {
+        self.violated_rate_basis_points().map(|bp| bp as f64 / 100.0)
+    }
+
+    /// `37.50%`, `-` when the stage has no verdict.
+    pub fn violated_rate_text(&self) -> String {
+        percent_text(self.violated_rate_basis_points())
+    }
+}
+
+/// `part / total` in hundredths of a percent, rounded half up; `None` when total is 0. Integer
+/// arithmetic, so the same counts always print the same rate.
+fn basis_points(part: u64, total: u64) -> Option<u64> {
+    if total == 0 {
+        return None;
+    }
+    let (p, t) = (u128::from(part), u128::from(total));
+    u64::try_from((p * 20_000 + t) / (2 * t)).ok()
+}
+
+/// `99.09%` for 9909, `-` for none.
+fn percent_text(bp: Option<u64>) -> String {
+    match bp {
+        Some(bp) => format!("{}.{:02}%", bp / 100, bp % 100),
+        None => "-".to_string(),
+    }
 }
 
 /// A verdict that counts in the `errors` total: verdict `error`, or no stage.
@@ -243,56 +331,201 @@ pub struct Stats {
     pub failures: Vec<CheckFailures>,
     /// Inputs that are not verdicts, sorted by name.
     pub skipped: Vec<Skipped>,
+    /// Zip archives [`collect`] found in the folder (packages, not verdicts: `batch` reviews
+    /// them); each is also in [`Stats::skipped`].
+    pub zip_archives: u64,
+}
+
+/// One of the two CSV tables of [`Stats::render_csv`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvTable {
+    /// Per stage and period: counts and pass rate (`periods.csv`).
+    Periods,
+    /// Per check id: how often it was violated (`failures.csv`).
+    Failures,
+}
+
+impl CsvTable {
+    /// Both tables, in the order they are written.
+    pub const ALL: [CsvTable; 2] = [CsvTable::Periods, CsvTable::Failures];
+
+    /// The file [`Stats::write_csv`] writes it to: `periods.csv`, `failures.csv`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            CsvTable::Periods => "periods.csv",
+            CsvTable::Failures => "failures.csv",
+        }
+    }
+}
+
+/// The environment variable that fixes the time an HTML page says it was made, in seconds since
+/// 1970-01-01 UTC: the reproducible-builds convention, so the same verdicts give the same bytes.
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+/// What the HTML page says of itself: where its verdicts came from and when it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageInfo {
+    /// The folder of the verdicts, as the page shows it.
+    pub source: String,
+    /// When the page was made, in seconds since 1970-01-01 UTC.
+    pub generated: i64,
+}
+
+/// Beijing time, the office's (UTC+8 all year).
+const BEIJING_OFFSET_SECONDS: i64 = 8 * 3600;
+
+impl PageInfo {
+    /// The page of the folder `dir` (shown as an absolute path), made now — or at
+    /// [`SOURCE_DATE_EPOCH`] when that is set. A value that is not a whole number of seconds is
+    /// an error naming it.
+    pub fn for_folder(dir: &Path) -> Result<PageInfo, String> {
+        let source = std::path::absolute(dir)
+            .unwrap_or_else(|_| dir.to_path_buf())
+            .display()
+            .to_string();
+        let generated = match std::env::var(SOURCE_DATE_EPOCH) {
+            Ok(v) if !v.trim().is_empty() => v.trim().parse::<i64>().map_err(|_| {
+                format!("{SOURCE_DATE_EPOCH}={v:?} is not a whole number of seconds since 1970-01-01 UTC")
+            })?,
+            _ => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        };
+        Ok(PageInfo { source, generated })
+    }
+
+    /// The local (Beijing) date and time: (year, month, day, hour, minute).
+    fn local(&self) -> (i64, u32, u32, i64, i64) {
+        let t = self.generated.saturating_add(BEIJING_OFFSET_SECONDS);
+        let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+        let (y, m, d) = civil_from_days(days);
+        (y, m, d, secs / 3600, secs % 3600 / 60)
+    }
+
+    /// `2024-05-01 18:32（北京时间）`.
+    pub fn generated_text(&self) -> String {
+        let (y, m, d, h, min) = self.local();
+        format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02}（北京时间）")
+    }
+
+    /// `2024-05-01T18:32+08:00`, for `<time datetime>`.
+    pub fn generated_iso(&self) -> String {
+        let (y, m, d, h, min) = self.local();
+        format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}+08:00")
+    }
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days.saturating_add(719_468);
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe.saturating_add(era.saturating_mul(400)) + i64::from(m <= 2);
+    (y, u32::try_from(m).unwrap_or(1), u32::try_from(d).unwrap_or(1))
 }
 
 /// A verdict file larger than this is skipped unread (real verdicts are kilobytes to a few MiB).
 pub const MAX_VERDICT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Whether `name`, in a folder whose `.json` files are `json_names`, is a file pingshen itself
+/// writes there that is not a verdict: `batch`'s `summary.json`, its lock file, its HTML reports
+/// (`x.zip.html` beside `x.zip.json`) and `index.html`, the temporary files of a batch still
+/// running or killed (`.x.zip.json.tmp<pid>`), and the CSV files of `stats --out`. `collect`
+/// passes over them without a word: they are no verdicts, and no surprise either.
+pub fn written_by_pingshen(name: &str, json_names: &std::collections::BTreeSet<String>) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower == "summary.json"
+        || name == crate::batch::LOCK_FILE
+        || lower == "index.html"
+        || CsvTable::ALL.iter().any(|t| t.file_name() == lower)
+    {
+        return true;
+    }
+    if name.starts_with('.')
+        && (name.contains(".json.tmp") || name.contains(".html.tmp") || name.contains(".pingshen-write-check"))
+    {
+        return true;
+    }
+    name.strip_suffix(".html")
+        .is_some_and(|stem| json_names.contains(&format!("{stem}.json")))
+}
+
+/// Why an entry of the folder that is not a `.json` file is not read.
+fn not_json_reason(name: &str, is_dir: bool) -> String {
+    if is_dir {
+        "文件夹，不读取其中内容（a folder: stats does not look inside）".to_string()
+    } else if is_zip_name(name) {
+        "评审包，不是评审结论：先用 pingshen batch 评审（a package, not a verdict: review it with pingshen batch）"
+            .to_string()
+    } else {
+        "不是评审结论文件（not a .json verdict file）".to_string()
+    }
+}
+
+fn is_zip_name(name: &str) -> bool {
+    name.len() > 4 && name.to_ascii_lowercase().ends_with(".zip")
+}
+
 /// Statistics over every `*.json` directly in `dir` (not recursive) that is a verdict (an object
-/// with `schema_version` and `verdict`). `summary.json` and every file that cannot be read or is
-/// not a verdict are listed in [`Stats::skipped`] with their names; one bad file never fails the
-/// call (a file over [`MAX_VERDICT_BYTES`] is skipped unread). Only a folder that cannot be
-/// listed is an error.
+/// with `schema_version` and `verdict`). Files pingshen itself writes beside the verdicts
+/// ([`written_by_pingshen`]: `summary.json`, reports, the lock) are passed over silently; every
+/// other entry that is not a verdict — a `.json` that cannot be read or is not a verdict, a zip
+/// archive, any other file, a subfolder — is listed in [`Stats::skipped`] with its name and why.
+/// Zip archives are also counted in [`Stats::zip_archives`]. One bad file never fails the call
+/// (a file over [`MAX_VERDICT_BYTES`] is skipped unread). Only a folder that cannot be listed is
+/// an error.
 pub fn collect(dir: &Path) -> std::io::Result<Stats> {
-    let mut names: Vec<(String, std::path::PathBuf)> = Vec::new();
+    let mut entries: Vec<(String, std::path::PathBuf)> = Vec::new();
     let mut skipped = Vec::new();
     for entry in std::fs::read_dir(dir)? {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                skipped.push(Skipped {
-                    name: "?".to_string(),
-                    reason: format!("cannot list entry: {e}"),
-                });
-                continue;
-            }
-        };
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_json = path
-            .extension()
-            .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case("json"));
-        // Follows symlinks: a linked verdict counts, a folder named `x.json` does not.
-        if !is_json || !path.is_file() {
+        match entry {
+            Ok(e) => entries.push((e.file_name().to_string_lossy().into_owned(), e.path())),
+            Err(e) => skipped.push(Skipped {
+                name: "?".to_string(),
+                reason: format!("无法列出（cannot list entry: {e}）"),
+            }),
+        }
+    }
+    entries.sort();
+    let is_json = |p: &Path| {
+        p.extension()
+            .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case("json"))
+    };
+    let json_names: std::collections::BTreeSet<String> = entries
+        .iter()
+        .filter(|(_, p)| is_json(p))
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut zip_archives = 0;
+    let mut values: Vec<(String, Value)> = Vec::new();
+    for (name, path) in entries {
+        if written_by_pingshen(&name, &json_names) {
             continue;
         }
-        names.push((name, path));
-    }
-    names.sort();
-    let mut values: Vec<(String, Value)> = Vec::new();
-    for (name, path) in names {
-        if name.eq_ignore_ascii_case("summary.json") {
-            skipped.push(Skipped {
-                name,
-                reason: "batch summary, not a verdict".to_string(),
-            });
+        // Follows symlinks: a linked verdict counts, a folder named `x.json` does not.
+        let is_dir = path.is_dir();
+        if is_dir || !is_json(&path) {
+            if !is_dir && is_zip_name(&name) {
+                zip_archives += 1;
+            }
+            let reason = not_json_reason(&name, is_dir);
+            skipped.push(Skipped { name, reason });
             continue;
         }
         if let Ok(m) = std::fs::metadata(&path) {
             if m.len() > MAX_VERDICT_BYTES {
                 skipped.push(Skipped {
                     name,
-                    reason: format!("{} bytes, more than {MAX_VERDICT_BYTES}: not read", m.len()),
+                    reason: format!(
+                        "{} 字节，超过 {MAX_VERDICT_BYTES}，未读取（{} bytes, more than {MAX_VERDICT_BYTES}: not read）",
+                        m.len(),
+                        m.len()
+                    ),
                 });
                 continue;
             }
@@ -300,13 +533,13 @@ pub fn collect(dir: &Path) -> std::io::Result<Stats> {
         match std::fs::read(&path) {
             Err(e) => skipped.push(Skipped {
                 name,
-                reason: format!("cannot read: {e}"),
+                reason: format!("无法读取（cannot read: {e}）"),
             }),
             Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
                 Ok(v) => values.push((name, v)),
                 Err(e) => skipped.push(Skipped {
                     name,
-                    reason: format!("not JSON: {e}"),
+                    reason: format!("不是 JSON（not JSON: {e}）"),
                 }),
             },
         }
@@ -314,6 +547,7 @@ pub fn collect(dir: &Path) -> std::io::Result<Stats> {
     let mut stats = build(values.iter().map(|(n, v)| (n.clone(), v)));
     stats.skipped.extend(skipped);
     stats.skipped.sort();
+    stats.zip_archives = zip_archives;
     Ok(stats)
 }
 
@@ -343,26 +577,26 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 
 fn read_one<'a>(name: &str, v: &'a Value) -> Read<'a> {
     let Some(obj) = v.as_object() else {
-        return Read::NotAVerdict("not a JSON object".to_string());
+        return Read::NotAVerdict("不是评审结论：不是 JSON 对象（not a verdict: not a JSON object）".to_string());
     };
     if !obj.contains_key("schema_version") {
-        return Read::NotAVerdict("no schema_version: not a verdict".to_string());
+        return Read::NotAVerdict("不是评审结论：没有 schema_version（not a verdict: no schema_version）".to_string());
     }
     let kind = match obj.get("verdict") {
-        None => return Read::NotAVerdict("no verdict: not a verdict".to_string()),
+        None => return Read::NotAVerdict("不是评审结论：没有 verdict（not a verdict: no verdict）".to_string()),
         Some(Value::String(s)) => match Kind::parse(s) {
             Some(k) => k,
-            None => return Read::NotAVerdict(format!("unknown verdict {s:?}")),
+            None => return Read::NotAVerdict(format!("结论未知（unknown verdict {s:?}）")),
         },
-        Some(_) => return Read::NotAVerdict("verdict is not a string".to_string()),
+        Some(_) => return Read::NotAVerdict("结论不是字符串（verdict is not a string）".to_string()),
     };
     let stage = match obj.get("stage") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => match StageId::parse(s) {
             Some(st) => Some(st),
-            None => return Read::NotAVerdict(format!("unknown stage {s:?}")),
+            None => return Read::NotAVerdict(format!("阶段未知（unknown stage {s:?}）")),
         },
-        Some(_) => return Read::NotAVerdict("stage is not a string".to_string()),
+        Some(_) => return Read::NotAVerdict("阶段不是字符串（stage is not a string）".to_string()),
     };
     let stage = match stage {
         Some(st) if kind != Kind::Error => st,
@@ -437,6 +671,7 @@ fn build<'a>(inputs: impl IntoIterator<Item = (String, &'a Value)>) -> Stats {
 #[derive(Debug, Default)]
 pub struct StatsBuilder {
     per_stage: BTreeMap<StageId, BTreeMap<Period, Counts>>,
+    unknown: BTreeMap<StageId, Vec<String>>,
     failures: BTreeMap<(String, StageId), (u64, u64)>,
     stats: Stats,
 }
@@ -453,6 +688,10 @@ impl StatsBuilder {
                 period,
                 checks,
             } => {
+                if period == Period::Unknown {
+                    let file = str_at(v, &["package", "file"]).unwrap_or(&name).to_string();
+                    self.unknown.entry(stage).or_default().push(file);
+                }
                 self.per_stage
                     .entry(stage)
                     .or_default()
@@ -480,6 +719,7 @@ impl StatsBuilder {
     pub fn finish(self) -> Stats {
         let StatsBuilder {
             per_stage,
+            mut unknown,
             failures,
             mut stats,
         } = self;
@@ -491,21 +731,39 @@ impl StatsBuilder {
                     .into_iter()
                     .map(|(period, counts)| {
                         total.merge(&counts);
-                        PeriodRow { period, counts }
+                        let mut packages = match period {
+                            Period::Unknown => unknown.remove(&stage).unwrap_or_default(),
+                            Period::From(_) => Vec::new(),
+                        };
+                        packages.sort();
+                        PeriodRow {
+                            period,
+                            counts,
+                            packages,
+                        }
                     })
                     .collect();
                 StageStats { stage, rows, total }
             })
             .collect();
-        stats.failures = failures
+        let stage_total = |stage: StageId| {
+            stats
+                .stages
+                .iter()
+                .find(|s| s.stage == stage)
+                .map_or(0, |s| s.total.total)
+        };
+        let failures: Vec<CheckFailures> = failures
             .into_iter()
             .map(|((check_id, stage), (violated, undetermined))| CheckFailures {
                 check_id,
                 stage,
                 violated,
                 undetermined,
+                stage_verdicts: stage_total(stage),
             })
             .collect();
+        stats.failures = failures;
         stats.failures.sort_by(|a, b| {
             (b.violated, b.undetermined)
                 .cmp(&(a.violated, a.undetermined))
@@ -525,7 +783,74 @@ impl StageStats {
     }
 }
 
+/// `s` as one shell word: as it is when it holds only characters a shell leaves alone, else in
+/// single quotes (a `'` inside written `'\''`).
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | ':' | ',' | '@' | '%'));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// `1 zip archive`, `3 zip archives`.
+fn zip_archives_text(n: u64) -> String {
+    if n == 1 {
+        "1 zip archive".to_string()
+    } else {
+        format!("{n} zip archives")
+    }
+}
+
 impl Stats {
+    /// Why statistics over the folder `dir` (as the user gave it) make no sense, in plain words
+    /// for stderr, when it holds no verdict at all: either it holds zip archives (the packages,
+    /// not the verdicts `batch` writes of them) or nothing stats can read. `None` when there is
+    /// at least one verdict.
+    pub fn unusable_folder(&self, dir: &Path) -> Option<String> {
+        if self.verdict_count() > 0 {
+            return None;
+        }
+        let shown = dir.display().to_string();
+        let word = shell_word(&shown);
+        if self.zip_archives > 0 {
+            return Some(format!(
+                "this folder holds {} — stats reads verdicts: run `pingshen batch {word} --out OUT` first, then \
+                 `pingshen stats OUT`\n（{shown} 中是 {} 个评审包（zip），stats 统计的是评审结论：请先运行 \
+                 `pingshen batch {word} --out OUT`，再运行 `pingshen stats OUT`）",
+                zip_archives_text(self.zip_archives),
+                self.zip_archives
+            ));
+        }
+        let mut others = String::new();
+        if !self.skipped.is_empty() {
+            let names: Vec<&str> = self.skipped.iter().take(5).map(|k| k.name.as_str()).collect();
+            let more = if self.skipped.len() > names.len() { ", …" } else { "" };
+            others = format!(" ({} other entries: {}{more})", self.skipped.len(), names.join(", "));
+        }
+        Some(format!(
+            "no verdicts in {shown}{others} — stats reads the verdict files (`<package>.zip.json`) that \
+             `pingshen batch PACKAGES --out {word}` writes\n（{shown} 中没有评审结论：stats 统计 \
+             `pingshen batch 评审包文件夹 --out 输出文件夹` 写出的评审结论文件）"
+        ))
+    }
+
+    /// A warning for stderr when the folder holds zip archives beside its verdicts: they are not
+    /// counted. `None` otherwise.
+    pub fn folder_warning(&self) -> Option<String> {
+        (self.zip_archives > 0 && self.verdict_count() > 0).then(|| {
+            format!(
+                "this folder also holds {}: they are packages, not verdicts, and are not counted (`pingshen batch` \
+                 reviews them)（另有 {} 个评审包（zip）未计入统计）",
+                zip_archives_text(self.zip_archives),
+                self.zip_archives
+            )
+        })
+    }
+
     /// Verdicts counted: those in a stage row plus the `errors`.
     pub fn verdict_count(&self) -> u64 {
         self.stages.iter().map(|s| s.total.total).sum::<u64>() + self.errors.len() as u64
@@ -536,20 +861,22 @@ impl Stats {
         self.errors.len() as u64
     }
 
-    /// The stats for a terminal: one table per stage (时间, 总数量, 通过数, 部分支持 when shown, 通过率, then
-    /// 合计), the errors, the failures by check id and the skipped inputs. Columns are aligned by
-    /// display width (a CJK character takes two columns).
+    /// The stats for a terminal, headers in Chinese with the English beside: one table per stage
+    /// (时间, 总数量, 通过数, 部分支持 when shown, 通过率, then 合计) and the packages of its
+    /// `无申报日期` period, the errors, the failures by check id and the skipped inputs. Columns
+    /// are aligned by display width (a CJK character takes two columns).
     pub fn render_table(&self) -> String {
         let mut o = String::new();
-        let _ = writeln!(o, "{}", self.headline());
+        let (zh, en) = self.headline();
+        let _ = writeln!(o, "{zh}（{en}）");
         for s in &self.stages {
             let _ = writeln!(o, "\n{} ({})", stage_name(s.stage), s.stage.as_str());
             let partial = s.shows_partial();
-            let mut headers = vec!["时间", "总数量", "通过数"];
+            let mut headers = vec!["时间 period", "总数量 total", "通过数 passed"];
             if partial {
-                headers.push("部分支持");
+                headers.push("部分支持 partial");
             }
-            headers.push("通过率");
+            headers.push("通过率 pass rate");
             let row = |label: String, c: &Counts| {
                 let mut r = vec![label, c.total.to_string(), c.passed.to_string()];
                 if partial {
@@ -558,10 +885,20 @@ impl Stats {
                 r.push(c.pass_rate_text());
                 r
             };
-            let mut rows: Vec<Vec<String>> = s.rows.iter().map(|r| row(r.period.label(), &r.counts)).collect();
+            let mut rows: Vec<Vec<String>> = s.rows.iter().map(|r| row(r.period.label_zh(), &r.counts)).collect();
             rows.push(row(TOTAL_LABEL.to_string(), &s.total));
             let right: Vec<bool> = (0..headers.len()).map(|i| i > 0).collect();
             grid(&mut o, &headers, &right, &rows);
+            for r in s.rows.iter().filter(|r| !r.packages.is_empty()) {
+                let _ = writeln!(
+                    o,
+                    "{UNKNOWN_LABEL}的评审包 (packages without a usable 申报日期): {}",
+                    r.packages.len()
+                );
+                for p in &r.packages {
+                    let _ = writeln!(o, "  {}", clean(p));
+                }
+            }
         }
         if !self.errors.is_empty() {
             let _ = writeln!(o, "\n无法评审 (error or no stage): {}", self.errors.len());
@@ -572,12 +909,17 @@ impl Stats {
                     vec![
                         clean(&e.file),
                         clean(e.project.as_deref().unwrap_or("-")),
-                        clean(&e.verdict),
+                        verdict_text(&e.verdict),
                         clean(&e.codes.join(" ")),
                     ]
                 })
                 .collect();
-            grid(&mut o, &["file", "project", "verdict", "codes"], &[false; 4], &rows);
+            grid(
+                &mut o,
+                &["文件 file", "项目 project", "结论 verdict", "错误代码 codes"],
+                &[false; 4],
+                &rows,
+            );
         }
         if !self.failures.is_empty() {
             let _ = writeln!(o, "\n检查未通过 (failures by check id)");
@@ -587,21 +929,30 @@ impl Stats {
                 .map(|f| {
                     vec![
                         clean(&f.check_id),
-                        f.stage.as_str().to_string(),
+                        stage_name(f.stage).to_string(),
                         f.violated.to_string(),
                         f.undetermined.to_string(),
+                        format!("{}（n={}）", f.violated_rate_text(), f.stage_verdicts),
+                        check_title(&f.check_id).unwrap_or("-").to_string(),
                     ]
                 })
                 .collect();
             grid(
                 &mut o,
-                &["check_id", "stage", "violated", "undetermined"],
-                &[false, false, true, true],
+                &[
+                    "检查项 check",
+                    "阶段 stage",
+                    "违反 violated",
+                    "无法判定 undetermined",
+                    "违反比例 rate",
+                    "名称 title",
+                ],
+                &[false, false, true, true, true, false],
                 &rows,
             );
         }
         if !self.skipped.is_empty() {
-            let _ = writeln!(o, "\nskipped: {}", self.skipped.len());
+            let _ = writeln!(o, "\n未读取 (skipped): {}", self.skipped.len());
             for s in &self.skipped {
                 let _ = writeln!(o, "  {}: {}", clean(&s.name), clean(&s.reason));
             }
@@ -609,61 +960,130 @@ impl Stats {
         o
     }
 
-    /// `N verdicts: M reviewed, E error, S skipped`.
-    fn headline(&self) -> String {
-        format!(
-            "{} verdicts: {} in stage tables, {} error, {} skipped",
-            self.verdict_count(),
-            self.verdict_count() - self.error_count(),
-            self.error_count(),
-            self.skipped.len()
+    /// The count of verdicts, in Chinese and in English.
+    fn headline(&self) -> (String, String) {
+        let (n, errors, skipped) = (self.verdict_count(), self.error_count(), self.skipped.len());
+        let counted = n - errors;
+        (
+            format!("评审结论 {n} 份：计入各阶段 {counted} 份，无法评审 {errors} 份，未读取文件 {skipped} 个"),
+            format!("{n} verdicts: {counted} in stage tables, {errors} error, {skipped} skipped"),
         )
     }
 
-    /// The stats as CSV: a header `stage,period,total,passed,pass_rate,partial` and a row per
-    /// stage × period (stage by wire id, period as `2020.7-2021.6`, `unknown` or `合计`, rate as
-    /// `99.09%`); then an empty line and the failures by check id under
-    /// `check_id,stage,violated,undetermined`. The errors and skipped inputs are not in the CSV.
-    pub fn render_csv(&self) -> String {
-        let mut o = String::from("stage,period,total,passed,pass_rate,partial\n");
-        for s in &self.stages {
-            let rows = s
-                .rows
-                .iter()
-                .map(|r| (r.period.label(), &r.counts))
-                .chain(std::iter::once((TOTAL_LABEL.to_string(), &s.total)));
-            for (period, c) in rows {
-                let _ = writeln!(
-                    o,
-                    "{},{},{},{},{},{}",
-                    s.stage.as_str(),
-                    csv_field(&period),
-                    c.total,
-                    c.passed,
-                    c.pass_rate_text(),
-                    c.partial
+    /// One of the two CSV tables, for a spreadsheet: UTF-8 with a byte-order mark (so Excel reads
+    /// the Chinese), CRLF line ends, fields quoted as RFC 4180 says, a header row in Chinese.
+    ///
+    /// [`CsvTable::Periods`]: `阶段,阶段代码,时间,总数量,通过数,部分支持,不通过,材料不全,需人工复核,通过率,无申报日期的评审包`,
+    /// a row per stage × period and the stage's `合计`; 阶段代码 is the stage's wire id (`plan`),
+    /// 时间 `2020.7-2021.6`, `无申报日期` or `合计`, 通过率 `99.09%`; the last column names the
+    /// packages of the `无申报日期` row, separated by `、`.
+    ///
+    /// [`CsvTable::Failures`]: `检查项,检查名称,阶段,阶段代码,违反,无法判定,该阶段评审数,违反比例`, a
+    /// row per check id and stage, most violated first.
+    ///
+    /// The errors and skipped inputs are in neither table.
+    pub fn render_csv(&self, table: CsvTable) -> String {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        match table {
+            CsvTable::Periods => {
+                rows.push(
+                    [
+                        "阶段",
+                        "阶段代码",
+                        "时间",
+                        "总数量",
+                        "通过数",
+                        "部分支持",
+                        "不通过",
+                        "材料不全",
+                        "需人工复核",
+                        "通过率",
+                        "无申报日期的评审包",
+                    ]
+                    .map(str::to_string)
+                    .to_vec(),
                 );
+                for s in &self.stages {
+                    let lines = s
+                        .rows
+                        .iter()
+                        .map(|r| (r.period.label_zh(), &r.counts, r.packages.join("、")))
+                        .chain(std::iter::once((TOTAL_LABEL.to_string(), &s.total, String::new())));
+                    for (period, c, packages) in lines {
+                        rows.push(vec![
+                            stage_name(s.stage).to_string(),
+                            s.stage.as_str().to_string(),
+                            period,
+                            c.total.to_string(),
+                            c.passed.to_string(),
+                            c.partial.to_string(),
+                            c.fail.to_string(),
+                            c.incomplete.to_string(),
+                            c.needs_review.to_string(),
+                            c.pass_rate_text(),
+                            packages,
+                        ]);
+                    }
+                }
+            }
+            CsvTable::Failures => {
+                rows.push(
+                    [
+                        "检查项",
+                        "检查名称",
+                        "阶段",
+                        "阶段代码",
+                        "违反",
+                        "无法判定",
+                        "该阶段评审数",
+                        "违反比例",
+                    ]
+                    .map(str::to_string)
+                    .to_vec(),
+                );
+                for f in &self.failures {
+                    rows.push(vec![
+                        f.check_id.clone(),
+                        check_title(&f.check_id).unwrap_or_default().to_string(),
+                        stage_name(f.stage).to_string(),
+                        f.stage.as_str().to_string(),
+                        f.violated.to_string(),
+                        f.undetermined.to_string(),
+                        f.stage_verdicts.to_string(),
+                        f.violated_rate_text(),
+                    ]);
+                }
             }
         }
-        o.push_str("\ncheck_id,stage,violated,undetermined\n");
-        for f in &self.failures {
-            let _ = writeln!(
-                o,
-                "{},{},{},{}",
-                csv_field(&f.check_id),
-                f.stage.as_str(),
-                f.violated,
-                f.undetermined
-            );
+        let mut o = String::from("\u{FEFF}");
+        for r in rows {
+            let cells: Vec<String> = r.iter().map(|c| csv_field(c)).collect();
+            o.push_str(&cells.join(","));
+            o.push_str("\r\n");
         }
         o
     }
 
+    /// Writes both CSV tables into `dir` (made when missing) as [`CsvTable::file_name`], each
+    /// atomically; returns their paths.
+    pub fn write_csv(&self, dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+        std::fs::create_dir_all(dir)?;
+        let mut written = Vec::new();
+        for table in CsvTable::ALL {
+            let path = dir.join(table.file_name());
+            crate::batch::write_atomic(&path, &self.render_csv(table))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
     /// The stats as JSON, pretty, keys sorted at every level, with a final newline:
-    /// `{"errors": {"total", "packages"}, "failures", "skipped", "stages": [{"stage", "name",
-    /// "periods": [{"period", "total", "passed", "partial", "fail", "incomplete", "needs_review",
-    /// "pass_rate"}], "all_periods"}], "verdicts"}`. `pass_rate` is a number (`99.09`), null when
-    /// there is nothing to rate.
+    /// `{"errors": {"total", "packages"}, "failures": [{"check_id", "title", "stage", "violated",
+    /// "undetermined", "stage_verdicts", "violated_rate"}], "skipped", "stages": [{"stage",
+    /// "name", "periods": [{"period", "total", "passed", "partial", "fail", "incomplete",
+    /// "needs_review", "pass_rate"}], "all_periods"}], "verdicts"}`; the `unknown` period also has
+    /// `"packages"`, the file names of its packages. Rates are percentages (`99.09`), null when
+    /// there is nothing to rate. `schemas/stats.schema.json` describes it.
     pub fn to_json(&self) -> String {
         let stages: Vec<Value> = self
             .stages
@@ -676,6 +1096,9 @@ impl Stats {
                         let mut c = r.counts.to_json();
                         if let Some(m) = c.as_object_mut() {
                             m.insert("period".to_string(), Value::String(r.period.label()));
+                            if r.period == Period::Unknown {
+                                m.insert("packages".to_string(), json!(r.packages));
+                            }
                         }
                         c
                     })
@@ -702,9 +1125,12 @@ impl Stats {
             },
             "failures": self.failures.iter().map(|f| json!({
                 "check_id": f.check_id,
+                "title": check_title(&f.check_id),
                 "stage": f.stage.as_str(),
                 "violated": f.violated,
                 "undetermined": f.undetermined,
+                "stage_verdicts": f.stage_verdicts,
+                "violated_rate": f.violated_rate(),
             })).collect::<Vec<_>>(),
             "skipped": self.skipped.iter().map(|s| json!({"name": s.name, "reason": s.reason})).collect::<Vec<_>>(),
         });
@@ -713,10 +1139,11 @@ impl Stats {
         s
     }
 
-    /// The stats as one self-contained HTML5 page: inline CSS, no scripts, no network assets; per
-    /// stage an inline SVG bar chart of the pass rate by period and the table; then the errors,
-    /// the failures by check id and the skipped inputs. Every text from the verdicts is escaped.
-    pub fn render_html(&self) -> String {
+    /// The stats as one self-contained HTML5 page: inline CSS, no scripts, no network assets.
+    /// Under the heading, the folder the verdicts came from and when the page was made
+    /// (`info`); then [`Stats::html_sections`]. Every text from the verdicts is escaped; the same
+    /// verdicts and `info` always give the same bytes.
+    pub fn render_html(&self, info: &PageInfo) -> String {
         let mut o = String::new();
         o.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
         o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -724,21 +1151,37 @@ impl Stats {
         o.push_str(CSS);
         o.push_str("</style>\n</head>\n<body>\n<main>\n");
         o.push_str("<h1>评审统计 <span class=\"en\">pingshen stats</span></h1>\n");
+        let _ = writeln!(
+            o,
+            "<p class=\"meta\"><span id=\"source\">数据来源 <span class=\"en\">source</span>：<code>{}</code></span><br>\n\
+             <span id=\"generated\">生成时间 <span class=\"en\">generated</span>：<time datetime=\"{}\">{}</time></span></p>",
+            esc(&info.source),
+            info.generated_iso(),
+            info.generated_text()
+        );
         o.push_str(&self.html_sections());
         o.push_str("</main>\n</body>\n</html>\n");
         o
     }
 
     /// The body of [`Stats::render_html`] without the page around it: the headline, per stage
-    /// the chart and the table, the errors, the failures by check id and the skipped inputs. For
-    /// a page of another command (`batch --html` puts it in its `index.html`), which includes
-    /// [`HTML_CSS`] for it.
+    /// the chart, the table and the packages without 申报日期, the errors, the failures by check
+    /// id and the skipped inputs. Headers are Chinese with the English beside; every rate has its
+    /// `n` beside it. For a page of another command (`batch --html` puts it in its
+    /// `index.html`), which includes [`HTML_CSS`] for it.
     pub fn html_sections(&self) -> String {
         let mut o = String::new();
-        let _ = writeln!(o, "<p class=\"headline\">{}</p>", esc(&self.headline()));
+        let (zh, en) = self.headline();
+        let _ = writeln!(
+            o,
+            "<p class=\"headline\">{} <span class=\"en\">{}</span></p>",
+            esc(&zh),
+            esc(&en)
+        );
         o.push_str(
-            "<p class=\"note\">通过数只计 <code>pass</code>；规划备案的 <code>partial</code>（部分支持）单列，不计入通过数。\
-             时间按申报日期，每年 7 月至次年 6 月为一期；无申报日期的列为 <code>unknown</code>。</p>\n",
+            "<p class=\"note\">通过数只计“通过”（pass）；规划备案的“部分支持”（partial）单列，不计入通过数。\
+             时间按申报日期，每年 7 月至次年 6 月为一期；没有有效申报日期的列为“无申报日期”。\
+             比率旁的 n 是它的分母：该期（或该阶段）的评审包数。</p>\n",
         );
         if self.stages.is_empty() {
             o.push_str("<p>没有可统计的评审结论。</p>\n");
@@ -746,21 +1189,26 @@ impl Stats {
         for s in &self.stages {
             let _ = writeln!(
                 o,
-                "<section class=\"stage\">\n<h2>{} <span class=\"en\">{}</span></h2>",
+                "<section class=\"stage\" data-stage=\"{}\">\n<h2>{} <span class=\"en\">{}</span></h2>",
+                esc(s.stage.as_str()),
                 esc(stage_name(s.stage)),
                 esc(s.stage.as_str())
             );
             chart(&mut o, s);
             let partial = s.shows_partial();
-            o.push_str("<table>\n<thead><tr><th>时间</th><th>总数量</th><th>通过数</th>");
+            o.push_str("<table>\n<thead><tr>");
+            o.push_str(&th("时间", "period"));
+            o.push_str(&th_n("总数量", "total"));
+            o.push_str(&th_n("通过数", "passed"));
             if partial {
-                o.push_str("<th>部分支持</th>");
+                o.push_str(&th_n("部分支持", "partial"));
             }
-            o.push_str("<th>通过率</th></tr></thead>\n<tbody>\n");
+            o.push_str(&th_n("通过率", "pass rate"));
+            o.push_str("</tr></thead>\n<tbody>\n");
             let rows = s
                 .rows
                 .iter()
-                .map(|r| (r.period.label(), &r.counts, ""))
+                .map(|r| (r.period.label_zh(), &r.counts, ""))
                 .chain(std::iter::once((TOTAL_LABEL.to_string(), &s.total, " class=\"total\"")));
             for (label, c, class) in rows {
                 let _ = write!(
@@ -773,46 +1221,84 @@ impl Stats {
                 if partial {
                     let _ = write!(o, "<td class=\"n\">{}</td>", c.partial);
                 }
-                let _ = writeln!(o, "<td class=\"n\">{}</td></tr>", esc(&c.pass_rate_text()));
+                let _ = writeln!(
+                    o,
+                    "<td class=\"n rate\">{}</td></tr>",
+                    rate_with_n(&c.pass_rate_text(), c.total)
+                );
             }
-            o.push_str("</tbody>\n</table>\n</section>\n");
+            o.push_str("</tbody>\n</table>\n");
+            for r in s.rows.iter().filter(|r| !r.packages.is_empty()) {
+                let _ = writeln!(
+                    o,
+                    "<div class=\"unknown\"><p>{UNKNOWN_LABEL}的评审包 <span class=\"en\">packages without a usable 申报日期</span>（{}）：</p>\n<ul>",
+                    r.packages.len()
+                );
+                for p in &r.packages {
+                    let _ = writeln!(o, "<li><code>{}</code></li>", esc(p));
+                }
+                o.push_str("</ul></div>\n");
+            }
+            o.push_str("</section>\n");
         }
         if !self.errors.is_empty() {
             let _ = writeln!(
                 o,
-                "<section>\n<h2>无法评审 <span class=\"en\">error or no stage: {}</span></h2>",
+                "<section>\n<h2>无法评审 <span class=\"en\">error or no stage</span>（{}）</h2>",
                 self.errors.len()
             );
-            o.push_str(
-                "<table>\n<thead><tr><th>file</th><th>project</th><th>verdict</th><th>codes</th></tr></thead>\n",
-            );
-            o.push_str("<tbody>\n");
+            o.push_str("<table>\n<thead><tr>");
+            for (zh, en) in [
+                ("文件", "file"),
+                ("项目", "project"),
+                ("结论", "verdict"),
+                ("错误代码", "codes"),
+            ] {
+                o.push_str(&th(zh, en));
+            }
+            o.push_str("</tr></thead>\n<tbody>\n");
             for e in &self.errors {
                 let _ = writeln!(
                     o,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     esc(&e.file),
                     esc(e.project.as_deref().unwrap_or("-")),
-                    esc(&e.verdict),
+                    esc(&verdict_text(&e.verdict)),
                     esc(&e.codes.join(" "))
                 );
             }
             o.push_str("</tbody>\n</table>\n</section>\n");
         }
-        o.push_str("<section>\n<h2>检查未通过 <span class=\"en\">failures by check id</span></h2>\n");
+        o.push_str(
+            "<section class=\"failures\">\n<h2>检查未通过 <span class=\"en\">failures by check id</span></h2>\n",
+        );
         if self.failures.is_empty() {
             o.push_str("<p>无。</p>\n");
         } else {
-            o.push_str("<table>\n<thead><tr><th>check_id</th><th>stage</th>");
-            o.push_str("<th>violated</th><th>undetermined</th></tr></thead>\n<tbody>\n");
+            o.push_str("<table>\n<thead><tr>");
+            for (zh, en) in [("检查项", "check"), ("名称", "title"), ("阶段", "stage")] {
+                o.push_str(&th(zh, en));
+            }
+            o.push_str(&th_n("违反", "violated"));
+            o.push_str(&th_n("无法判定", "undetermined"));
+            o.push_str(&th("违反比例", "rate"));
+            o.push_str("</tr></thead>\n<tbody>\n");
             for f in &self.failures {
+                let bp = f.violated_rate_basis_points().unwrap_or(0).min(10_000);
+                let zero = if bp == 0 { " zero" } else { "" };
                 let _ = writeln!(
                     o,
-                    "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                    "<tr data-check=\"{}\"><td><code>{}</code></td><td class=\"title\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                     <td class=\"share\"><span class=\"meter\"><span class=\"fill{zero}\" style=\"width:{}.{:02}%\"></span></span> {}</td></tr>",
                     esc(&f.check_id),
+                    esc(&f.check_id),
+                    esc(check_title(&f.check_id).unwrap_or("-")),
                     esc(stage_name(f.stage)),
                     f.violated,
-                    f.undetermined
+                    f.undetermined,
+                    bp / 100,
+                    bp % 100,
+                    rate_with_n(&f.violated_rate_text(), f.stage_verdicts)
                 );
             }
             o.push_str("</tbody>\n</table>\n");
@@ -821,11 +1307,11 @@ impl Stats {
         if !self.skipped.is_empty() {
             let _ = writeln!(
                 o,
-                "<section>\n<h2>未读取 <span class=\"en\">skipped: {}</span></h2>\n<ul>",
+                "<section>\n<h2>未读取的文件 <span class=\"en\">skipped</span>（{}）</h2>\n<ul>",
                 self.skipped.len()
             );
             for s in &self.skipped {
-                let _ = writeln!(o, "<li><code>{}</code>: {}</li>", esc(&s.name), esc(&s.reason));
+                let _ = writeln!(o, "<li><code>{}</code>：{}</li>", esc(&s.name), esc(&s.reason));
             }
             o.push_str("</ul>\n</section>\n");
         }
@@ -833,47 +1319,94 @@ impl Stats {
     }
 }
 
+/// A table header: the Chinese, the English beside it.
+fn th(zh: &str, en: &str) -> String {
+    format!("<th>{zh} <span class=\"en\">{en}</span></th>")
+}
+
+/// The header of a column of numbers (right-aligned like them).
+fn th_n(zh: &str, en: &str) -> String {
+    format!("<th class=\"n\">{zh} <span class=\"en\">{en}</span></th>")
+}
+
+/// `62.50%（n=8）`, escaped for HTML.
+fn rate_with_n(rate: &str, n: u64) -> String {
+    format!("{}（n={n}）", esc(rate))
+}
+
+/// A verdict's wire id with its Chinese before it (`无法评审 error`), or the id alone when it is
+/// not one.
+fn verdict_text(id: &str) -> String {
+    match Kind::parse(id) {
+        Some(k) => format!("{} {}", crate::report::verdict_zh(k), k.as_str()),
+        None => clean(id),
+    }
+}
+
 /// The style of [`Stats::render_html`], for a page that shows [`Stats::html_sections`].
 pub const HTML_CSS: &str = CSS;
 
 const CSS: &str = "\
-body{font-family:system-ui,\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
-main{max-width:960px;margin:0 auto;padding:24px}
-h1{font-size:1.6em;margin:0 0 8px}
-h2{font-size:1.2em;margin:28px 0 8px}
+body{font-family:system-ui,\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:0;background:#f6f7f9;color:#1d2330;font-size:16px}
+main{max-width:1100px;margin:0 auto;padding:24px}
+h1{font-size:1.7em;margin:0 0 8px}
+h2{font-size:1.3em;margin:20px 0 12px}
 .en{color:#667085;font-weight:normal;font-size:.8em}
+.meta{color:#344054;margin:4px 0 16px;line-height:1.7}
+.meta code{font-size:.95em;word-break:break-all}
 .headline{font-weight:600}
-.note{color:#475467;font-size:.9em}
-section{background:#fff;border:1px solid #e4e7ec;border-radius:8px;padding:8px 16px 16px;margin:16px 0}
-table{border-collapse:collapse;margin-top:8px}
-th,td{border-bottom:1px solid #e4e7ec;padding:4px 12px;text-align:left}
+.note{color:#475467;font-size:.92em;line-height:1.6}
+section{background:#fff;border:1px solid #e4e7ec;border-radius:8px;padding:8px 20px 20px;margin:16px 0;overflow-x:auto}
+table{border-collapse:collapse;margin-top:12px}
+th,td{border-bottom:1px solid #e4e7ec;padding:6px 12px;text-align:left;vertical-align:middle}
 th{background:#f2f4f7}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+thead th{white-space:nowrap;vertical-align:bottom}
+thead th .en{display:block;font-size:.75em}
+thead th.n{text-align:right}
+td.n,td.rate{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.total td{font-weight:600;border-top:2px solid #98a2b3}
-svg{display:block;max-width:100%;height:auto}
-svg text{font-size:11px;fill:#344054;font-family:inherit}
+.unknown p{margin:14px 0 4px;color:#344054}
+.unknown ul{margin:0;padding-left:1.4em;columns:2 24em}
+.failures td{white-space:nowrap}
+.failures td.title{white-space:normal;min-width:13em}
+td.share{font-variant-numeric:tabular-nums}
+.meter{display:inline-block;width:100px;height:14px;vertical-align:middle;background:#f2f4f7;border:1px solid #98a2b3;border-radius:2px;text-align:left}
+.meter .fill{display:block;height:100%;background:#f04438}
+.meter .fill.zero{width:3px !important;background:#475467}
+svg.chart{display:block;max-width:100%;height:auto;margin:4px 0}
+svg text{font-size:14px;fill:#344054;font-family:inherit}
+svg text.value{font-weight:600;fill:#1d2330}
+svg text.sub{font-size:12px;fill:#667085}
 svg .grid{stroke:#e4e7ec;stroke-width:1}
-svg .axis{stroke:#98a2b3;stroke-width:1}
+svg .axis{stroke:#667085;stroke-width:1.5}
+svg .track{fill:#f8f9fc;stroke:#d0d5dd;stroke-width:1}
 svg .bar{fill:#2e90fa}
 svg .bar.unknown{fill:#98a2b3}
+svg .bar.zero{fill:#d92d20}
 ";
 
-/// An inline SVG bar chart of the stage's pass rate per period (no `xmlns`: an HTML5 parser puts
-/// inline `<svg>` in the SVG namespace itself).
+/// An inline SVG bar chart of the stage's pass rate per period, drawn at its own size in CSS
+/// pixels (14 px text) so it reads without zooming; narrower screens scale it down. Every
+/// period has an outlined track from 0 to 100 %, so a 0 % period still shows: its bar is a red
+/// line on the axis. Above each bar the rate with its `n`, below the period and `通过 x / 共 n`.
+/// No `xmlns`: an HTML5 parser puts inline `<svg>` in the SVG namespace itself.
 fn chart(o: &mut String, s: &StageStats) {
-    const LEFT: u64 = 44;
-    const TOP: u64 = 20;
-    const PLOT: u64 = 160;
-    const SLOT: u64 = 96;
-    const BAR: u64 = 48;
-    const BOTTOM: u64 = 40;
+    const LEFT: u64 = 60;
+    const TOP: u64 = 40;
+    const PLOT: u64 = 240;
+    const SLOT: u64 = 170;
+    const BAR: u64 = 84;
+    const BOTTOM: u64 = 56;
+    /// The height of a bar for 0 % (and the least height of any other), in px.
+    const MIN_BAR: u64 = 3;
     let n = s.rows.len() as u64;
-    let width = LEFT + n.max(1) * SLOT + 12;
+    let width = LEFT + n.max(2) * SLOT + 16;
     let height = TOP + PLOT + BOTTOM;
     let base = TOP + PLOT;
     let _ = writeln!(
         o,
-        "<svg viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{} 通过率\">",
+        "<svg class=\"chart\" data-stage=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{} 各期通过率\">",
+        esc(s.stage.as_str()),
         esc(stage_name(s.stage))
     );
     let _ = writeln!(o, "<title>{} 各期通过率</title>", esc(stage_name(s.stage)));
@@ -888,27 +1421,34 @@ fn chart(o: &mut String, s: &StageStats) {
         let _ = writeln!(
             o,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{pct}%</text>",
-            LEFT - 6,
-            y + 4
+            LEFT - 8,
+            y + 5
         );
     }
     for (i, r) in s.rows.iter().enumerate() {
         let x = LEFT + i as u64 * SLOT + (SLOT - BAR) / 2;
         let mid = x + BAR / 2;
         let bp = r.counts.pass_rate_basis_points().unwrap_or(0).min(10_000);
-        // Tenths of a pixel, so close rates still differ.
-        let h10 = bp * PLOT * 10 / 10_000;
+        // Tenths of a pixel, so close rates still differ; never thinner than MIN_BAR.
+        let h10 = (bp * PLOT * 10 / 10_000).max(MIN_BAR * 10);
         let y10 = base * 10 - h10;
-        let class = if r.period == Period::Unknown {
-            "bar unknown"
-        } else {
-            "bar"
-        };
-        let label = esc(&r.period.label());
-        let rate = esc(&r.counts.pass_rate_text());
+        let mut class = String::from("bar");
+        if r.period == Period::Unknown {
+            class.push_str(" unknown");
+        }
+        if bp == 0 {
+            class.push_str(" zero");
+        }
+        let label = esc(&r.period.label_zh());
+        let rate = rate_with_n(&r.counts.pass_rate_text(), r.counts.total);
         let _ = writeln!(
             o,
-            "<rect class=\"{class}\" x=\"{x}\" y=\"{}.{}\" width=\"{BAR}\" height=\"{}.{}\"><title>{label}: {} / {} = {rate}</title></rect>",
+            "<rect class=\"track\" x=\"{x}\" y=\"{TOP}\" width=\"{BAR}\" height=\"{PLOT}\"/>"
+        );
+        let _ = writeln!(
+            o,
+            "<rect class=\"{class}\" data-period=\"{}\" x=\"{x}\" y=\"{}.{}\" width=\"{BAR}\" height=\"{}.{}\"><title>{label}：通过 {} / 共 {} = {rate}</title></rect>",
+            esc(&r.period.label()),
             y10 / 10,
             y10 % 10,
             h10 / 10,
@@ -918,18 +1458,19 @@ fn chart(o: &mut String, s: &StageStats) {
         );
         let _ = writeln!(
             o,
-            "<text x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{rate}</text>",
-            (y10 / 10).saturating_sub(4)
+            "<text class=\"value\" x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{rate}</text>",
+            (y10 / 10).saturating_sub(8)
         );
         let _ = writeln!(
             o,
             "<text x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
-            base + 16
+            base + 22
         );
         let _ = writeln!(
             o,
-            "<text x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">n={}</text>",
-            base + 31,
+            "<text class=\"sub\" x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">通过 {} / 共 {}</text>",
+            base + 42,
+            r.counts.passed,
             r.counts.total
         );
     }
@@ -955,12 +1496,19 @@ fn sorted(v: Value) -> Value {
 
 use crate::report::html::esc;
 
-/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180). A text that begins
+/// like a formula (`=`, `+`, `-`, `@`, a tab or carriage return) gets a `'` before it, so a
+/// spreadsheet shows it as text and never runs it (numbers never come here).
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -1080,6 +1628,18 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("PLAN-RL1"), "PLAN-RL1");
         assert_eq!(clean("a\x1b[31mb\n"), "a\u{FFFD}[31mb\u{FFFD}");
+    }
+
+    #[test]
+    fn every_check_has_a_chinese_title() {
+        let registry: Vec<&str> = crate::checks::REGISTRY.iter().map(|c| c.id).collect();
+        let titled: Vec<&str> = CHECK_TITLES.iter().map(|(id, _)| *id).collect();
+        assert_eq!(titled, registry, "CHECK_TITLES in registry order, one per check");
+        for (id, title) in CHECK_TITLES {
+            assert!(!title.is_empty() && !title.is_ascii(), "{id}");
+        }
+        assert_eq!(check_title("comm-rl3"), Some("保修期不少于2年"));
+        assert_eq!(check_title("X-1"), None);
     }
 
     #[test]

@@ -6,73 +6,20 @@
 //! Needs Debian's `chromium` and `chromium-driver` (and `fonts-noto-cjk`), which `.ci/run`
 //! installs. Without them the test prints that it was skipped; under CI (`CI=true`) it fails.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
 
+#[path = "support/chrome.rs"]
+mod chrome;
 #[path = "support/server.rs"]
 mod server;
 mod support;
 
+use chrome::{start_driver, tools};
 use server::{tmpdir, Server};
-
-/// chromedriver, killed when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn find(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
-        .find(|p| p.is_file())
-}
-
-/// The browser and its driver, or `None` (with the reason printed) when this machine has none.
-fn tools() -> Option<(PathBuf, PathBuf)> {
-    let chromium = find(&["chromium", "chromium-browser", "google-chrome"]);
-    let driver = find(&["chromedriver"]);
-    match (chromium, driver) {
-        (Some(c), Some(d)) => Some((c, d)),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI must run the browser test: install chromium and chromium-driver (.ci/run does)"
-            );
-            println!("skipped: chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-            None
-        }
-    }
-}
-
-fn start_driver(driver: &Path) -> Driver {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let d = Driver { child, port };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    d
-}
 
 fn shots() -> PathBuf {
     let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
@@ -134,38 +81,32 @@ fn a_reviewer_uploads_a_zip_and_reads_the_report() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": chromium,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--window-size=1280,1800", "--lang=zh-CN"],
-            }),
-        );
-        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", d.port))
-            .await
-            .expect("a WebDriver session");
+        let c = chrome::connect(
+            &chromium,
+            &d,
+            &[
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,1800",
+                "--lang=zh-CN",
+            ],
+        )
+        .await;
         let url = format!("http://{}/", s.addr);
         c.goto(&url).await.unwrap();
         assert!(c.title().await.unwrap().contains("评审"));
 
         // The Chinese of the page is drawn with a real CJK font: a character and a code point
         // no font has (drawn as the missing-glyph box) come out different, in the page's font.
-        let real_glyphs = c
-            .execute(
-                r#"const font = getComputedStyle(document.body).fontFamily;
-                   const draw = (t) => { const cv = document.createElement('canvas'); cv.width = 64; cv.height = 64;
-                     const g = cv.getContext('2d'); g.font = '48px ' + font; g.fillText(t, 4, 52); return cv.toDataURL(); };
-                   return [font, draw('评'), draw('\u{10FFFD}'), draw('审')];"#,
-                vec![],
-            )
-            .await
-            .unwrap();
+        let real_glyphs = c.execute(chrome::GLYPH_PROBE, vec![]).await.unwrap();
         let r = real_glyphs.as_array().unwrap();
-        assert!(r[0].as_str().unwrap().contains("Noto Sans CJK SC"), "font stack: {}", r[0]);
+        assert!(
+            r[0].as_str().unwrap().contains("Noto Sans CJK SC"),
+            "font stack: {}",
+            r[0]
+        );
         assert_ne!(r[1], r[2], "评 is drawn as the missing-glyph box: no CJK font");
         assert_ne!(r[1], r[3], "评 and 审 are drawn the same: no CJK font");
 
@@ -193,7 +134,13 @@ fn a_reviewer_uploads_a_zip_and_reads_the_report() {
         }
 
         // The incomplete package: its missing materials are listed.
-        let listed = c.find(Locator::Css("#result #missing")).await.unwrap().text().await.unwrap();
+        let listed = c
+            .find(Locator::Css("#result #missing"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         for m in &missing {
             assert!(listed.contains(m.as_str()), "{m} is not in the missing list: {listed}");
         }
@@ -234,16 +181,22 @@ fn a_reviewer_uploads_a_zip_and_reads_the_report() {
                 .expect("a violated red line names where its evidence is");
             // The page shows the file's own name; the path above it may be shortened.
             let file = file.rsplit('/').next().unwrap();
-            assert!(text.contains(file), "the evidence file {file} is not shown for {id}: {text}");
+            assert!(
+                text.contains(file),
+                "the evidence file {file} is not shown for {id}: {text}"
+            );
         } else {
             panic!("review-upgrade.zip was expected to violate a red line: {failing_v}");
         }
 
         // Keyboard only: the drop zone takes focus and Enter opens the chooser (no error).
-        c.execute("document.getElementById('drop').focus(); return document.activeElement.id;", vec![])
-            .await
-            .map(|v| assert_eq!(v, "drop"))
-            .unwrap();
+        c.execute(
+            "document.getElementById('drop').focus(); return document.activeElement.id;",
+            vec![],
+        )
+        .await
+        .map(|v| assert_eq!(v, "drop"))
+        .unwrap();
         c.close().await.unwrap();
     });
 }

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use pingshen::stats::{self, Period, Stats};
+mod support;
+
+use pingshen::stats::{self, PageInfo, Period, Stats};
 use serde_json::{json, Value};
 
 /// A minimal verdict: the fields stats reads.
@@ -233,20 +234,20 @@ fn item_checks_count_once_per_verdict() {
 #[test]
 fn csv_json_and_table_carry_the_numbers() {
     let s = stats();
-    let csv = s.render_csv();
-    let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with("stage,period,total,passed,pass_rate"));
-    assert!(csv.contains("review,2017.7-2018.6,110,109,99.09%,0\n"), "{csv}");
-    assert!(csv.contains("plan,2020.7-2021.6,3,1,33.33%,1\n"), "{csv}");
-    assert!(csv.contains("plan,unknown,1,1,100.00%,0\n"), "{csv}");
-    assert!(csv.contains("plan,合计,6,3,50.00%,1\n"), "{csv}");
+    let csv = s.render_csv(stats::CsvTable::Periods);
+    for row in [
+        "前置评审,review,2017.7-2018.6,110,109,0,1,0,0,99.09%,\r\n",
+        "规划备案,plan,2020.7-2021.6,3,1,1,1,0,0,33.33%,\r\n",
+        "规划备案,plan,无申报日期,1,1,0,0,0,0,100.00%,plan-pass-nodate.zip\r\n",
+        "规划备案,plan,合计,6,3,1,1,0,1,50.00%,\r\n",
+    ] {
+        assert!(csv.contains(row), "{row} in\n{csv}");
+    }
+    let failures = s.render_csv(stats::CsvTable::Failures);
     assert!(
-        csv.contains("\ncheck_id,stage,violated,undetermined\nREVIEW-RL1,review,2,0\n"),
-        "{csv}"
+        failures.contains("\r\nREVIEW-RL1,升级改造前期项目已通过投入使用,前置评审,review,2,0,111,1.80%\r\n"),
+        "{failures}"
     );
-    // Every data line of the first section has as many fields as its header.
-    let first: Vec<&str> = csv.split("\n\n").next().unwrap().lines().collect();
-    assert!(first.iter().all(|l| l.split(',').count() == 6), "{csv}");
 
     let j: Value = serde_json::from_str(&s.to_json()).unwrap();
     assert_eq!(s.to_json(), s.to_json(), "deterministic");
@@ -275,17 +276,30 @@ fn csv_json_and_table_carry_the_numbers() {
         "规划备案 (plan)",
         "前置评审 (review)",
         "验收报备",
-        "时间",
-        "总数量",
-        "通过数",
-        "通过率",
-        "部分支持",
+        "时间 period",
+        "总数量 total",
+        "通过数 passed",
+        "通过率 pass rate",
+        "部分支持 partial",
         "99.09%",
         "合计",
         "REVIEW-RL1",
-        "unknown",
+        "升级改造前期项目已通过投入使用",
+        "1.80%（n=111）",
+        "无申报日期",
+        "检查项 check",
+        "无法判定 undetermined",
+        "文件 file",
+        "无法评审 error",
     ] {
         assert!(table.contains(needle), "{needle} in\n{table}");
+    }
+    // Every header line of a table begins in Chinese, the English beside it.
+    for line in table
+        .lines()
+        .filter(|l| l.contains(" period") || l.contains(" check") || l.contains(" file"))
+    {
+        assert!(!line.starts_with(|c: char| c.is_ascii_alphabetic()), "{line}");
     }
     // The plan block is aligned: every row as wide as the header (numbers right-aligned).
     let plan_block: Vec<&str> = table
@@ -294,7 +308,9 @@ fn csv_json_and_table_carry_the_numbers() {
         .unwrap()
         .lines()
         .skip(1)
+        .take_while(|l| !l.starts_with("无申报日期的评审包"))
         .collect();
+    assert_eq!(plan_block.len(), 5, "header, three periods, 合计: {plan_block:#?}");
     let widths: Vec<usize> = plan_block.iter().map(|l| display_width(l)).collect();
     assert!(widths.iter().all(|w| *w == widths[0]), "{plan_block:#?}");
 }
@@ -316,14 +332,15 @@ fn display_width(s: &str) -> usize {
 fn empty_input_renders_without_rows() {
     let s = stats::from_verdicts(std::iter::empty());
     assert_eq!(s.verdict_count(), 0);
+    assert!(s.render_table().contains("评审结论 0 份"));
     assert!(s.render_table().contains("0 verdicts"));
     assert_eq!(
-        s.render_csv().lines().next(),
-        Some("stage,period,total,passed,pass_rate,partial")
+        s.render_csv(stats::CsvTable::Periods),
+        "\u{feff}阶段,阶段代码,时间,总数量,通过数,部分支持,不通过,材料不全,需人工复核,通过率,无申报日期的评审包\r\n"
     );
     let j: Value = serde_json::from_str(&s.to_json()).unwrap();
     assert_eq!(j["stages"], json!([]));
-    assert_balanced(&s.render_html());
+    assert_balanced(&s.render_html(&page_info()));
 }
 
 const VOID: [&str; 6] = ["meta", "br", "hr", "img", "link", "input"];
@@ -388,7 +405,7 @@ fn assert_self_contained(html: &str) {
 #[test]
 fn html_is_one_self_contained_page() {
     let s = stats();
-    let html = s.render_html();
+    let html = s.render_html(&page_info());
     assert_balanced(&html);
     assert_self_contained(&html);
     assert!(html.contains("<svg"), "chart");
@@ -400,7 +417,12 @@ fn html_is_one_self_contained_page() {
     }
     // One bar per period row.
     let bars = s.stages.iter().map(|st| st.rows.len()).sum::<usize>();
-    assert_eq!(html.matches("<rect ").count(), bars);
+    assert_eq!(html.matches("<rect class=\"bar").count(), bars);
+    assert_eq!(
+        html.matches("<rect class=\"track\"").count(),
+        bars,
+        "a 0–100 % track behind each"
+    );
 }
 
 #[test]
@@ -418,7 +440,7 @@ fn html_escapes_text_from_verdicts() {
     err["package"]["file"] = json!("a\"b'<c>&.zip");
     vs.push(err);
     let s = stats::from_verdicts(&vs);
-    let html = s.render_html();
+    let html = s.render_html(&page_info());
     assert!(!html.contains("<script"), "raw script tag in html");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("a&quot;b&#39;&lt;c&gt;&amp;.zip"));
@@ -448,10 +470,20 @@ fn collect_reads_a_folder_and_skips_what_is_not_a_verdict() {
         )
         .unwrap();
     }
+    // What batch writes beside its verdicts: never mentioned.
     std::fs::write(d.join("summary.json"), r#"{"packages": 3, "verdicts": {"pass": 1}}"#).unwrap();
+    std::fs::write(d.join(".pingshen.lock"), "4242\n").unwrap();
+    std::fs::write(d.join("index.html"), "<!DOCTYPE html>").unwrap();
+    std::fs::write(d.join("000.zip.html"), "<!DOCTYPE html>").unwrap();
+    std::fs::write(d.join(".001.zip.json.tmp4242"), "{").unwrap();
+    std::fs::write(d.join(".index.html.tmp4242"), "<").unwrap();
+    std::fs::write(d.join("periods.csv"), "\u{feff}阶段").unwrap();
+    // Everything else that is not a verdict: listed.
     std::fs::write(d.join("x.json"), "this is not json {").unwrap();
     std::fs::write(d.join("other.json"), r#"{"hello": "world"}"#).unwrap();
-    std::fs::write(d.join("notes.txt"), "not looked at").unwrap();
+    std::fs::write(d.join("notes.txt"), "not a verdict").unwrap();
+    std::fs::write(d.join("orphan.html"), "<p>no verdict beside it</p>").unwrap();
+    std::fs::write(d.join("pkg.ZIP"), b"PK\x05\x06").unwrap();
     std::fs::create_dir_all(d.join("sub")).unwrap();
     std::fs::write(d.join("sub/deep.json"), serde_json::to_string(&vs[0]).unwrap()).unwrap();
     std::fs::create_dir_all(d.join("dir.json")).unwrap();
@@ -464,10 +496,37 @@ fn collect_reads_a_folder_and_skips_what_is_not_a_verdict() {
     );
     assert_eq!(s.verdict_count(), vs.len() as u64, "not recursive");
     let skipped: Vec<&str> = s.skipped.iter().map(|k| k.name.as_str()).collect();
-    assert_eq!(skipped, ["other.json", "summary.json", "x.json"]);
-    assert!(s.render_table().contains("skipped: 3"));
+    assert_eq!(
+        skipped,
+        [
+            "dir.json",
+            "notes.txt",
+            "orphan.html",
+            "other.json",
+            "pkg.ZIP",
+            "sub",
+            "x.json"
+        ]
+    );
+    assert_eq!(s.zip_archives, 1);
+    let reason = |n: &str| &s.skipped.iter().find(|k| k.name == n).unwrap().reason;
+    assert!(reason("pkg.ZIP").contains("pingshen batch"), "{}", reason("pkg.ZIP"));
+    assert!(reason("sub").contains("文件夹"), "{}", reason("sub"));
+    assert!(reason("x.json").contains("不是 JSON"), "{}", reason("x.json"));
     let j: Value = serde_json::from_str(&s.to_json()).unwrap();
-    assert_eq!(j["skipped"][2]["name"], "x.json");
+    assert_eq!(j["skipped"][6]["name"], "x.json");
+    for text in [s.render_table(), s.to_json(), s.render_html(&page_info())] {
+        for own in [
+            "summary.json",
+            ".pingshen.lock",
+            "index.html",
+            "000.zip.html",
+            "tmp4242",
+            "periods.csv",
+        ] {
+            assert!(!text.contains(own), "{own} is mentioned:\n{text}");
+        }
+    }
 
     assert!(
         stats::collect(&d.join("no-such-dir")).is_err(),
@@ -476,7 +535,8 @@ fn collect_reads_a_folder_and_skips_what_is_not_a_verdict() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
-/// `from_verdicts` names skipped inputs `#i`, `collect` by file; compare the rest.
+/// `from_verdicts` names skipped inputs `#i`, `collect` by file (and counts the folder's zip
+/// archives); compare the rest.
 trait WithSkipped {
     fn with_skipped_of(self, other: &Stats) -> Stats;
 }
@@ -485,79 +545,300 @@ impl WithSkipped for Stats {
     fn with_skipped_of(mut self, other: &Stats) -> Stats {
         assert!(self.skipped.is_empty());
         self.skipped = other.skipped.clone();
+        self.zip_archives = other.zip_archives;
         // Error packages are named by `package.file`, which both paths read.
         self
     }
 }
 
-/// Renders the page in Debian's chromium when it is installed (never installs it) and checks a
-/// PNG came out. Skipped, and passing, when chromium is absent.
-#[test]
-fn html_renders_in_headless_chromium_when_available() {
-    let Some(chromium) = find_chromium() else {
-        eprintln!("skipped: chromium not found on PATH");
-        return;
-    };
-    let d = tmpdir("chromium");
-    let page = d.join("stats.html");
-    std::fs::write(&page, stats().render_html()).unwrap();
-    let png = d.join("stats.png");
-    let profile = d.join("profile");
-    let mut child = Command::new(&chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--window-size=1024,1400",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pingshen"))
+}
+
+fn write_verdicts(d: &Path, vs: &[Value]) {
+    for (i, v) in vs.iter().enumerate() {
+        std::fs::write(
+            d.join(format!("{i:03}.zip.json")),
+            serde_json::to_string_pretty(v).unwrap(),
+        )
         .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break Some(st);
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    let status = status.expect("chromium did not finish within 60 s");
-    assert!(status.success(), "chromium exited with {status}");
-    let bytes = std::fs::read(&png).expect("screenshot written");
-    assert!(bytes.len() > 1000, "screenshot non-empty");
-    assert!(bytes.starts_with(b"\x89PNG"), "a PNG");
+    }
+}
+
+#[test]
+fn a_folder_without_verdicts_is_a_usage_error_in_plain_words() {
+    // Empty, or only what a batch of nothing leaves: nothing to count.
+    let d = tmpdir("cli-empty");
+    std::fs::write(d.join("summary.json"), r#"{"packages": 0}"#).unwrap();
+    std::fs::write(d.join(".pingshen.lock"), "1\n").unwrap();
+    for format in ["table", "csv", "json", "html"] {
+        let o = bin().args(["stats", "--format", format]).arg(&d).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{format}");
+        assert!(o.stdout.is_empty(), "{format}: nothing on stdout");
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(err.starts_with("pingshen: no verdicts in "), "{err}");
+        assert!(err.contains("pingshen batch PACKAGES --out"), "{err}");
+        assert!(err.contains("没有评审结论"), "{err}");
+        assert!(!err.contains("summary.json"), "{err}");
+    }
+
+    // The packages instead of their verdicts.
+    let z = tmpdir("cli-zips");
+    for name in ["a.zip", "b.zip", "c.ZIP"] {
+        std::fs::write(z.join(name), b"PK\x05\x06").unwrap();
+    }
+    std::fs::write(z.join("readme.txt"), "packages of 2021").unwrap();
+    let o = bin().arg("stats").arg(&z).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8(o.stderr).unwrap();
+    let want = format!(
+        "pingshen: this folder holds 3 zip archives — stats reads verdicts: run `pingshen batch {} --out OUT` first, then `pingshen stats OUT`",
+        z.display()
+    );
+    assert!(err.starts_with(&want), "{err}");
+    assert!(err.contains("3 个评审包"), "{err}");
+
+    // Verdicts with zips beside them: counted, and the zips named on stderr.
+    write_verdicts(&z, &corpus()[..3]);
+    let o = bin().args(["stats", "--format", "json"]).arg(&z).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("also holds 3 zip archives"), "{err}");
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["verdicts"], 3);
+    let _ = std::fs::remove_dir_all(&d);
+    let _ = std::fs::remove_dir_all(&z);
+}
+
+/// Validates `doc` against `schemas/<schema_file>`.
+fn validate(schema_file: &str, doc: &Value) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(root.join(schema_file)).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource(schema_file, schema).unwrap();
+    let id = compiler.compile(schema_file, &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(doc, id) {
+        panic!("{schema_file}: {e}\n{doc:#}");
+    }
+}
+
+/// The corpus plus two more plan verdicts without a usable 申报日期: one with an impossible date,
+/// one that names no package file (it is named by its verdict file).
+fn corpus_with_unknowns() -> Vec<Value> {
+    let mut vs = corpus();
+    vs.push(verdict(
+        Some("plan"),
+        "fail",
+        Some("2021-02-30"),
+        &[("PLAN-RL1", "violated")],
+    ));
+    let mut nameless = verdict(Some("plan"), "pass", None, &[]);
+    nameless["package"] = Value::Null;
+    vs.push(nameless);
+    vs
+}
+
+#[test]
+fn the_unknown_period_names_its_packages_in_every_format() {
+    let d = tmpdir("unknown");
+    let vs = corpus_with_unknowns();
+    write_verdicts(&d, &vs);
+    let s = stats::collect(&d).unwrap();
+    let plan = &s.stages[0];
+    let unknown = plan.rows.last().unwrap();
+    assert_eq!(unknown.period, Period::Unknown);
+    let want = ["124.zip.json", "plan-fail-2021-02-30.zip", "plan-pass-nodate.zip"];
+    assert_eq!(unknown.packages, want, "package.file, else the verdict file; sorted");
+    assert!(plan.rows[..plan.rows.len() - 1].iter().all(|r| r.packages.is_empty()));
+
+    let j: Value = serde_json::from_str(&s.to_json()).unwrap();
+    validate("stats.schema.json", &j);
+    let periods = j["stages"][0]["periods"].as_array().unwrap();
+    assert_eq!(periods.last().unwrap()["period"], "unknown");
+    assert_eq!(periods.last().unwrap()["packages"], json!(want));
+    assert!(periods[..periods.len() - 1].iter().all(|p| p.get("packages").is_none()));
+
+    let table = s.render_table();
+    let csv = s.render_csv(stats::CsvTable::Periods);
+    let html = s.render_html(&page_info());
+    for (format, text) in [("table", &table), ("csv", &csv), ("html", &html)] {
+        let at: Vec<usize> = want
+            .iter()
+            .map(|n| text.find(n).unwrap_or_else(|| panic!("{n} in {format}:\n{text}")))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{format}: sorted");
+    }
     let _ = std::fs::remove_dir_all(&d);
 }
 
-fn find_chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|p| p.join("chromium"))
-        .find(|p| is_executable(p))
+#[test]
+fn the_stats_json_follows_its_schema() {
+    for vs in [corpus_with_unknowns(), Vec::new()] {
+        let s = stats::from_verdicts(&vs);
+        validate("stats.schema.json", &serde_json::from_str(&s.to_json()).unwrap());
+    }
+    let j: Value = serde_json::from_str(&stats().to_json()).unwrap();
+    let f = &j["failures"][0];
+    assert_eq!(f["check_id"], "REVIEW-RL1");
+    assert_eq!(f["title"], "升级改造前期项目已通过投入使用");
+    assert_eq!(f["stage_verdicts"], 111);
+    assert_eq!(f["violated_rate"], 1.8);
 }
 
-fn is_executable(p: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        p.metadata()
-            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+/// The page's folder and time, fixed.
+fn page_info() -> PageInfo {
+    PageInfo {
+        source: "/srv/评审/结论".to_string(),
+        generated: 1_717_200_000,
     }
-    #[cfg(not(unix))]
-    {
-        p.is_file()
+}
+
+#[test]
+fn csv_is_two_tables_for_excel() {
+    let mut vs = corpus_with_unknowns();
+    // A check id and a package name a spreadsheet could take for a formula, and one with a comma.
+    vs.push(verdict(Some("plan"), "fail", None, &[("=HYPERLINK(1)", "violated")]));
+    let last = vs.len() - 1;
+    vs[last]["package"]["file"] = json!("a,\"b\".zip");
+    let s = stats::from_verdicts(&vs);
+    for table in stats::CsvTable::ALL {
+        let csv = s.render_csv(table);
+        assert!(csv.starts_with('\u{feff}'), "UTF-8 with a byte-order mark");
+        assert!(csv.ends_with("\r\n"));
+        assert!(!csv.replace("\r\n", "").contains('\n'), "CRLF line ends only");
+        let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap();
+        assert!(header.split(',').all(|h| !h.is_ascii()), "Chinese headers: {header}");
+        // Every row has as many fields as the header (RFC 4180: quoted commas are one field).
+        let fields = |line: &str| {
+            let (mut n, mut quoted) = (1, false);
+            for c in line.chars() {
+                match c {
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => n += 1,
+                    _ => {}
+                }
+            }
+            n
+        };
+        for line in csv.trim_start_matches('\u{feff}').lines() {
+            assert_eq!(fields(line), fields(header), "{line}");
+        }
     }
+    let periods = s.render_csv(stats::CsvTable::Periods);
+    assert!(
+        periods.contains(",无申报日期,4,2,0,2,0,0,50.00%,\"#124、a,\"\"b\"\".zip、plan-fail-2021-02-30.zip、plan-pass-nodate.zip\"\r\n"),
+        "{periods}"
+    );
+    let failures = s.render_csv(stats::CsvTable::Failures);
+    assert!(
+        failures.contains("\r\n'=HYPERLINK(1),,规划备案,plan,1,0,9,11.11%\r\n"),
+        "{failures}"
+    );
+    assert!(!failures.contains(",=HYPERLINK"), "never a formula");
+}
+
+#[test]
+fn the_csv_table_is_chosen_on_stdout_and_out_writes_both() {
+    let d = tmpdir("cli-csv");
+    let vs = corpus_with_unknowns();
+    write_verdicts(&d, &vs);
+    let s = stats::collect(&d).unwrap();
+    let run = |args: &[&str]| {
+        let o = bin().arg("stats").args(args).arg(&d).output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let periods = s.render_csv(stats::CsvTable::Periods);
+    let failures = s.render_csv(stats::CsvTable::Failures);
+    assert_eq!(run(&["--format", "csv"]), periods, "periods by default");
+    assert_eq!(run(&["--format", "csv", "--table", "periods"]), periods);
+    assert_eq!(run(&["--format", "csv", "--table", "failures"]), failures);
+
+    let out = d.join("tables");
+    for args in [vec!["--out"], vec!["--format", "csv", "--out"]] {
+        let _ = std::fs::remove_dir_all(&out);
+        let o = bin().arg("stats").args(&args).arg(&out).arg(&d).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(o.stdout.is_empty());
+        assert_eq!(std::fs::read_to_string(out.join("periods.csv")).unwrap(), periods);
+        assert_eq!(std::fs::read_to_string(out.join("failures.csv")).unwrap(), failures);
+    }
+    // Tables written into the verdicts' own folder are not taken for stray files afterwards.
+    std::fs::remove_dir_all(&out).unwrap();
+    let o = bin().args(["stats", "--out"]).arg(&d).arg(&d).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stats::collect(&d).unwrap().skipped.is_empty());
+
+    // Flags that do not go together: usage errors.
+    for args in [
+        vec!["--table", "failures"],
+        vec!["--format", "json", "--table", "failures"],
+        vec!["--format", "html", "--out", "x"],
+        vec!["--format", "csv", "--table", "failures", "--out", "x"],
+    ] {
+        let o = bin().arg("stats").args(&args).arg(&d).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// The class, not the example: whatever a real `batch --html` writes beside its verdicts (a
+/// summary, reports, an index, a lock — and whatever it writes in the future) is never called
+/// skipped nor named by stats, in any format.
+#[test]
+fn a_real_batch_folder_has_nothing_but_verdicts_to_stats() {
+    let d = tmpdir("real-batch");
+    let inputs = d.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    for stage in support::STAGES {
+        std::fs::write(
+            inputs.join(format!("{stage}.zip")),
+            support::stage_package(stage, support::Naming::Numbered),
+        )
+        .unwrap();
+    }
+    std::fs::write(inputs.join("broken.zip"), b"not a zip").unwrap();
+    let out = d.join("out");
+    let o = bin()
+        .args(["batch", "-q", "--html", "--ocr", "off", "--in-process", "--out"])
+        .arg(&out)
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let own: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".zip.json"))
+        .collect();
+    assert!(
+        own.iter().any(|n| n == "summary.json") && own.iter().any(|n| n == "index.html"),
+        "{own:?}"
+    );
+
+    let s = stats::collect(&out).unwrap();
+    assert!(s.skipped.is_empty(), "{:?}", s.skipped);
+    assert_eq!(s.verdict_count(), 6);
+    for format in ["table", "csv", "json", "html"] {
+        let o = bin().args(["stats", "--format", format]).arg(&out).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{format}");
+        assert!(o.stderr.is_empty(), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8(o.stdout).unwrap();
+        for name in &own {
+            assert!(!text.contains(name.as_str()), "{format} names {name}");
+        }
+        assert!(
+            !text.contains("skipped: 1") && !text.contains("未读取 (skipped)"),
+            "{format}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&d);
 }
