@@ -38,43 +38,10 @@ pub fn stage_name(stage: StageId) -> &'static str {
     }
 }
 
-/// A short Chinese title of each check, in the words of its seed clause (`COMM-RL3` →
-/// `保修期不少于2年`), for the failures table; the checks' own records carry the whole clause
-/// (`pingshen explain ID`). A test keeps the list in step with [`crate::checks::REGISTRY`].
-const CHECK_TITLES: &[(&str, &str)] = &[
-    ("PLAN-RL1", "存量数据编目注册，“交钥匙”率等四率达标"),
-    ("PLAN-RL2", "项目与“三定”职责对应"),
-    ("PLAN-RL3", "项目与数据目录、系统目录对应"),
-    ("PLAN-RL4", "符合指引建设方向"),
-    ("PLAN-RL5", "统筹使用全市共性平台"),
-    ("PLAN-RL6", "升级改造所涉系统已投入运行"),
-    ("ADD-REQ-CONTENT", "追加申请六项基本情况齐全"),
-    ("ADD-REQ-FUNDING", "资金保障经对应部门审定"),
-    ("REVIEW-RL1", "升级改造前期项目已通过投入使用"),
-    ("REVIEW-RL2", "在清单批复有效期内申报"),
-    ("REVIEW-RL3", "信息系统已在目录链注册"),
-    ("REVIEW-RL4", "统筹使用全市共性平台"),
-    ("REVIEW-RL5", "符合法律法规、政策和标准"),
-    ("REVIEW-RL6", "方案含网络安全和密码应用"),
-    ("COMM-RL1", "已完成入云、更新、上链、确权"),
-    ("COMM-RL2", "数据已汇通汇聚"),
-    ("COMM-RL3", "保修期不少于2年"),
-    ("COMM-RL4", "验收后6个月内申请投入使用"),
-    ("COMM-REQ-ACCEPTANCE", "竣工验收已通过"),
-    ("COMM-REQ-CONSISTENCY", "建设内容与批复一致"),
-    ("COMM-REQ-SECURITY", "安全测评材料齐全"),
-    ("PERF-REQ-DEADLINE", "投入使用后12个月内完成绩效自评"),
-    ("PERF-REQ-DEPT-DEADLINE", "评价年度12月31日前完成部门自评"),
-    ("PERF-REQ-CONTENT", "绩效报告六项内容齐全"),
-];
-
 /// The Chinese title of a check id (any case), `None` for an id this build does not know (a
 /// verdict of another ruleset).
 pub fn check_title(id: &str) -> Option<&'static str> {
-    CHECK_TITLES
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(id))
-        .map(|(_, t)| *t)
+    crate::checks::find(id).map(|c| c.title)
 }
 
 /// A reporting period. The office's periods run from July to June: 2020-07-01..=2021-06-30 is
@@ -1632,11 +1599,12 @@ mod tests {
 
     #[test]
     fn every_check_has_a_chinese_title() {
-        let registry: Vec<&str> = crate::checks::REGISTRY.iter().map(|c| c.id).collect();
-        let titled: Vec<&str> = CHECK_TITLES.iter().map(|(id, _)| *id).collect();
-        assert_eq!(titled, registry, "CHECK_TITLES in registry order, one per check");
-        for (id, title) in CHECK_TITLES {
-            assert!(!title.is_empty() && !title.is_ascii(), "{id}");
+        for c in crate::checks::REGISTRY {
+            assert!(
+                !c.title.is_empty() && c.title.chars().any(crate::extract::is_cjk),
+                "{}",
+                c.id
+            );
         }
         assert_eq!(check_title("comm-rl3"), Some("保修期不少于2年"));
         assert_eq!(check_title("X-1"), None);

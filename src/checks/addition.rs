@@ -7,6 +7,7 @@ use crate::verdict::{CheckKind, CheckStatus as S};
 /// ADD-REQ-CONTENT.
 pub static CONTENT: CheckDef = CheckDef {
     id: "ADD-REQ-CONTENT",
+    title: "追加申请六项基本情况齐全",
     stage: StageId::Addition,
     kind: CheckKind::Requirement,
     seed: "一(二)4 一是申报单位提交项目追加申请应明确拟追加项目与“三定”职责的对应情况、项目背景、项目必要性、预期绩效、项目投资、数据汇聚共享情况等基本情况，并报主管市领导批准。",
@@ -44,6 +45,7 @@ pub fn sections_outcome(ctx: &Ctx, zh: &str, en: &str) -> Outcome {
 /// ADD-REQ-FUNDING.
 pub static FUNDING: CheckDef = CheckDef {
     id: "ADD-REQ-FUNDING",
+    title: "资金保障经对应部门审定",
     stage: StageId::Addition,
     kind: CheckKind::Requirement,
     seed: "一(二)4 二是项目申报单位应按项目新建或升级改造，报市发展改革委或市财政局审定资金保障情况。",

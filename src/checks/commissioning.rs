@@ -9,6 +9,7 @@ use crate::verdict::{CheckKind, CheckStatus as S, Presence, Value};
 /// COMM-RL1.
 pub static RL1: CheckDef = CheckDef {
     id: "COMM-RL1",
+    title: "已完成入云、更新、上链、确权",
     stage: StageId::Commissioning,
     kind: CheckKind::RedLine,
     seed: "三(四)1 未完成入云、更新、上链、确权工作的大数据相关项目，不予受理。",
@@ -91,6 +92,7 @@ fn rl1(ctx: &Ctx) -> Outcome {
 /// COMM-RL2.
 pub static RL2: CheckDef = CheckDef {
     id: "COMM-RL2",
+    title: "数据已汇通汇聚",
     stage: StageId::Commissioning,
     kind: CheckKind::RedLine,
     seed: "三(四)2 应基于市级大数据管理平台实现数据汇通汇聚，未汇通汇聚的，不予出具同意投入使用意见。",
@@ -148,6 +150,7 @@ fn rl2(ctx: &Ctx) -> Outcome {
 /// COMM-RL3.
 pub static RL3: CheckDef = CheckDef {
     id: "COMM-RL3",
+    title: "保修期不少于2年",
     stage: StageId::Commissioning,
     kind: CheckKind::RedLine,
     seed: "三(四)3 保修方案中保修期限少于2年的，不予出具同意投入使用意见。",
@@ -188,6 +191,7 @@ fn rl3(ctx: &Ctx) -> Outcome {
 /// COMM-RL4.
 pub static RL4: CheckDef = CheckDef {
     id: "COMM-RL4",
+    title: "验收后6个月内申请投入使用",
     stage: StageId::Commissioning,
     kind: CheckKind::RedLine,
     seed: "三(四)4 未在项目通过验收6个月内提交投入使用申请的，不予受理。（三(三) 通过竣工验收后六个月内，应向市经济和信息化局提交投入使用申请）",
@@ -230,6 +234,7 @@ fn rl4(ctx: &Ctx) -> Outcome {
 /// COMM-REQ-ACCEPTANCE.
 pub static ACCEPTANCE: CheckDef = CheckDef {
     id: "COMM-REQ-ACCEPTANCE",
+    title: "竣工验收已通过",
     stage: StageId::Commissioning,
     kind: CheckKind::Requirement,
     seed: "三(三) 通过竣工验收后六个月内，应向市经济和信息化局提交投入使用申请。",
@@ -266,6 +271,7 @@ fn acceptance(ctx: &Ctx) -> Outcome {
 /// COMM-REQ-CONSISTENCY.
 pub static CONSISTENCY: CheckDef = CheckDef {
     id: "COMM-REQ-CONSISTENCY",
+    title: "建设内容与批复一致",
     stage: StageId::Commissioning,
     kind: CheckKind::Requirement,
     seed: "三(三)3 一是证明建设内容与立项及我局批复内容一致性……二是如与批复内容有变化，请提供建设过程中的变更说明依据文件。",
@@ -338,6 +344,7 @@ fn consistency(ctx: &Ctx) -> Outcome {
 /// COMM-REQ-SECURITY.
 pub static SECURITY: CheckDef = CheckDef {
     id: "COMM-REQ-SECURITY",
+    title: "安全测评材料齐全",
     stage: StageId::Commissioning,
     kind: CheckKind::Requirement,
     seed: "三(三)2 对于涉密信息系统，提供分保测评报告和保密主管部门的批复意见；对于非涉密信息系统要求等级保护证明材料……",

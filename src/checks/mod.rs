@@ -237,6 +237,8 @@ pub enum Runner {
 pub struct CheckDef {
     /// Stable id (`COMM-RL4`).
     pub id: &'static str,
+    /// What it asks, in a few Chinese words, as an office table names it (`保修期不少于2年`).
+    pub title: &'static str,
     pub stage: StageId,
     pub kind: CheckKind,
     /// The seed clause, quoted.

@@ -8,6 +8,7 @@ use crate::verdict::{CheckKind, CheckStatus as S};
 /// PERF-REQ-DEADLINE.
 pub static DEADLINE: CheckDef = CheckDef {
     id: "PERF-REQ-DEADLINE",
+    title: "投入使用后12个月内完成绩效自评",
     stage: StageId::Performance,
     kind: CheckKind::Requirement,
     seed: "四(二)1(3) 项目建设单位应在项目通过投入使用评审后12个月内完成项目绩效自我评价工作。",
@@ -53,6 +54,7 @@ fn deadline(ctx: &Ctx) -> Outcome {
 /// PERF-REQ-DEPT-DEADLINE.
 pub static DEPT_DEADLINE: CheckDef = CheckDef {
     id: "PERF-REQ-DEPT-DEADLINE",
+    title: "评价年度12月31日前完成部门自评",
     stage: StageId::Performance,
     kind: CheckKind::Requirement,
     seed: "四(二)2(5) 各市级部门应于每年12月31日前完成部门绩效自我评价工作。",
@@ -99,6 +101,7 @@ fn dept_deadline(ctx: &Ctx) -> Outcome {
 /// PERF-REQ-CONTENT.
 pub static CONTENT: CheckDef = CheckDef {
     id: "PERF-REQ-CONTENT",
+    title: "绩效报告六项内容齐全",
     stage: StageId::Performance,
     kind: CheckKind::Requirement,
     seed: "四(二)1(2) 评价内容主要包括建设内容完成情况、用户使用情况、预期绩效完成情况、全市和内部信息化统筹建设情况、数据资源建设情况、数据资源汇聚共享情况等。",

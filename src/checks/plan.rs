@@ -18,6 +18,7 @@ const RATES: [(&str, &str); 4] = [
 /// PLAN-RL1.
 pub static RL1: CheckDef = CheckDef {
     id: "PLAN-RL1",
+    title: "存量数据编目注册，“交钥匙”率等四率达标",
     stage: StageId::Plan,
     kind: CheckKind::RedLine,
     seed: "一(三)1 存量数据未编目、注册或信息系统“交钥匙”率、数据共享响应率、历史数据完整率、数据更新及时率过低的，对整体规划不予支持。",
@@ -77,6 +78,7 @@ fn rl1(ctx: &Ctx) -> Outcome {
 /// PLAN-RL2.
 pub static RL2: CheckDef = CheckDef {
     id: "PLAN-RL2",
+    title: "项目与“三定”职责对应",
     stage: StageId::Plan,
     kind: CheckKind::RedLine,
     seed: "一(三)2 职责对不上、数据目录不规范的项目，不予支持。",
@@ -114,6 +116,7 @@ fn row_systems(row: &RowValue) -> Vec<String> {
 /// PLAN-RL3.
 pub static RL3: CheckDef = CheckDef {
     id: "PLAN-RL3",
+    title: "项目与数据目录、系统目录对应",
     stage: StageId::Plan,
     kind: CheckKind::RedLine,
     seed: "一(三)3 与数据目录、系统目录信息不对应的项目，不予支持。（一(二)3(3) 政务信息系统在目录区块链“上户口”）",
@@ -164,6 +167,7 @@ fn rl3(ctx: &Ctx, row: &RowValue) -> Outcome {
 /// PLAN-RL4.
 pub static RL4: CheckDef = CheckDef {
     id: "PLAN-RL4",
+    title: "符合指引建设方向",
     stage: StageId::Plan,
     kind: CheckKind::RedLine,
     seed: "一(三)4 与指引建设方向及本单位“三定”职责不一致，不予支持。",
@@ -198,6 +202,7 @@ fn rl4(ctx: &Ctx, row: &RowValue) -> Outcome {
 /// PLAN-RL5.
 pub static RL5: CheckDef = CheckDef {
     id: "PLAN-RL5",
+    title: "统筹使用全市共性平台",
     stage: StageId::Plan,
     kind: CheckKind::RedLine,
     seed: "一(三)5 未统筹使用全市共性平台的、未实现集约化建设的项目，不予支持。",
@@ -225,6 +230,7 @@ fn rl5(_: &Ctx, row: &RowValue) -> Outcome {
 /// PLAN-RL6.
 pub static RL6: CheckDef = CheckDef {
     id: "PLAN-RL6",
+    title: "升级改造所涉系统已投入运行",
     stage: StageId::Plan,
     kind: CheckKind::RedLine,
     seed: "一(三)6 所涉及系统未投入运行的升级改造项目，不予支持。",

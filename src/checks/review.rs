@@ -10,6 +10,7 @@ const CONSEQUENCE: Option<&str> = Some("不予通过评审");
 /// REVIEW-RL1.
 pub static RL1: CheckDef = CheckDef {
     id: "REVIEW-RL1",
+    title: "升级改造前期项目已通过投入使用",
     stage: StageId::Review,
     kind: CheckKind::RedLine,
     seed: "二(三)1 升级改造项目前期项目未通过我局投入使用。",
@@ -62,6 +63,7 @@ fn rl1(ctx: &Ctx) -> Outcome {
 /// REVIEW-RL2.
 pub static RL2: CheckDef = CheckDef {
     id: "REVIEW-RL2",
+    title: "在清单批复有效期内申报",
     stage: StageId::Review,
     kind: CheckKind::RedLine,
     seed: "二(三)2 未在项目清单审查意见批复函有效期内申报的项目。",
@@ -108,6 +110,7 @@ fn rl2(ctx: &Ctx) -> Outcome {
 /// REVIEW-RL3.
 pub static RL3: CheckDef = CheckDef {
     id: "REVIEW-RL3",
+    title: "信息系统已在目录链注册",
     stage: StageId::Review,
     kind: CheckKind::RedLine,
     seed: "二(三)3 月报季评涉及的53家部门拟建项目所包含的各系统未在目录链注册的项目。",
@@ -207,6 +210,7 @@ fn rl3(ctx: &Ctx) -> Outcome {
 /// REVIEW-RL4.
 pub static RL4: CheckDef = CheckDef {
     id: "REVIEW-RL4",
+    title: "统筹使用全市共性平台",
     stage: StageId::Review,
     kind: CheckKind::RedLine,
     seed: "二(三)4 未统筹使用全市共性平台的、未实现集约化建设的项目。",
@@ -243,6 +247,7 @@ fn rl4(ctx: &Ctx) -> Outcome {
 /// REVIEW-RL5.
 pub static RL5: CheckDef = CheckDef {
     id: "REVIEW-RL5",
+    title: "符合法律法规、政策和标准",
     stage: StageId::Review,
     kind: CheckKind::RedLine,
     seed: "二(三)5 与国家、我市相关法律法规、政策文件、标准规范要求不一致的项目。",
@@ -265,6 +270,7 @@ fn rl5(_: &Ctx) -> Outcome {
 /// REVIEW-RL6.
 pub static RL6: CheckDef = CheckDef {
     id: "REVIEW-RL6",
+    title: "方案含网络安全和密码应用",
     stage: StageId::Review,
     kind: CheckKind::RedLine,
     seed: "二(三)6 不符合密码应用安全和网络安全要求，或者存在重大安全隐患的信息系统相关项目。",
