@@ -34,6 +34,7 @@ pub mod sniff;
 pub mod stats;
 pub mod table;
 pub mod textdump;
+pub mod units;
 pub mod values;
 pub mod verdict;
 pub mod worker;
