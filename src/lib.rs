@@ -157,6 +157,7 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     let Some((stage, source)) =
         package::decide_stage(opts.stage, basic.as_ref(), file_name, &files, schemas, &mut v.findings)
     else {
+        package::unread_scan_findings(&files, &mut v.findings);
         v.files = files;
         v.findings.push(Finding::new(
             Code::StageUndecided,

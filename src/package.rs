@@ -538,17 +538,40 @@ pub fn check_text_layers(
 }
 
 /// Makes a document whose text cannot be read `unreadable`, with its reason and finding.
+///
+/// A scan (no text layer) gets its finding later, from [`unread_scan_findings`], and only if it
+/// stays unreadable: SPEC §6 reads it by OCR when an engine is available, and a document OCR
+/// read is not one whose text cannot be read.
 fn text_unreadable(f: &mut FileReport, e: &crate::extract::DocError, findings: &mut Vec<Finding>) {
     f.readable = false;
     f.reason = Some(e.to_string());
-    findings.push(
-        Finding::new(
-            unreadable_code(e),
-            format!("无法读取文字：{}", e.zh()),
-            format!("text cannot be read: {e}"),
-        )
-        .in_file(f.path.clone()),
-    );
+    if *e != crate::extract::DocError::NoTextLayer {
+        findings.push(text_unreadable_finding(e).in_file(f.path.clone()));
+    }
+}
+
+/// The finding of a document whose text cannot be read.
+fn text_unreadable_finding(e: &crate::extract::DocError) -> Finding {
+    Finding::new(
+        unreadable_code(e),
+        format!("无法读取文字：{}", e.zh()),
+        format!("text cannot be read: {e}"),
+    )
+}
+
+/// The `file.unreadable` finding of every scan (a PDF or OFD without a text layer) that is still
+/// unreadable: OCR was off, no engine was there, it failed or read nothing, or no check needed
+/// the document's text (SPEC §6: "with no engine, or with `--ocr off`, such a document is
+/// `unreadable` for text fields"). A scan OCR read gets none.
+pub fn unread_scan_findings(files: &[FileReport], findings: &mut Vec<Finding>) {
+    let scan = crate::extract::DocError::NoTextLayer;
+    let reason = scan.to_string();
+    for f in files
+        .iter()
+        .filter(|f| !f.readable && f.reason.as_deref() == Some(reason.as_str()))
+    {
+        findings.push(text_unreadable_finding(&scan).in_file(f.path.clone()));
+    }
 }
 
 /// The finding for a document whose text cannot be read: `file.unmapped_text` when its glyphs
@@ -734,8 +757,22 @@ pub const OCR_PAGE_BUDGET: std::time::Duration = std::time::Duration::from_secs(
 /// map to Unicode) of `materials`, the materials whose fields a check needs. A document OCR
 /// reads words from becomes readable, with `read_by: "ocr"`; a blank scan stays unreadable.
 /// With no engine, `Auto` adds an `ocr.unavailable` info finding and `Require` an `ocr.required`
-/// error, each only when a scan needed reading.
+/// error, each only when a scan needed reading. Then every scan that stays unreadable gets its
+/// `file.unreadable` finding ([`unread_scan_findings`]).
 pub fn ocr_scans(
+    archive: &Archive,
+    files: &mut [FileReport],
+    materials: &[&str],
+    mode: crate::OcrMode,
+    findings: &mut Vec<Finding>,
+) -> OcrRead {
+    let out = read_scans(archive, files, materials, mode, findings);
+    unread_scan_findings(files, findings);
+    out
+}
+
+/// [`ocr_scans`] before the findings of the scans left unread.
+fn read_scans(
     archive: &Archive,
     files: &mut [FileReport],
     materials: &[&str],
