@@ -134,17 +134,78 @@ pub enum Content {
     /// The entry uses a compression method other than stored or deflate; the method's name.
     UnsupportedCompression(String),
     /// The entry's data cannot be read; the reason.
-    Corrupt(String),
+    Corrupt(Damage),
     /// Reading the entry would need more memory than the budget allows (`max_file_bytes`, or
     /// `max_held_bytes` for the files held together); its declared size. Never inflated.
     OverBudget(u64),
+}
+
+/// Why an entry's data cannot be read (finding `package.corrupt_entry`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Damage {
+    /// The local header contradicts the central directory about these fields (`CRC-32`,
+    /// `uncompressed size`, …): another unzip tool would read other bytes than the ones reviewed.
+    #[error("its local header disagrees with the central directory about the {}", .0.join(", "))]
+    LocalHeader(Vec<&'static str>),
+    /// The data inflates past the size the central directory declares.
+    #[error("inflates to more than its declared {}", crate::units::human_size(*.declared))]
+    Longer { declared: u64 },
+    /// The data ends before the size the central directory declares.
+    #[error("inflates to {}, less than its declared {}", crate::units::human_sizes(*.inflated, *.declared).0, crate::units::human_sizes(*.inflated, *.declared).1)]
+    Shorter { inflated: u64, declared: u64 },
+    /// The zip reader refused the data (bad checksum, broken stream); its own words.
+    #[error("{0}")]
+    Reader(String),
+}
+
+impl Damage {
+    /// The reason in the reviewer's words, in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            Damage::LocalHeader(what) => {
+                let what: Vec<&str> = what.iter().map(|w| local_field_zh(w)).collect();
+                format!("本地文件头与中央目录记载的{}不一致", what.join("、"))
+            }
+            Damage::Longer { declared } => {
+                format!("解压后大于声明的 {}", crate::units::human_size(*declared))
+            }
+            Damage::Shorter { inflated, declared } => {
+                let (a, b) = crate::units::human_sizes(*inflated, *declared);
+                format!("解压后只有 {a}，小于声明的 {b}")
+            }
+            Damage::Reader(why) => {
+                let why = why.to_ascii_lowercase();
+                if why.contains("checksum") || why.contains("crc") {
+                    "校验值不符，数据已损坏".to_string()
+                } else if why.contains("larger than its declared") {
+                    "解压后大于声明的大小".to_string()
+                } else if why.contains("unexpected end") || why.contains("eof") || why.contains("truncated") {
+                    "数据不完整，文件被截断".to_string()
+                } else {
+                    "压缩数据已损坏".to_string()
+                }
+            }
+        }
+    }
+}
+
+/// The Chinese name of a local-header field [`Damage::LocalHeader`] names.
+fn local_field_zh(field: &str) -> &'static str {
+    match field {
+        "compression method" => "压缩方式",
+        "encryption flag" => "加密标志",
+        "CRC-32" => "校验值",
+        "compressed size" => "压缩后大小",
+        "uncompressed size" => "解压后大小",
+        _ => "字段",
+    }
 }
 
 /// Why a package archive cannot be opened at all; each maps to one finding code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArchiveError {
     /// The archive file is 0 bytes long.
-    #[error("the archive is empty (0 bytes)")]
+    #[error("the archive is empty (0 B)")]
     Empty,
     /// The file is not a zip; `format` names what it is instead ("RAR", "7z", "PDF", …).
     #[error("not a zip archive: the file is {}", describe_format(.format))]
@@ -156,9 +217,18 @@ pub enum ArchiveError {
     /// The zip cannot be read: truncated, no central directory, unreadable structure.
     #[error("corrupt zip archive: {0}")]
     Corrupt(String),
+    /// Two entries share bytes of the archive (the construction of non-recursive zip bombs);
+    /// nothing was inflated.
+    #[error(
+        "corrupt zip archive: entries {first} and {second} overlap (they share bytes of the archive, \
+         a zip bomb construction); nothing was inflated"
+    )]
+    Overlap { first: String, second: String },
     /// A safety limit was passed; nothing past it was inflated.
     #[error(
-        "safety limit {limit} exceeded: {actual} is more than {max}{}",
+        "safety limit {limit} exceeded: {} is more than {}{}",
+        limit_values(.limit, *.actual, *.max).0,
+        limit_values(.limit, *.actual, *.max).1,
         in_entry(.path)
     )]
     Limit {
@@ -179,9 +249,68 @@ impl ArchiveError {
         match self {
             ArchiveError::Empty => Code::PackageEmpty,
             ArchiveError::NotZip { .. } => Code::PackageNotZip,
-            ArchiveError::Corrupt(_) => Code::PackageCorrupt,
+            ArchiveError::Corrupt(_) | ArchiveError::Overlap { .. } => Code::PackageCorrupt,
             ArchiveError::Limit { .. } => Code::PackageLimitExceeded,
         }
+    }
+
+    /// The error in the reviewer's words, in Chinese (the English one is its `Display`).
+    pub fn zh(&self) -> String {
+        match self {
+            ArchiveError::Empty => "压缩包是空文件（0 B）".to_string(),
+            ArchiveError::NotZip { format } => format!("不是 zip 压缩包：该文件是{}", describe_format_zh(format)),
+            ArchiveError::Corrupt(_) => "压缩包已损坏，无法读取：文件被截断、缺少中央目录或结构前后不一致".to_string(),
+            ArchiveError::Overlap { first, second } => format!(
+                "压缩包已损坏：条目 {first} 与 {second} 共用压缩包中的同一段数据（压缩炸弹的构造），未解压任何内容"
+            ),
+            ArchiveError::Limit {
+                limit,
+                actual,
+                max,
+                path,
+            } => {
+                let (actual, max) = limit_values(limit, *actual, *max);
+                let entry = path.as_ref().map_or_else(String::new, |p| format!("（条目 {p}）"));
+                format!("超出安全限制：{}为 {actual}，超过上限 {max}{entry}", limit_zh(limit))
+            }
+        }
+    }
+}
+
+/// The values of a passed limit as a message states them: sizes in binary units, counts and
+/// ratios as numbers.
+fn limit_values(limit: &str, actual: u64, max: u64) -> (String, String) {
+    match limit {
+        "max_archive_bytes" | "max_total_uncompressed" | "max_entry_uncompressed" => {
+            crate::units::human_sizes(actual, max)
+        }
+        _ => (actual.to_string(), max.to_string()),
+    }
+}
+
+/// What a limit of SPEC §3 bounds, in Chinese.
+fn limit_zh(limit: &str) -> &'static str {
+    match limit {
+        "max_archive_bytes" => "压缩包大小",
+        "max_entries" => "条目数",
+        "max_total_uncompressed" => "解压后的总大小",
+        "max_entry_uncompressed" => "单个条目解压后的大小",
+        "max_ratio" => "单个条目的压缩比",
+        _ => "一项限值",
+    }
+}
+
+/// [`describe_format`] in Chinese: the format's name and what it is.
+fn describe_format_zh(format: &str) -> String {
+    match format {
+        "RAR" | "7z" => format!(" {format} 压缩包"),
+        "tar" => " tar 归档文件".to_string(),
+        "gzip" | "bzip2" | "xz" => format!(" {format} 压缩数据流"),
+        "PDF" => " PDF 文档".to_string(),
+        "OLE (doc/xls)" => " OLE 复合文档（doc/xls）".to_string(),
+        "text" => "纯文本".to_string(),
+        "unknown" => "未知格式".to_string(),
+        image => format!(" {image} 图片"),
     }
 }
 
@@ -385,6 +514,10 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
         findings.push(Finding::new(
             Code::PackageDuplicateEntry,
             format!(
+                "中央目录有 {count} 个条目，但只有 {} 个不同的名称；同名的条目只能读取最后一个",
+                zip.len()
+            ),
+            format!(
                 "the central directory holds {count} entries but only {} distinct names; \
                  of entries with the same raw name only the last one can be read",
                 zip.len()
@@ -423,6 +556,7 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
                 findings.push(
                     Finding::new(
                         Code::PackageUnsafeEntryName,
+                        format!("条目名称不安全，已忽略：{decoded}"),
                         format!("unsafe entry name ignored: {decoded}"),
                     )
                     .in_file(decoded.clone()),
@@ -448,6 +582,7 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
                     Content::Encrypted => findings.push(
                         Finding::new(
                             Code::PackageEncryptedEntry,
+                            format!("条目已加密，无法读取：{path}"),
                             format!("entry is encrypted and cannot be read: {path}"),
                         )
                         .in_file(path.clone()),
@@ -455,6 +590,7 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
                     Content::UnsupportedCompression(m) => findings.push(
                         Finding::new(
                             Code::PackageUnsupportedCompression,
+                            format!("条目使用不支持的压缩方式（{}），无法读取：{path}", method_zh(m)),
                             format!("entry uses compression method {m}, which is not supported: {path}"),
                         )
                         .in_file(path.clone()),
@@ -462,20 +598,29 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
                     Content::Corrupt(reason) => findings.push(
                         Finding::new(
                             Code::PackageCorruptEntry,
+                            format!("条目无法读取（{}）：{path}", reason.zh()),
                             format!("entry cannot be read ({reason}): {path}"),
                         )
                         .in_file(path.clone()),
                     ),
-                    Content::OverBudget(size) => findings.push(
-                        Finding::new(
-                            Code::FileOverBudget,
-                            format!(
-                                "file of {size} bytes not read: over the memory budget (max_file_bytes {}, max_held_bytes {} for the files held together): {path}",
-                                limits.max_file_bytes, limits.max_held_bytes
-                            ),
+                    Content::OverBudget(size) => {
+                        // SPEC §3: "A file that would need more to be read is `unreadable` with
+                        // finding `file.over_budget` (warning)".
+                        let (size, one) = crate::units::human_sizes(*size, limits.max_file_bytes);
+                        let held = crate::units::human_size(limits.max_held_bytes);
+                        findings.push(
+                            Finding::new(
+                                Code::FileOverBudget,
+                                format!(
+                                    "文件大小 {size}，超出内存预算（单个文件 {one}，同时读取的文件合计 {held}），未读取：{path}"
+                                ),
+                                format!(
+                                    "file of {size} not read: over the memory budget (max_file_bytes {one}, max_held_bytes {held} for the files held together): {path}"
+                                ),
+                            )
+                            .in_file(path.clone()),
                         )
-                        .in_file(path.clone()),
-                    ),
+                    }
                 }
                 let name = path.rsplit('/').next().unwrap_or(&path).to_string();
                 entries.push(Entry {
@@ -502,6 +647,7 @@ fn open_level(bytes: &[u8], limits: &Limits, may_unwrap: bool) -> Result<(Archiv
                 all_findings.push(
                     Finding::new(
                         Code::PackageDoubleZip,
+                        format!("压缩包中唯一的条目 {inner_path} 是 zip 压缩包，已解开一层"),
                         format!("the archive's only entry {inner_path} is a zip; it was unwrapped"),
                     )
                     .in_file(inner_path.clone()),
@@ -644,12 +790,10 @@ fn check_overlap(cd: &[CdEntry], names: &[String]) -> Result<(), ArchiveError> {
         };
         if end_a > start_b {
             let name = |i: &usize| names.get(*i).map_or_else(String::new, |n| normalise_or_raw(n));
-            return Err(ArchiveError::Corrupt(format!(
-                "entries {} and {} overlap (they share bytes of the archive, a zip bomb construction); \
-                 nothing was inflated",
-                name(a),
-                name(b)
-            )));
+            return Err(ArchiveError::Overlap {
+                first: name(a),
+                second: name(b),
+            });
         }
     }
     Ok(())
@@ -657,7 +801,7 @@ fn check_overlap(cd: &[CdEntry], names: &[String]) -> Result<(), ArchiveError> {
 
 /// Why the local header contradicts the central directory, if it does: another unzip tool would
 /// read other bytes (or another method) than the ones reviewed here.
-fn local_disagreement(e: &CdEntry) -> Option<String> {
+fn local_disagreement(e: &CdEntry) -> Option<Damage> {
     let local = e.local?;
     #[allow(deprecated)]
     let method = e.method.to_u16();
@@ -682,12 +826,7 @@ fn local_disagreement(e: &CdEntry) -> Option<String> {
     if size_differs(local.size, e.size) {
         what.push("uncompressed size");
     }
-    (!what.is_empty()).then(|| {
-        format!(
-            "its local header disagrees with the central directory about the {}",
-            what.join(", ")
-        )
-    })
+    (!what.is_empty()).then_some(Damage::LocalHeader(what))
 }
 
 /// SPEC §3: "Entry names: UTF-8 when the UTF-8 flag (bit 11) is set or an Info-ZIP Unicode Path
@@ -822,7 +961,7 @@ fn read_content(
     }
     let file = match zip.by_index(e.index) {
         Ok(file) => file,
-        Err(err) => return Ok(Content::Corrupt(err.to_string())),
+        Err(err) => return Ok(Content::Corrupt(Damage::Reader(err.to_string()))),
     };
     // Never more than declared + 1 bytes (and never past the entry limit + 1), so a lying header
     // cannot make us inflate past the limits; the extra byte detects the lie.
@@ -841,21 +980,27 @@ fn read_content(
         });
     }
     if let Err(err) = result {
-        return Ok(Content::Corrupt(err.to_string()));
+        return Ok(Content::Corrupt(Damage::Reader(err.to_string())));
     }
     if inflated > e.size {
-        return Ok(Content::Corrupt(format!(
-            "inflates to more than its declared {} bytes",
-            e.size
-        )));
+        return Ok(Content::Corrupt(Damage::Longer { declared: e.size }));
     }
     if inflated < e.size {
-        return Ok(Content::Corrupt(format!(
-            "inflates to {inflated} bytes, less than its declared {} bytes",
-            e.size
-        )));
+        return Ok(Content::Corrupt(Damage::Shorter {
+            inflated,
+            declared: e.size,
+        }));
     }
     Ok(Content::Data(data))
+}
+
+/// A compression method's name as a Chinese message states it: the method's own name
+/// (`bzip2`, `lzma`), or its number for one without a name.
+fn method_zh(name: &str) -> String {
+    match name.strip_prefix("method ") {
+        Some(id) => format!("编号 {id}"),
+        None => name.to_string(),
+    }
 }
 
 fn method_name(method: CompressionMethod) -> String {
@@ -882,6 +1027,7 @@ fn duplicate_findings(entries: &[Entry]) -> Vec<Finding> {
         .map(|(path, n)| {
             Finding::new(
                 Code::PackageDuplicateEntry,
+                format!("{n} 个条目的路径同为 {path}，均已保留"),
                 format!("{n} entries have the same path {path}; all are kept"),
             )
             .in_file(path)
@@ -1343,11 +1489,14 @@ mod tests {
         second.same_as = Some(0);
         let zip = raw_zip(&[first, second, stored(b"c.txt", b"ok")]);
         match open(&zip, &Limits::default()) {
-            Err(ArchiveError::Corrupt(msg)) => {
+            Err(e @ ArchiveError::Overlap { .. }) => {
+                let msg = e.to_string();
                 assert!(
                     msg.contains("a.bin") && msg.contains("b.bin") && msg.contains("overlap"),
                     "{msg}"
                 );
+                assert_eq!(e.code(), Code::PackageCorrupt);
+                assert!(e.zh().contains("a.bin") && e.zh().contains("压缩炸弹"), "{}", e.zh());
             }
             other => panic!("expected a corrupt archive, got {other:?}"),
         }
@@ -1359,7 +1508,10 @@ mod tests {
         e.local = Some((e.crc ^ 1, 3));
         let a = open_ok(&raw_zip(&[e, stored(b"b.txt", b"ok")]));
         match &a.entries[0].content {
-            Content::Corrupt(why) => assert!(why.contains("CRC-32") && why.contains("uncompressed size"), "{why}"),
+            Content::Corrupt(why) => {
+                let why = why.to_string();
+                assert!(why.contains("CRC-32") && why.contains("uncompressed size"), "{why}");
+            }
             other => panic!("expected corrupt, got {other:?}"),
         }
         assert_eq!(a.entries[1].content, Content::Data(b"ok".to_vec()));
@@ -1495,6 +1647,67 @@ mod tests {
         }
         let rar = open(b"Rar!\x1a\x07\x01\x00", &Limits::default()).expect_err("rar");
         assert_eq!(rar.to_string(), "not a zip archive: the file is a RAR archive");
+    }
+
+    #[test]
+    fn errors_and_damage_are_told_in_chinese_with_human_sizes() {
+        let limit = ArchiveError::Limit {
+            limit: "max_entry_uncompressed",
+            actual: 2 << 30,
+            max: 1 << 30,
+            path: Some("a/b.bin".into()),
+        };
+        assert_eq!(
+            limit.to_string(),
+            "safety limit max_entry_uncompressed exceeded: 2.0 GiB is more than 1.0 GiB (entry a/b.bin)"
+        );
+        assert_eq!(
+            limit.zh(),
+            "超出安全限制：单个条目解压后的大小为 2.0 GiB，超过上限 1.0 GiB（条目 a/b.bin）"
+        );
+        let count = ArchiveError::Limit {
+            limit: "max_entries",
+            actual: 10_001,
+            max: 10_000,
+            path: None,
+        };
+        assert_eq!(count.zh(), "超出安全限制：条目数为 10001，超过上限 10000");
+        // One byte past the limit: both in bytes, never "2.0 GiB is more than 2.0 GiB".
+        let archive = ArchiveError::Limit {
+            limit: "max_archive_bytes",
+            actual: (2 << 30) + 1,
+            max: 2 << 30,
+            path: None,
+        };
+        assert!(archive.to_string().contains("2147483649 B is more than 2147483648 B"));
+        let not_zip = ArchiveError::NotZip {
+            format: "OLE (doc/xls)",
+        };
+        assert_eq!(not_zip.zh(), "不是 zip 压缩包：该文件是 OLE 复合文档（doc/xls）");
+        for (damage, zh) in [
+            (
+                Damage::LocalHeader(vec!["CRC-32", "uncompressed size"]),
+                "本地文件头与中央目录记载的校验值、解压后大小不一致",
+            ),
+            (Damage::Longer { declared: 1024 }, "解压后大于声明的 1.0 KiB"),
+            (
+                Damage::Shorter {
+                    inflated: 1000,
+                    declared: 1001,
+                },
+                "解压后只有 1000 B，小于声明的 1001 B",
+            ),
+            (Damage::Reader("Invalid checksum".into()), "校验值不符，数据已损坏"),
+            (
+                Damage::Reader("File is larger than its declared uncompressed size".into()),
+                "解压后大于声明的大小",
+            ),
+            (Damage::Reader("corrupt deflate stream".into()), "压缩数据已损坏"),
+        ] {
+            assert_eq!(damage.zh(), zh, "{damage}");
+        }
+        assert_eq!(method_zh("method 77"), "编号 77");
+        assert_eq!(method_zh("bzip2"), "bzip2");
     }
 
     #[test]

@@ -164,6 +164,7 @@ pub fn read(wb: &Workbook, file: &str, schemas: &Schemas) -> BasicInfo {
         info.findings.push(
             Finding::new(
                 Code::BasicInfoUnreadable,
+                "项目基本情况表中找不到任何已知的标签（项目名称、申报单位等）",
                 "no known label (项目名称, 申报单位, …) was found in the basic-info sheet",
             )
             .in_file(file),
@@ -215,12 +216,22 @@ enum Converted {
 
 type ConvertError = Box<Finding>;
 
-fn bad(field: &FieldSpec, what: &str, cell: &Cell) -> ConvertError {
+/// The label a reviewer knows a field by (its first label in the sheet, `项目名称`).
+fn label(field: &FieldSpec) -> &str {
+    field.labels.first().map_or("该字段", String::as_str)
+}
+
+/// A value that cannot be read as its field's type; `what` names the type in Chinese and in
+/// English.
+fn bad(field: &FieldSpec, (what_zh, what_en): (&str, &str), cell: &Cell) -> ConvertError {
     Box::new(Finding::new(
         Code::BasicInfoBadValue,
-        format!("{}: {:?} is not {what}", field.id, cell.text()),
+        format!("{}的值“{}”无法识别为{what_zh}", label(field), cell.text()),
+        format!("{}: {:?} is not {what_en}", field.id, cell.text()),
     ))
 }
+
+const A_DATE: (&str, &str) = ("日期", "a date");
 
 fn convert(field: &FieldSpec, cell: &Cell, schemas: &Schemas) -> Result<Converted, ConvertError> {
     let text = values::normalize_text(&cell.text());
@@ -235,6 +246,7 @@ fn convert(field: &FieldSpec, cell: &Cell, schemas: &Schemas) -> Result<Converte
             if !credit_code_valid(&code) {
                 return Err(Box::new(Finding::new(
                     Code::BasicInfoInvalidCreditCode,
+                    format!("统一社会信用代码 {code} 未通过国家标准 GB 32100 的校验"),
                     format!("统一社会信用代码 {code} fails the GB 32100 check"),
                 )));
             }
@@ -245,21 +257,28 @@ fn convert(field: &FieldSpec, cell: &Cell, schemas: &Schemas) -> Result<Converte
             None => {
                 return Err(Box::new(Finding::new(
                     Code::StageUnknownValue,
+                    format!("申报阶段“{text}”不是已知的阶段"),
                     format!("申报阶段 {text:?} names no known stage"),
                 )))
             }
         },
         FieldType::ProjectType => match project_type(&text) {
             Some(t) => Value::Text(t.to_string()),
-            None => return Err(bad(field, "a project type (新建 / 升级改造)", cell)),
+            None => {
+                return Err(bad(
+                    field,
+                    ("项目类型（新建 / 升级改造）", "a project type (新建 / 升级改造)"),
+                    cell,
+                ))
+            }
         },
         FieldType::Date => match cell {
             Cell::Date { ymd: (y, m, d), .. } => {
-                Value::Date(Date::new(*y, *m, *d).ok_or_else(|| bad(field, "a date", cell))?)
+                Value::Date(Date::new(*y, *m, *d).ok_or_else(|| bad(field, A_DATE, cell))?)
             }
             // A plain number in a date field is an Excel serial (1900 system).
             Cell::Number(n) if (1.0..2_958_466.0).contains(n) => {
-                Value::Date(Date::from_excel_serial(*n, false).ok_or_else(|| bad(field, "a date", cell))?)
+                Value::Date(Date::from_excel_serial(*n, false).ok_or_else(|| bad(field, A_DATE, cell))?)
             }
             _ => match values::parse_date(&text) {
                 DateParse::Date(d) => Value::Date(d),
@@ -267,35 +286,38 @@ fn convert(field: &FieldSpec, cell: &Cell, schemas: &Schemas) -> Result<Converte
                 DateParse::Impossible { year, month, day } => {
                     let mut f = Finding::new(
                         Code::ValueBadDate,
+                        format!("{}：{year}年{month}月{day}日不是真实存在的日期", label(field)),
                         format!("{}: {year}-{month}-{day} is not a real day", field.id),
                     );
                     f.severity = crate::finding::Severity::Warning;
                     return Err(Box::new(f));
                 }
-                DateParse::NotADate => return Err(bad(field, "a date", cell)),
+                DateParse::NotADate => return Err(bad(field, A_DATE, cell)),
             },
         },
         FieldType::Bool => match cell {
             Cell::Bool(b) => Value::Bool(*b),
-            _ => Value::Bool(values::parse_bool(&text).ok_or_else(|| bad(field, "yes/no (是/否)", cell))?),
+            _ => Value::Bool(
+                values::parse_bool(&text).ok_or_else(|| bad(field, ("“是”或“否”", "yes/no (是/否)"), cell))?,
+            ),
         },
         FieldType::Year => {
             let y = match cell {
                 Cell::Number(n) if n.fract() == 0.0 && (1000.0..=9999.0).contains(n) => Some(*n as i32),
                 _ => values::parse_year(&text),
             };
-            Value::Int(i64::from(y.ok_or_else(|| bad(field, "a year", cell))?))
+            Value::Int(i64::from(y.ok_or_else(|| bad(field, ("年份", "a year"), cell))?))
         }
         FieldType::Number => match cell {
             Cell::Number(n) => Value::Number(*n),
-            _ => Value::Number(values::parse_number(&text).ok_or_else(|| bad(field, "a number", cell))?),
+            _ => Value::Number(values::parse_number(&text).ok_or_else(|| bad(field, ("数字", "a number"), cell))?),
         },
         FieldType::Percent => {
             let p = match cell {
                 Cell::Number(n) => values::percent_from_number(*n),
                 _ => values::parse_percent(&text),
             };
-            Value::Number(p.ok_or_else(|| bad(field, "a percent", cell))?)
+            Value::Number(p.ok_or_else(|| bad(field, ("百分比", "a percent"), cell))?)
         }
     };
     if matches!(&v, Value::Text(s) if s.is_empty()) {

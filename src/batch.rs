@@ -450,6 +450,11 @@ fn resumable(
     if v.get("ruleset").and_then(serde_json::Value::as_str) != Some(ruleset) || !same_ocr(&v, engine) {
         return None;
     }
+    // A verdict of an older wire format (schema 1: findings without `messages`) is made again,
+    // so that one folder holds verdicts of one schema_version, the one its summary names.
+    if v.get("schema_version").and_then(serde_json::Value::as_str) != Some(crate::verdict::SCHEMA_VERSION) {
+        return None;
+    }
     let unfinished = v.get("findings").and_then(|f| f.as_array()).is_some_and(|fs| {
         fs.iter().any(|f| {
             let code = f.get("code").and_then(|c| c.as_str());

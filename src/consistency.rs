@@ -34,8 +34,8 @@ fn comparison_total(fields: &BTreeMap<String, Field>) -> Option<(f64, Source)> {
     any.then(|| (total, f.source.clone()))
 }
 
-/// Findings for values that disagree. `declared` is the 总投资 a document states (material id,
-/// 万元, source).
+/// Findings for values that disagree. `declared` is the 总投资 a document states (the material's
+/// name, 万元, source).
 pub fn amount_findings(fields: &BTreeMap<String, Field>, declared: Option<&(String, f64, Source)>) -> Vec<Finding> {
     let Some(basic) = fields.get("amount_wan") else {
         return Vec::new();
@@ -48,14 +48,19 @@ pub fn amount_findings(fields: &BTreeMap<String, Field>, declared: Option<&(Stri
     let mut out = Vec::new();
     let mut compare = |what_zh: &str, what_en: &str, other: f64, src: &Source| {
         if cents(other) != cents(amount) {
+            let cell = basic.source.cell.as_deref();
             let mut f = Finding::new(
                 Code::ConsistencyAmountMismatch,
                 format!(
-                    "项目金额 {} 万元（{}）与{what_zh} {} 万元不一致 / the basic-info amount {} disagrees with {what_en} {}",
+                    "项目基本情况表中的项目金额 {} 万元（{}）与{what_zh} {} 万元不一致",
                     show(amount),
-                    basic.source.cell.as_deref().unwrap_or("basic info"),
-                    show(other),
+                    cell.map_or_else(|| "单元格不详".to_string(), |c| format!("单元格 {c}")),
+                    show(other)
+                ),
+                format!(
+                    "the basic-info amount {} ({}) disagrees with {what_en} {}",
                     show(amount),
+                    cell.map_or_else(|| "basic info".to_string(), |c| format!("cell {c}")),
                     show(other)
                 ),
             );
@@ -65,7 +70,7 @@ pub fn amount_findings(fields: &BTreeMap<String, Field>, declared: Option<&(Stri
     };
     if let Some((material, wan, src)) = declared {
         compare(
-            &format!("{material} 所述总投资"),
+            &format!("{material}所述的总投资"),
             &format!("the total investment stated in {material}"),
             *wan,
             src,
@@ -73,7 +78,7 @@ pub fn amount_findings(fields: &BTreeMap<String, Field>, declared: Option<&(Stri
     }
     if let Some((total, src)) = comparison_total(fields) {
         compare(
-            "对比表批复金额合计",
+            "建设内容与批复内容对比表的批复金额合计",
             "the comparison table's approved total",
             total,
             &src,

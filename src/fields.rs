@@ -242,7 +242,12 @@ fn dates(t: &MaterialText, out: &mut Extracted) -> Vec<(Range<usize>, Date)> {
         match d {
             DateParse::Date(d) => v.push((r, d)),
             DateParse::Impossible { year, month, day } => out.findings.push(
-                Finding::new(Code::ValueBadDate, format!("{year}-{month}-{day} is not a real day")).at(t.source(r)),
+                Finding::new(
+                    Code::ValueBadDate,
+                    format!("{year}年{month}月{day}日不是真实存在的日期"),
+                    format!("{year}-{month}-{day} is not a real day"),
+                )
+                .at(t.source(r)),
             ),
             DateParse::NotADate => {}
         }

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::verdict::Message;
+
 /// How much a finding weighs in the verdict (SPEC §9): `error` findings make the package `error`
 /// or `incomplete`, `warning` findings make it at least `needs_review`, `info` never changes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -186,22 +188,62 @@ impl Source {
 }
 
 /// One finding about a package.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// SPEC §9 `findings: [{"code", "severity", "message", "source"}]`; from `schema_version` 1.1 a
+/// finding also carries `messages: {"zh", "en"}`, the same [`Message`] checks carry. `message`
+/// stays the English text (`messages.en`), so a reader of schema 1 keeps working.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
+    /// The English message, as schema 1 has it; always equal to `messages.en`.
     pub message: String,
+    /// The message in Chinese and in English.
+    pub messages: Message,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
 }
 
+impl<'de> Deserialize<'de> for Finding {
+    /// From its wire shape; a finding written before `messages` existed (schema 1) gets them
+    /// from `message`: both languages hold the English text it had.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            code: Code,
+            severity: Severity,
+            message: String,
+            #[serde(default)]
+            messages: Option<Message>,
+            #[serde(default)]
+            source: Option<Source>,
+        }
+        let w = Wire::deserialize(d)?;
+        let messages = w.messages.unwrap_or_else(|| Message {
+            zh: w.message.clone(),
+            en: w.message.clone(),
+        });
+        Ok(Finding {
+            code: w.code,
+            severity: w.severity,
+            message: w.message,
+            messages,
+            source: w.source,
+        })
+    }
+}
+
 impl Finding {
-    /// A finding with the code's fixed severity.
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
+    /// A finding with the code's fixed severity and its message in Chinese (`zh`, Chinese
+    /// throughout: no English word inside it, a library's English error text included) and in
+    /// English (`en`, which is also `message`).
+    pub fn new(code: Code, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        let en = en.into();
         Finding {
             code,
             severity: code.severity(),
-            message: message.into(),
+            message: en.clone(),
+            messages: Message { zh: zh.into(), en },
             source: None,
         }
     }

@@ -34,6 +34,7 @@ pub mod sniff;
 pub mod stats;
 pub mod table;
 pub mod textdump;
+pub mod units;
 pub mod values;
 pub mod verdict;
 pub mod worker;
@@ -135,7 +136,7 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
                 // Past a limit the entries are not read, but the archive says how many it has.
                 v.package.entries = archive::declared_entry_count(bytes).unwrap_or(0);
             }
-            v.findings.push(Finding::new(e.code(), e.to_string()));
+            v.findings.push(Finding::new(e.code(), e.zh(), e.to_string()));
             return finish(v, false);
         }
     };
@@ -156,9 +157,11 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
     let Some((stage, source)) =
         package::decide_stage(opts.stage, basic.as_ref(), file_name, &files, schemas, &mut v.findings)
     else {
+        package::unread_scan_findings(&files, &mut v.findings);
         v.files = files;
         v.findings.push(Finding::new(
             Code::StageUndecided,
+            "无法确定申报阶段：请用 --stage 指定，或在项目基本情况表中填写申报阶段，或在压缩包名称中写明阶段",
             "no stage: give --stage, or 申报阶段 in the basic-info sheet, or a stage word in the archive name",
         ));
         return finish(v, false);
@@ -198,8 +201,15 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
         for field in &stage_schema.required_fields {
             if !b.fields.contains_key(field) {
                 let basic_file = files.iter().find(|f| f.materials.iter().any(|m| m == "basic_info"));
+                let label = schemas
+                    .basic_info_fields
+                    .iter()
+                    .find(|f| f.id == *field)
+                    .and_then(|f| f.labels.first())
+                    .map_or("该字段", String::as_str);
                 let mut f = Finding::new(
                     Code::BasicInfoMissingField,
+                    format!("项目基本情况表未填写{label}，{}阶段要求填写", stage_schema.name),
                     format!("the basic-info sheet gives no {field}, which the {stage} stage requires"),
                 );
                 if let Some(bf) = basic_file {
@@ -226,10 +236,13 @@ pub fn review(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: &Options
         &mut v.findings,
     );
     v.fields.extend(doc.fields);
-    v.findings.extend(consistency::amount_findings(
-        &v.fields,
-        doc.declared_investment.as_ref(),
-    ));
+    // The document is named as the reviewer knows it (`项目申报书`), not by its material id.
+    let declared = doc.declared_investment.map(|(id, wan, src)| {
+        let name = stage_schema.material(&id).map_or(id, |m| m.name.clone());
+        (name, wan, src)
+    });
+    v.findings
+        .extend(consistency::amount_findings(&v.fields, declared.as_ref()));
     v.files = files;
 
     // 8. Checks (SPEC §8) and the verdict (SPEC §9).
@@ -371,6 +384,7 @@ pub fn review_guarded(file_name: &str, bytes: &[u8], reviewer: &Reviewer, opts: 
             let mut v = empty_verdict(file_name, bytes, reviewer);
             v.findings.push(Finding::new(
                 Code::PackageInternalError,
+                "审查程序内部出错，该申报包未能审查完毕",
                 format!("internal error: {what}"),
             ));
             finish(v, false)
@@ -390,9 +404,19 @@ pub fn review_path(path: &std::path::Path, reviewer: &Reviewer, opts: &Options) 
             let mut v = empty_verdict(&name, &[], reviewer);
             v.package.bytes = m.len();
             v.package.sha256 = archive::sha256_file(path).map(|(h, _)| h).unwrap_or_default();
+            // In Chinese as `archive::open` says it past this limit.
+            let zh = archive::ArchiveError::Limit {
+                limit: "max_archive_bytes",
+                actual: m.len(),
+                max,
+                path: None,
+            }
+            .zh();
+            let (size, max) = units::human_sizes(m.len(), max);
             v.findings.push(Finding::new(
                 Code::PackageLimitExceeded,
-                format!("archive of {} bytes exceeds max_archive_bytes = {max}", m.len()),
+                zh,
+                format!("archive of {size} exceeds max_archive_bytes = {max}"),
             ));
             return finish(v, false);
         }
@@ -406,18 +430,35 @@ pub fn review_path(path: &std::path::Path, reviewer: &Reviewer, opts: &Options) 
             v.package.bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
             v.findings.push(if e.kind() == std::io::ErrorKind::OutOfMemory {
                 // The archive itself does not fit under the worker's ceiling (--max-memory).
+                let size = units::human_size(v.package.bytes);
                 Finding::new(
                     Code::PackageOutOfMemory,
-                    format!(
-                        "the archive of {} bytes does not fit in the memory available (--max-memory)",
-                        v.package.bytes
-                    ),
+                    format!("压缩包大小 {size}，超出可用内存（--max-memory）"),
+                    format!("the archive of {size} does not fit in the memory available (--max-memory)"),
                 )
             } else {
-                Finding::new(Code::PackageUnreadable, format!("cannot read {}: {e}", path.display()))
+                Finding::new(
+                    Code::PackageUnreadable,
+                    format!("无法读取 {}：{}", path.display(), io_error_zh(&e)),
+                    format!("cannot read {}: {e}", path.display()),
+                )
             });
             finish(v, false)
         }
+    }
+}
+
+/// An I/O error in the reviewer's words, in Chinese, by its kind.
+pub fn io_error_zh(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件不存在",
+        K::PermissionDenied => "没有读取权限",
+        K::IsADirectory => "这是一个文件夹",
+        K::OutOfMemory => "内存不足",
+        K::Interrupted | K::TimedOut => "读取被中断",
+        K::UnexpectedEof => "文件被截断",
+        _ => "读取文件时出错",
     }
 }
 

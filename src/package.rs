@@ -26,7 +26,12 @@ pub fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
         Content::Encrypted => return Some("encrypted entry".into()),
         Content::UnsupportedCompression(m) => return Some(format!("entry compressed with unsupported method {m}")),
         Content::Corrupt(why) => return Some(format!("entry cannot be inflated: {why}")),
-        Content::OverBudget(size) => return Some(format!("{size} bytes: over the memory budget (max_file_bytes)")),
+        Content::OverBudget(size) => {
+            return Some(format!(
+                "{}: over the memory budget (max_file_bytes)",
+                crate::units::human_size(*size)
+            ))
+        }
         Content::Data(d) => d,
     };
     kind_unreadable_reason(kind, bytes)
@@ -71,6 +76,10 @@ pub fn files(archive: &Archive, findings: &mut Vec<Finding>) -> Vec<FileReport> 
                     findings.push(
                         Finding::new(
                             Code::FileExtensionMismatch,
+                            format!(
+                                "扩展名是 .{ext}，内容却是另一种格式（{}），已按内容读取",
+                                kind.name_zh()
+                            ),
                             format!(
                                 "named .{ext} but its content is {}; read as {}",
                                 kind.as_str(),
@@ -145,6 +154,7 @@ pub fn read_basic_info(
                 findings.push(
                     Finding::new(
                         Code::BasicInfoUnreadable,
+                        format!("项目基本情况表无法读取：{}", e.zh()),
                         format!("the basic-info sheet cannot be read: {e}"),
                     )
                     .in_file(f.path.clone()),
@@ -171,6 +181,11 @@ pub fn decide_stage(
         if let Some(sheet) = from_sheet.filter(|s| *s != st) {
             findings.push(Finding::new(
                 Code::StageConflict,
+                format!(
+                    "按命令行 --stage 审查{}，项目基本情况表的申报阶段为{}",
+                    schemas.stage(st).name,
+                    schemas.stage(sheet).name
+                ),
                 format!("--stage {st} overrides 申报阶段 in the basic-info sheet, which names {sheet}"),
             ));
         }
@@ -232,6 +247,7 @@ pub fn identify(
             findings.push(
                 Finding::new(
                     Code::MaterialUnmatched,
+                    "文件名和标题都不符合本阶段的任何材料",
                     "matches no material of the stage by name or title",
                 )
                 .in_file(f.path.clone()),
@@ -242,6 +258,7 @@ pub fn identify(
             findings.push(
                 Finding::new(
                     Code::MaterialAmbiguous,
+                    format!("同样符合{}，计入其中每一项", material_names(stage, &m.materials)),
                     format!("matches {} equally well; it counts for each", m.materials.join(", ")),
                 )
                 .in_file(f.path.clone()),
@@ -260,6 +277,11 @@ pub fn identify(
                     Finding::new(
                         Code::MaterialWrongFormat,
                         format!(
+                            "{}应为表格（xlsx、xls、ods、csv 或 docx 中的表格），该文件的格式不符（{}）",
+                            spec.name,
+                            kind.name_zh()
+                        ),
+                        format!(
                             "{id} is a table (xlsx, xls, ods, csv or a docx table) but this file is {}",
                             f.kind
                         ),
@@ -271,6 +293,14 @@ pub fn identify(
         f.materials = m.materials;
         f.materials.sort();
     }
+}
+
+/// The names of materials of the stage, as the reviewer knows them, joined by `、`.
+fn material_names(stage: &StageSchema, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| stage.material(id).map_or(id.as_str(), |m| m.name.as_str()))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// Every sheet of the readable files of `material`: spreadsheet sheets, and the tables of docx
@@ -303,7 +333,12 @@ fn sheets_of(
                 Ok(wb) => out.extend(wb.sheets.into_iter().map(|s| (f.path.clone(), s))),
                 Err(sheet::SheetError::NotATable(_)) => {}
                 Err(e) => findings.push(
-                    Finding::new(Code::FileUnreadable, format!("not readable as a table: {e}")).in_file(f.path.clone()),
+                    Finding::new(
+                        Code::FileUnreadable,
+                        format!("无法作为表格读取：{}", e.zh()),
+                        format!("not readable as a table: {e}"),
+                    )
+                    .in_file(f.path.clone()),
                 ),
             }
         }
@@ -374,8 +409,10 @@ pub fn find_tables(
             let file = files
                 .iter()
                 .find(|f| f.readable && f.materials.iter().any(|m| m == material));
+            let name = stage.material(material).map_or(material, |m| m.name.as_str());
             let mut f = Finding::new(
                 Code::TableNotFound,
+                format!("{name}：没有哪个工作表的表头行写明了该表的各列"),
                 format!("{material}: no sheet has a header row naming its columns (SPEC §5)"),
             );
             if let Some(file) = file {
@@ -501,10 +538,40 @@ pub fn check_text_layers(
 }
 
 /// Makes a document whose text cannot be read `unreadable`, with its reason and finding.
+///
+/// A scan (no text layer) gets its finding later, from [`unread_scan_findings`], and only if it
+/// stays unreadable: SPEC §6 reads it by OCR when an engine is available, and a document OCR
+/// read is not one whose text cannot be read.
 fn text_unreadable(f: &mut FileReport, e: &crate::extract::DocError, findings: &mut Vec<Finding>) {
     f.readable = false;
     f.reason = Some(e.to_string());
-    findings.push(Finding::new(unreadable_code(e), format!("text cannot be read: {e}")).in_file(f.path.clone()));
+    if *e != crate::extract::DocError::NoTextLayer {
+        findings.push(text_unreadable_finding(e).in_file(f.path.clone()));
+    }
+}
+
+/// The finding of a document whose text cannot be read.
+fn text_unreadable_finding(e: &crate::extract::DocError) -> Finding {
+    Finding::new(
+        unreadable_code(e),
+        format!("无法读取文字：{}", e.zh()),
+        format!("text cannot be read: {e}"),
+    )
+}
+
+/// The `file.unreadable` finding of every scan (a PDF or OFD without a text layer) that is still
+/// unreadable: OCR was off, no engine was there, it failed or read nothing, or no check needed
+/// the document's text (SPEC §6: "with no engine, or with `--ocr off`, such a document is
+/// `unreadable` for text fields"). A scan OCR read gets none.
+pub fn unread_scan_findings(files: &[FileReport], findings: &mut Vec<Finding>) {
+    let scan = crate::extract::DocError::NoTextLayer;
+    let reason = scan.to_string();
+    for f in files
+        .iter()
+        .filter(|f| !f.readable && f.reason.as_deref() == Some(reason.as_str()))
+    {
+        findings.push(text_unreadable_finding(&scan).in_file(f.path.clone()));
+    }
 }
 
 /// The finding for a document whose text cannot be read: `file.unmapped_text` when its glyphs
@@ -690,8 +757,22 @@ pub const OCR_PAGE_BUDGET: std::time::Duration = std::time::Duration::from_secs(
 /// map to Unicode) of `materials`, the materials whose fields a check needs. A document OCR
 /// reads words from becomes readable, with `read_by: "ocr"`; a blank scan stays unreadable.
 /// With no engine, `Auto` adds an `ocr.unavailable` info finding and `Require` an `ocr.required`
-/// error, each only when a scan needed reading.
+/// error, each only when a scan needed reading. Then every scan that stays unreadable gets its
+/// `file.unreadable` finding ([`unread_scan_findings`]).
 pub fn ocr_scans(
+    archive: &Archive,
+    files: &mut [FileReport],
+    materials: &[&str],
+    mode: crate::OcrMode,
+    findings: &mut Vec<Finding>,
+) -> OcrRead {
+    let out = read_scans(archive, files, materials, mode, findings);
+    unread_scan_findings(files, findings);
+    out
+}
+
+/// [`ocr_scans`] before the findings of the scans left unread.
+fn read_scans(
     archive: &Archive,
     files: &mut [FileReport],
     materials: &[&str],
@@ -724,13 +805,21 @@ pub fn ocr_scans(
     let engine = match crate::ocr::Engine::detect() {
         Ok(e) => e,
         Err(why) => {
-            let (code, verb) = match mode {
-                crate::OcrMode::Require => (Code::OcrRequired, "--ocr require was given but"),
-                _ => (Code::OcrUnavailable, "this scan needs OCR but"),
+            let (code, zh, verb) = match mode {
+                crate::OcrMode::Require => (
+                    Code::OcrRequired,
+                    "指定了 --ocr require，但没有可用的文字识别（OCR）引擎，该扫描件无法读取",
+                    "--ocr require was given but",
+                ),
+                _ => (
+                    Code::OcrUnavailable,
+                    "该扫描件需要文字识别（OCR），但没有可用的识别引擎，其中的字段未读取",
+                    "this scan needs OCR but",
+                ),
             };
             for i in scans {
                 if let Some(f) = files.get(i) {
-                    findings.push(Finding::new(code, format!("{verb} {why}")).in_file(f.path.clone()));
+                    findings.push(Finding::new(code, zh, format!("{verb} {why}")).in_file(f.path.clone()));
                 }
             }
             return out;
@@ -745,6 +834,7 @@ pub fn ocr_scans(
                 findings.push(
                     Finding::new(
                         Code::FileUnreadable,
+                        format!("无法取出扫描页进行文字识别（OCR）：{}", e.zh()),
                         format!("scanned pages cannot be taken out for OCR: {e}"),
                     )
                     .in_file(f.path.clone()),
@@ -766,11 +856,18 @@ pub fn ocr_scans(
                         chars: l.chars,
                     }));
                 }
-                Err(e) => failures.push(format!("page {}: {e}", p.page)),
+                Err(e) => failures.push((p.page, e)),
             }
         }
-        for msg in failures {
-            findings.push(Finding::new(Code::FileUnreadable, format!("OCR failed on {msg}")).in_file(f.path.clone()));
+        for (page, e) in failures {
+            findings.push(
+                Finding::new(
+                    Code::FileUnreadable,
+                    format!("第 {page} 页文字识别（OCR）失败：{}", e.zh()),
+                    format!("OCR failed on page {page}: {e}"),
+                )
+                .in_file(f.path.clone()),
+            );
         }
         if !seals.is_empty() {
             out.seals.insert(f.path.clone(), seals);

@@ -129,6 +129,37 @@ impl FileKind {
         }
     }
 
+    /// The kind as a Chinese message names it: its format's name and what it is (`PDF 文档`,
+    /// `xlsx 表格`, `纯文本文件`).
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "PDF 文档",
+            FileKind::Docx => "docx 文档",
+            FileKind::Xlsx => "xlsx 表格",
+            FileKind::Ods => "ods 表格",
+            FileKind::Ofd => "OFD 文档",
+            FileKind::Zip => "zip 压缩包",
+            FileKind::Doc => "doc 文档",
+            FileKind::Xls => "xls 表格",
+            FileKind::Ole => "OLE 复合文档",
+            FileKind::Rar => "RAR 压缩包",
+            FileKind::SevenZip => "7z 压缩包",
+            FileKind::Gzip => "gzip 压缩数据",
+            FileKind::Bzip2 => "bzip2 压缩数据",
+            FileKind::Xz => "xz 压缩数据",
+            FileKind::Tar => "tar 归档文件",
+            FileKind::Png => "PNG 图片",
+            FileKind::Jpeg => "JPEG 图片",
+            FileKind::Gif => "GIF 图片",
+            FileKind::Bmp => "BMP 图片",
+            FileKind::Tiff => "TIFF 图片",
+            FileKind::Webp => "WebP 图片",
+            FileKind::Text => "纯文本文件",
+            FileKind::Empty => "空文件",
+            FileKind::Unknown => "未知格式的文件",
+        }
+    }
+
     /// Whether the kind is a spreadsheet format (SPEC §4 "**table** = xlsx, xlsm, xls, ods, csv").
     ///
     /// Csv is [`FileKind::Text`]; whether a text file is a table is for its reader to decide.

@@ -247,6 +247,7 @@ pub fn row_values(
                 findings.push(
                     Finding::new(
                         Code::DataDirectoryBadValue,
+                        format!("{header}的值“{}”不是该列允许填写的值", tc.cell.text()),
                         format!("{header} {:?} is not one of the values SPEC §5 allows", tc.cell.text()),
                     )
                     .at(r.source(file, &t.sheet, id)),

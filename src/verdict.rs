@@ -12,8 +12,13 @@ use crate::finding::{Finding, Source};
 use crate::schema::{Format, StageId};
 use crate::values::Date;
 
-/// The version of this wire format. Bumped on any incompatible change.
-pub const SCHEMA_VERSION: &str = "1";
+/// The version of this wire format: the major number is bumped on an incompatible change, the
+/// minor one on an additive change a reader of the same major version may ignore. 1.1 added the
+/// findings' `messages` (`{"zh", "en"}`, SPEC §9's `message` kept as the English one).
+pub const SCHEMA_VERSION: &str = "1.1";
+
+/// Every `schema_version` a verdict of this major version may carry; `pingshen` reads them all.
+pub const SCHEMA_VERSIONS: [&str; 2] = ["1", "1.1"];
 
 /// The JSON Schema (2020-12) every verdict validates against; `pingshen schema` prints it.
 pub const JSON_SCHEMA: &str = include_str!("../schemas/verdict.schema.json");
@@ -292,8 +297,10 @@ pub enum CheckKind {
     Requirement,
 }
 
-/// A message in Chinese and English.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A message in Chinese and English: the Chinese one is Chinese throughout (file names, format
+/// names, cell references, numbers and units aside), the English one is what an English reader
+/// or an older reader of `message` gets.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Message {
     pub zh: String,
     pub en: String,
@@ -468,7 +475,8 @@ fn intern(s: String) -> Result<&'static str, String> {
     use std::sync::{LazyLock, Mutex};
     static WORDS: LazyLock<Mutex<BTreeSet<&'static str>>> = LazyLock::new(|| {
         Mutex::new(BTreeSet::from([
-            SCHEMA_VERSION,
+            SCHEMA_VERSIONS[0],
+            SCHEMA_VERSIONS[1],
             Tool::current().name,
             Tool::current().version,
             "ocr",

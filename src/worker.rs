@@ -145,21 +145,61 @@ impl Failure {
             Failure::Timeout(t) => Finding::new(
                 Code::PackageTimeout,
                 format!(
+                    "审查用时超过时间预算 {} 秒（--timeout），审查进程已被停止",
+                    t.as_secs_f64()
+                ),
+                format!(
                     "the review took longer than the time budget of {} s (--timeout); the worker was stopped",
                     t.as_secs_f64()
                 ),
             ),
             Failure::OutOfMemory(why) => Finding::new(
                 Code::PackageOutOfMemory,
+                "审查进程内存不足（--max-memory），已由新的审查进程替换",
                 format!("the worker ran out of memory (--max-memory): {why}"),
             ),
-            Failure::Crashed(why) => Finding::new(Code::PackageWorkerCrashed, format!("the worker died: {why}")),
+            Failure::Crashed(why) => Finding::new(
+                Code::PackageWorkerCrashed,
+                format!("审查进程{}", crash_zh(why)),
+                format!("the worker died: {why}"),
+            ),
             Failure::Cancelled => Finding::new(
                 Code::PackageWorkerCrashed,
-                "the review was abandoned: the run was interrupted".to_string(),
+                "审查已放弃：本次运行被中断",
+                "the review was abandoned: the run was interrupted",
             ),
         }
     }
+}
+
+/// How a worker died, in the reviewer's words, from the English account [`classify`] and
+/// [`WorkerPool`](crate::pool) give of it.
+fn crash_zh(why: &str) -> String {
+    if why.starts_with("cannot start") {
+        return "无法启动".to_string();
+    }
+    if why == "no worker" || why.contains("poisoned") {
+        return "不可用".to_string();
+    }
+    let how = if why.contains("stack overflow") || why.contains("overflowed its stack") {
+        "栈溢出".to_string()
+    } else if why.contains("panicked at") {
+        "内部出错".to_string()
+    } else if let Some(sig) = why
+        .strip_prefix("killed by signal ")
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .filter(|n| !n.is_empty())
+    {
+        format!("被信号 {sig} 终止")
+    } else if let Some(code) = why
+        .strip_prefix("exited with status ")
+        .and_then(|rest| rest.split_whitespace().next())
+    {
+        format!("以状态码 {code} 退出")
+    } else {
+        "以未知方式终止".to_string()
+    };
+    format!("在给出结论前{how}，已由新的审查进程替换")
 }
 
 /// The error verdict of a package whose worker failed: identified by name, size and SHA-256
@@ -689,6 +729,33 @@ mod tests {
         }
         assert_eq!(unhex_path("abc"), None);
         assert_eq!(unhex_path("zz"), None);
+    }
+
+    #[test]
+    fn a_death_is_told_in_chinese() {
+        for (why, zh) in [
+            (
+                "killed by signal 9 (SIGKILL)",
+                "审查进程在给出结论前被信号 9 终止，已由新的审查进程替换",
+            ),
+            (
+                "exited with status 101 before answering; it said: thread 'main' panicked at src/x.rs:1:2: boom",
+                "审查进程在给出结论前内部出错，已由新的审查进程替换",
+            ),
+            (
+                "killed by signal 6 (SIGABRT); it said: fatal runtime error: stack overflow",
+                "审查进程在给出结论前栈溢出，已由新的审查进程替换",
+            ),
+            (
+                "exited with status 3 before answering",
+                "审查进程在给出结论前以状态码 3 退出，已由新的审查进程替换",
+            ),
+            ("cannot start /bin/x: No such file or directory", "审查进程无法启动"),
+        ] {
+            let f = Failure::Crashed(why.to_string()).finding();
+            assert_eq!(f.messages.zh, zh);
+            assert_eq!(f.message, format!("the worker died: {why}"));
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod support;
 
 use std::path::Path;
 
+use pingshen::finding::Code;
 use pingshen::ocr::Engine;
 use pingshen::schema::StageId;
 use pingshen::verdict::{CheckStatus, Presence, Value, Verdict};
@@ -135,6 +136,77 @@ fn a_blank_scan_stays_unreadable() {
     assert_ne!(status(&v, "COMM-RL3"), CheckStatus::Undetermined);
 }
 
+/// The files a `file.unreadable` finding saying "no text layer" names, sorted.
+fn unread_scans(v: &Verdict) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::FileUnreadable && f.message.contains("no text layer"))
+        .map(|f| {
+            assert!(f.messages.zh.contains("扫描"), "{:?}", f.messages);
+            f.source.as_ref().and_then(|s| s.file.clone()).unwrap_or_default()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether the file is one of the two scans [`scanned_package`] puts in.
+fn is_scan(path: &str) -> bool {
+    path.contains("竣工验收意见") || path.contains("质保方案")
+}
+
+/// The paths of the package's scans, sorted.
+fn scan_paths(v: &Verdict) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .files
+        .iter()
+        .filter(|f| is_scan(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_scan_left_unread_says_it_has_no_text_layer() {
+    // No engine needed: with `--ocr off` both scans stay unreadable, each with its finding.
+    let v = run(&scanned_package("acceptance-opinion-scan.pdf"), OcrMode::Off);
+    let scans = scan_paths(&v);
+    assert_eq!(scans.len(), 2, "{:?}", v.files);
+    assert_eq!(unread_scans(&v), scans);
+}
+
+#[test]
+fn a_scan_read_by_ocr_is_not_called_unreadable() {
+    if !have_ocr() {
+        return;
+    }
+    let v = run(&scanned_package("acceptance-opinion-scan.pdf"), OcrMode::Auto);
+    assert!(v
+        .files
+        .iter()
+        .filter(|f| is_scan(&f.path))
+        .all(|f| f.read_by == Some("ocr")));
+    assert_eq!(unread_scans(&v), Vec::<String>::new(), "{:#?}", v.findings);
+    assert!(
+        v.findings.iter().all(|f| f.code != Code::FileUnreadable),
+        "{:#?}",
+        v.findings
+    );
+    // A blank scan OCR reads nothing from stays unreadable, and says so; the warranty scan
+    // beside it is read and says nothing.
+    let v = run(&scanned_package("blank-scan.pdf"), OcrMode::Auto);
+    let blank: Vec<String> = v
+        .files
+        .iter()
+        .filter(|f| is_scan(&f.path) && f.read_by.is_none())
+        .map(|f| f.path.clone())
+        .collect();
+    assert_eq!(blank.len(), 1, "{:?}", v.files);
+    assert_eq!(unread_scans(&v), blank);
+}
+
 /// The CLI with no OCR engine (no PP-OCR files in its models folder, no tesseract on `PATH`): `--ocr auto` keeps the scans unreadable with an
 /// `ocr.unavailable` info finding, `--ocr require` makes it an `ocr.required` error, and
 /// `doctor` exits 1 saying why.
@@ -179,6 +251,15 @@ fn without_an_engine_auto_says_so_and_require_is_an_error() {
         "{c:?}"
     );
     assert_eq!(auto["verdict"], "needs_review");
+    let unread = |v: &serde_json::Value| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "file.unreadable" && f["message"].as_str().unwrap().contains("no text layer"))
+            .count()
+    };
+    assert_eq!(unread(&auto), 2, "no engine: both scans stay unreadable and say so");
 
     let require = check("require");
     let c = codes(&require);

@@ -380,7 +380,7 @@ fn a_package_that_is_not_a_zip_is_one_unreadable_line() {
     let e = write(&d, "empty.zip", b"");
     let (rc, lines) = json_lines(&e, &[]);
     assert_eq!(rc, 1);
-    assert_eq!(lines[0]["reason"], "the archive is empty (0 bytes)");
+    assert_eq!(lines[0]["reason"], "the archive is empty (0 B)");
 }
 
 #[test]

@@ -46,6 +46,7 @@ fn every_kind_of_verdict_validates_against_the_published_schema() {
     let (schemas, idx) = validator();
     let reviewer = Reviewer::embedded().unwrap();
     let mut kinds = std::collections::BTreeSet::new();
+    let mut findings = 0;
     for (name, bytes) in packages() {
         let v = review(&name, &bytes, &reviewer, &Options::default());
         kinds.insert(v.verdict.as_str());
@@ -53,7 +54,14 @@ fn every_kind_of_verdict_validates_against_the_published_schema() {
         if let Err(e) = schemas.validate(&json, idx) {
             panic!("{name}: {e:#}");
         }
+        assert_eq!(json["schema_version"], pingshen::verdict::SCHEMA_VERSION);
+        for f in json["findings"].as_array().unwrap() {
+            assert_eq!(f["messages"]["en"], f["message"], "{name}: {f}");
+            assert!(!f["messages"]["zh"].as_str().unwrap().is_empty(), "{name}: {f}");
+            findings += 1;
+        }
     }
+    assert!(findings >= 5, "only {findings} findings validated");
     assert!(
         kinds.contains("error") && kinds.contains("needs_review") && kinds.contains("incomplete"),
         "{kinds:?}"
@@ -75,4 +83,56 @@ fn the_schema_rejects_a_verdict_that_breaks_it() {
     let mut json2: serde_json::Value = serde_json::from_str(&pingshen::to_json(&v)).unwrap();
     json2["materials"][0]["status"] = serde_json::Value::from("there");
     assert!(schemas.validate(&json2, idx).is_err());
+}
+
+/// A verdict with findings, as this build writes it.
+fn verdict_with_findings() -> serde_json::Value {
+    let (name, bytes) = packages().into_iter().find(|(n, _)| n == "findings.zip").unwrap();
+    let v = review(&name, &bytes, &Reviewer::embedded().unwrap(), &Options::default());
+    let json: serde_json::Value = serde_json::from_str(&pingshen::to_json(&v)).unwrap();
+    assert!(
+        json["findings"].as_array().unwrap().len() >= 2,
+        "{:#}",
+        json["findings"]
+    );
+    json
+}
+
+#[test]
+fn a_schema_1_verdict_without_finding_messages_still_validates_and_reads_back() {
+    let (schemas, idx) = validator();
+    let mut old = verdict_with_findings();
+    old["schema_version"] = serde_json::Value::from("1");
+    for f in old["findings"].as_array_mut().unwrap() {
+        f.as_object_mut().unwrap().remove("messages");
+    }
+    if let Err(e) = schemas.validate(&old, idx) {
+        panic!("a schema 1 verdict: {e:#}");
+    }
+    let v: pingshen::verdict::Verdict = serde_json::from_value(old.clone()).expect("a schema 1 verdict reads back");
+    assert_eq!(v.schema_version, "1");
+    assert_eq!(v.findings.len(), old["findings"].as_array().unwrap().len());
+    for f in &v.findings {
+        assert_eq!(f.messages.en, f.message);
+        assert_eq!(
+            f.messages.zh, f.message,
+            "no Chinese to read back: the English stands in"
+        );
+    }
+}
+
+#[test]
+fn a_schema_1_1_finding_needs_its_messages() {
+    let (schemas, idx) = validator();
+    let json = verdict_with_findings();
+    assert!(schemas.validate(&json, idx).is_ok());
+    let mut without = json.clone();
+    without["findings"][0].as_object_mut().unwrap().remove("messages");
+    assert!(schemas.validate(&without, idx).is_err(), "1.1 requires messages");
+    let mut half = json.clone();
+    half["findings"][0]["messages"].as_object_mut().unwrap().remove("zh");
+    assert!(schemas.validate(&half, idx).is_err(), "messages needs zh and en");
+    let mut other = json;
+    other["schema_version"] = serde_json::Value::from("2");
+    assert!(schemas.validate(&other, idx).is_err(), "an unknown schema_version");
 }

@@ -44,7 +44,7 @@ pub enum DocxError {
     #[error("the main document part is missing")]
     NoMainPart,
     /// The main part inflates to more than [`MAX_PART_BYTES`].
-    #[error("the main document part is larger than {MAX_PART_BYTES} bytes")]
+    #[error("the main document part is larger than {}", crate::units::human_size(MAX_PART_BYTES))]
     TooLarge,
     /// The main part is not well-formed XML.
     #[error("broken XML in the main document part: {0}")]

@@ -108,6 +108,25 @@ pub enum DocError {
     Broken(String),
 }
 
+impl DocError {
+    /// Why the text cannot be read, in the reviewer's words, in Chinese (the English one, with
+    /// a reader's own detail, is its `Display`).
+    pub fn zh(&self) -> String {
+        match self {
+            DocError::Unsupported(kind) => format!(
+                "不支持读取这类文件的文字（{}）",
+                crate::sniff::FileKind::from_id(kind).map_or("未知格式的文件", |k| k.name_zh())
+            ),
+            DocError::Encrypted => "文件已加密，没有密码无法读取文字".to_string(),
+            DocError::NoTextLayer => "没有文字层，页面是扫描图像".to_string(),
+            DocError::NoText => "文档中没有可读的文字（空白页，或文字画成了轮廓或图片）".to_string(),
+            DocError::UnmappedText => "文字没有对应的字符编码映射，无法读出".to_string(),
+            DocError::Limit(_) => "文件超出安全限制（过大、嵌套过深或数量过多），未读取".to_string(),
+            DocError::Broken(_) => "文件已损坏，无法读取".to_string(),
+        }
+    }
+}
+
 /// How much of a document to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {

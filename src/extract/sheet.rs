@@ -163,6 +163,22 @@ pub enum SheetError {
     Limit(String),
 }
 
+impl SheetError {
+    /// Why the table cannot be read, in the reviewer's words, in Chinese (the English one, with
+    /// the reader's own detail, is its `Display`).
+    pub fn zh(&self) -> String {
+        match self {
+            SheetError::NotATable(kind) => format!(
+                "不是电子表格（{}）",
+                crate::sniff::FileKind::from_id(kind).map_or("未知格式的文件", |k| k.name_zh())
+            ),
+            SheetError::Broken(_) => "电子表格已损坏，无法读取".to_string(),
+            SheetError::TooManyCells => format!("单元格超过 {MAX_CELLS} 个，未读取"),
+            SheetError::Limit(_) => "电子表格超出安全限制（过大或数量过多），未读取".to_string(),
+        }
+    }
+}
+
 impl From<super::biff::BiffError> for SheetError {
     fn from(e: super::biff::BiffError) -> Self {
         match e {
@@ -402,18 +418,15 @@ fn open_parts(bytes: &[u8]) -> Result<Option<zip::ZipArchive<Cursor<&[u8]>>>, Sh
     for i in 0..zip.len() {
         let Ok(entry) = zip.by_index_raw(i) else { continue };
         if entry.size() > MAX_XLSX_PART {
-            return Err(SheetError::Limit(format!(
-                "a part declares {} bytes (more than {} MiB)",
-                entry.size(),
-                MAX_XLSX_PART >> 20
-            )));
+            let (size, max) = crate::units::human_sizes(entry.size(), MAX_XLSX_PART);
+            return Err(SheetError::Limit(format!("a part declares {size} (more than {max})")));
         }
         total = total.saturating_add(entry.size());
     }
     if total > MAX_WORKBOOK_BYTES {
+        let (total, max) = crate::units::human_sizes(total, MAX_WORKBOOK_BYTES);
         return Err(SheetError::Limit(format!(
-            "the parts declare {total} bytes (more than {} MiB)",
-            MAX_WORKBOOK_BYTES >> 20
+            "the parts declare {total} (more than {max})"
         )));
     }
     Ok(Some(zip))

@@ -67,6 +67,20 @@ pub enum OcrError {
     Runtime(String),
 }
 
+impl OcrError {
+    /// Why the page could not be read, in the reviewer's words, in Chinese (the English one, with
+    /// the engine's own detail, is its `Display`).
+    pub fn zh(&self) -> String {
+        match self {
+            OcrError::BadImage(_) => "页面图像无法读取".to_string(),
+            OcrError::Io(_) => "读写临时文件出错".to_string(),
+            OcrError::Timeout(d) => format!("识别未在 {} 秒内完成", d.as_secs_f64()),
+            OcrError::Failed { .. } => "识别程序运行失败".to_string(),
+            OcrError::Runtime(_) => "识别模型运行出错".to_string(),
+        }
+    }
+}
+
 /// What an engine read from one page.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OcrPage {

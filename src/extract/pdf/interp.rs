@@ -181,11 +181,13 @@ pub(super) struct ActualText {
 pub(super) fn limit_error(page: bool) -> DocError {
     if page {
         DocError::Limit(format!(
-            "the content of a page decodes to more than {MAX_PAGE_CONTENT} bytes"
+            "the content of a page decodes to more than {}",
+            crate::units::human_size(MAX_PAGE_CONTENT as u64)
         ))
     } else {
         DocError::Limit(format!(
-            "the page contents decode to more than {MAX_DOCUMENT_CONTENT} bytes"
+            "the page contents decode to more than {}",
+            crate::units::human_size(MAX_DOCUMENT_CONTENT as u64)
         ))
     }
 }
@@ -633,7 +635,8 @@ impl<'d> Interp<'d> {
             adv += tx;
             if !self.out.glyph(mark, x0, y0, x1, y1, size, upright) {
                 return Err(DocError::Limit(format!(
-                    "more than {MAX_GLYPHS_PER_PAGE} glyphs or {MAX_PAGE_TEXT} bytes of text on a page"
+                    "more than {MAX_GLYPHS_PER_PAGE} glyphs or {} of text on a page",
+                    crate::units::human_size(MAX_PAGE_TEXT as u64)
                 )));
             }
         }

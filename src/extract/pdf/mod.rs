@@ -135,7 +135,8 @@ fn load(bytes: &[u8]) -> Result<lopdf::Document, DocError> {
         Ok(Err(_)) | Err(_) if mentions_encryption(bytes) => return Err(DocError::Encrypted),
         Ok(Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { limit }))) => {
             return Err(DocError::Limit(format!(
-                "an object stream decodes to more than {limit} bytes"
+                "an object stream decodes to more than {}",
+                crate::units::human_size(u64::try_from(limit).unwrap_or(u64::MAX))
             )))
         }
         Ok(Err(e)) => return Err(DocError::Broken(e.to_string())),
@@ -179,7 +180,10 @@ fn extract(doc: &lopdf::Document, opts: ReadOptions) -> Result<Document, DocErro
         let out = interp.read_page(page)?;
         text_bytes += out.text.len();
         if text_bytes > MAX_DOCUMENT_TEXT {
-            return Err(DocError::Limit(format!("more than {MAX_DOCUMENT_TEXT} bytes of text")));
+            return Err(DocError::Limit(format!(
+                "more than {} of text",
+                crate::units::human_size(MAX_DOCUMENT_TEXT as u64)
+            )));
         }
         let has_text = out.runs.iter().any(|r| !out.run_text(r).trim().is_empty());
         if out.is_unmapped() {
