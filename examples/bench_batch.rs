@@ -199,7 +199,7 @@ fn run_pipeline(
         interrupt: None,
     };
     let start = Instant::now();
-    let summary = batch::run(inputs, reviewer, &Options::default(), &opts, &|_| {})?;
+    let summary = batch::run(inputs, reviewer, &Options::default(), &opts, &|_: batch::Progress| {})?;
     let wall = start.elapsed().as_secs_f64();
     std::fs::remove_dir_all(&out)?;
     Ok((wall, summary))

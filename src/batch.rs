@@ -564,13 +564,25 @@ pub fn write_index(dir: &Path, inputs: &[PathBuf], names: &[String]) -> io::Resu
     write_atomic(&dir.join("index.html"), &page)
 }
 
-/// Reviews `inputs`. `progress` is called after each package with the number done.
+/// One package done, as [`run`] and [`run_stdin_jsonl`] report it.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// Packages done so far, this one included.
+    pub done: usize,
+    /// The package's path, as given.
+    pub path: &'a str,
+    /// Its stage and verdict, as wire ids (`-` for no stage).
+    pub stage: &'a str,
+    pub verdict: &'a str,
+}
+
+/// Reviews `inputs`. `progress` is called after each package.
 pub fn run(
     inputs: &[PathBuf],
     reviewer: &Reviewer,
     opts: &Options,
     batch: &BatchOptions,
-    progress: &(dyn Fn(usize) + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> io::Result<Summary> {
     let start = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -583,10 +595,15 @@ pub fn run(
     let ruleset = reviewer.ruleset();
     let engine = if batch.resume { ocr_identity(opts) } else { None };
     let record = |t: Tally| {
+        progress(Progress {
+            done: done.fetch_add(1, Ordering::Relaxed) + 1,
+            path: &t.path,
+            stage: &t.stage,
+            verdict: &t.verdict,
+        });
         if let Ok(mut a) = agg.lock() {
             a.add(t);
         }
-        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
     };
     let mut write_errors = Vec::new();
     let interrupted = || batch.interrupt.as_ref().and_then(Interrupt::received);
@@ -728,7 +745,7 @@ pub fn run_stdin_jsonl(
     jobs: usize,
     isolation: &Isolation,
     interrupt: Option<&Interrupt>,
-    progress: &(dyn Fn(usize) + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> io::Result<Summary> {
     let start = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -738,10 +755,15 @@ pub fn run_stdin_jsonl(
     let agg = Mutex::new(Aggregate::default());
     let done = AtomicUsize::new(0);
     let record = |t: Tally| {
+        progress(Progress {
+            done: done.fetch_add(1, Ordering::Relaxed) + 1,
+            path: &t.path,
+            stage: &t.stage,
+            verdict: &t.verdict,
+        });
         if let Ok(mut a) = agg.lock() {
             a.add(t);
         }
-        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
     };
     let engines = pool_for(isolation, interrupt, reviewer, opts);
     let interrupted = || interrupt.and_then(Interrupt::received);

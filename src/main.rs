@@ -42,8 +42,27 @@ struct Cli {
     /// $XDG_DATA_HOME/pingshen/ocr); sets PINGSHEN_OCR_DIR for this run and its workers.
     #[arg(long, global = true, value_name = "DIR")]
     ocr_models: Option<PathBuf>,
+    /// Nothing on stderr but errors: no progress bar, no summary, no notes or warnings.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// More on stderr: check says how the package was reviewed and in what time, batch names
+    /// each package as its verdict comes, serve logs each review, stats names what it read.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How much goes to stderr besides errors (`-q`, default, `-v`): set once from the command
+/// line, before any thread starts.
+static VERBOSITY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+
+fn quiet() -> bool {
+    VERBOSITY.load(std::sync::atomic::Ordering::Relaxed) == 0
+}
+
+fn verbose() -> bool {
+    VERBOSITY.load(std::sync::atomic::Ordering::Relaxed) >= 2
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -393,9 +412,6 @@ struct BatchArgs {
     /// `check --format html`) and DIR/index.html over the batch; needs --out.
     #[arg(long)]
     html: bool,
-    /// No progress bar and no summary on stderr.
-    #[arg(short, long)]
-    quiet: bool,
     #[command(flatten)]
     common: Common,
     #[command(flatten)]
@@ -608,7 +624,14 @@ fn check_command(
             all,
         }),
     };
-    let reply = match guard.workers(&common)? {
+    let started = std::time::Instant::now();
+    let workers = guard.workers(&common)?;
+    let how = if workers.is_some() {
+        "in a worker process"
+    } else {
+        "in this process"
+    };
+    let reply = match workers {
         None => {
             let v = pingshen::review_path(&package, &reviewer, &opts);
             worker::Reply {
@@ -627,6 +650,17 @@ fn check_command(
             }
         },
     };
+    if verbose() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "pingshen: {} reviewed {how} in {} ms: {} (ruleset {}, OCR {})",
+            package.display(),
+            started.elapsed().as_millis(),
+            reply.verdict.as_str(),
+            reviewer.ruleset(),
+            common.options().ocr.as_str()
+        );
+    }
     out(&reply.body)?;
     Ok(ExitCode::from(match reply.verdict {
         VerdictKind::Pass | VerdictKind::Partial => 0,
@@ -658,14 +692,23 @@ fn stats_command(
     if let Some(why) = stats.unusable_folder(&dir) {
         anyhow::bail!(why);
     }
-    if let Some(warning) = stats.folder_warning() {
+    if let Some(warning) = stats.folder_warning().filter(|_| !quiet()) {
         let _ = writeln!(std::io::stderr(), "pingshen: {warning}");
+    }
+    if verbose() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "pingshen: {} verdicts read from {}, {} files skipped",
+            stats.verdict_count(),
+            dir.display(),
+            stats.skipped.len()
+        );
     }
     if let Some(out_dir) = out_dir {
         let written = stats
             .write_csv(&out_dir)
             .with_context(|| format!("cannot write the CSV tables in {}", out_dir.display()))?;
-        for path in written {
+        for path in written.iter().filter(|_| !quiet()) {
             let _ = writeln!(std::io::stderr(), "pingshen: wrote {}", path.display());
         }
         return Ok(ExitCode::SUCCESS);
@@ -808,6 +851,7 @@ fn serve_command(
         max_connections,
         cache_entries: cache,
         drain: guard.timeout + std::time::Duration::from_secs(5),
+        log_reviews: verbose(),
     };
     let pool = pingshen::pool::Pool::new(isolation, reviewer, opts);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -846,7 +890,6 @@ fn batch_command(
         fail_on,
         resume,
         html,
-        quiet,
         common,
         guard,
     }: BatchArgs,
@@ -866,7 +909,8 @@ fn batch_command(
         !html || out.is_some(),
         "--html needs --out DIR (it writes DIR/<archive file name>.html beside each verdict and DIR/index.html)"
     );
-    let show = !quiet && std::io::stderr().is_terminal();
+    let quiet = quiet();
+    let show = !quiet && !verbose() && std::io::stderr().is_terminal();
     let bar = |total: Option<u64>| {
         let pb = match total {
             Some(n) => indicatif::ProgressBar::new(n),
@@ -895,7 +939,12 @@ fn batch_command(
     }
     let (summary, out_dir) = if from_stdin && jsonl {
         let pb = bar(None);
-        let progress = |done: usize| pb.set_position(done as u64);
+        let progress = |p: batch::Progress| {
+            pb.set_position(p.done as u64);
+            if verbose() {
+                eprintln!("pingshen: {} {} {} ({})", p.done, p.verdict, p.path, p.stage);
+            }
+        };
         let mut stdin = std::io::stdin().lock();
         let s = batch::run_stdin_jsonl(
             &mut stdin,
@@ -931,7 +980,12 @@ fn batch_command(
             (None, false) => anyhow::bail!("give --out DIR or --jsonl"),
         };
         let pb = bar(Some(inputs.len() as u64));
-        let progress = |done: usize| pb.set_position(done as u64);
+        let progress = |p: batch::Progress| {
+            pb.set_position(p.done as u64);
+            if verbose() {
+                eprintln!("pingshen: {} {} {} ({})", p.done, p.verdict, p.path, p.stage);
+            }
+        };
         let options = BatchOptions {
             output: output.clone(),
             jobs,
@@ -1020,6 +1074,16 @@ fn main() -> ExitCode {
             });
         }
     };
+    VERBOSITY.store(
+        if cli.quiet {
+            0
+        } else if cli.verbose {
+            2
+        } else {
+            1
+        },
+        std::sync::atomic::Ordering::Relaxed,
+    );
     if let Some(dir) = &cli.ocr_models {
         // Before any thread starts: the engine and every worker read it from the environment.
         std::env::set_var(

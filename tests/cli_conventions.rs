@@ -225,3 +225,108 @@ fn summary_json_and_the_stats_json_follow_their_schemas() {
     validate("stats.schema.json", &stats);
     assert!(stats["stages"].as_array().is_some_and(|s| !s.is_empty()));
 }
+
+fn stderr_of(c: &mut Command) -> (i32, String) {
+    let o = c.output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn quiet_and_verbose_work_on_every_command() {
+    // Every public command takes both, before or after its name.
+    for cmd in [
+        "check",
+        "batch",
+        "serve",
+        "text",
+        "schema",
+        "doctor",
+        "completions",
+        "man",
+        "stats",
+        "rules",
+        "explain",
+    ] {
+        let o = bin().args([cmd, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            help.contains("-q, --quiet") && help.contains("-v, --verbose"),
+            "{cmd}: {help}"
+        );
+    }
+    let (code, err) = stderr_of(bin().args(["-q", "rules"]));
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (code, err) = stderr_of(bin().args(["rules", "-q", "-v"]));
+    assert_eq!(code, 2, "-q and -v together are refused: {err}");
+
+    // check: -v says how and how fast the package was reviewed; -q and the default say nothing.
+    let pkg = fixture("plan-complete.zip");
+    let (code, err) = stderr_of(bin().args(["check", "-v", "--ocr", "off"]).arg(&pkg));
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("reviewed in a worker process in") && err.contains("pass"),
+        "{err}"
+    );
+    let (_, err) = stderr_of(bin().args(["check", "--ocr", "off"]).arg(&pkg));
+    assert_eq!(err, "");
+
+    // batch: -v names each package as its verdict comes; -q prints nothing.
+    let inp = mixed("verbosity");
+    let out = tmpdir("verbosity-out");
+    let (code, err) = stderr_of(
+        bin()
+            .args(["batch", "-v", "-j", "1", "--ocr", "off", "--out"])
+            .arg(out.join("v"))
+            .arg(&inp),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(" pass ") && err.contains("a.zip"), "{err}");
+    assert!(err.contains(" error ") && err.contains("b.zip"), "{err}");
+    let (_, err) = stderr_of(
+        bin()
+            .args(["batch", "-q", "-j", "1", "--ocr", "off", "--out"])
+            .arg(out.join("q"))
+            .arg(&inp),
+    );
+    assert_eq!(err, "");
+
+    // stats: -v says what it read; -q keeps the warning about zips beside verdicts to itself.
+    let v = out.join("v");
+    std::fs::copy(fixture("plan-complete.zip"), v.join("stray.zip")).unwrap();
+    let (code, err) = stderr_of(bin().args(["stats", "-v"]).arg(&v));
+    assert_eq!(code, 0);
+    assert!(err.contains("2 verdicts read from") && err.contains("zip"), "{err}");
+    let (code, err) = stderr_of(bin().args(["stats", "-q"]).arg(&v));
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+/// Every command's `--help`, as a reviewed snapshot: a change of wording or of an option shows
+/// as a diff.
+#[test]
+fn help_texts_are_pinned() {
+    for cmd in [
+        None,
+        Some("check"),
+        Some("batch"),
+        Some("serve"),
+        Some("text"),
+        Some("doctor"),
+        Some("stats"),
+        Some("rules"),
+        Some("explain"),
+        Some("completions"),
+    ] {
+        let mut c = bin();
+        c.env("NO_COLOR", "1").env("COLUMNS", "100");
+        if let Some(cmd) = cmd {
+            c.arg(cmd);
+        }
+        let o = c.arg("--help").output().unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        let name = format!("help_{}", cmd.unwrap_or("pingshen"));
+        insta::assert_snapshot!(name, String::from_utf8_lossy(&o.stdout));
+    }
+}

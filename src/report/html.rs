@@ -561,12 +561,21 @@ fn findings(o: &mut String, r: &Report) {
             esc(f.code),
             severity_zh(f.severity),
             esc(f.code),
-            esc(&f.message),
+            bilingual(&f.message_zh, &f.message_en),
             f.source.as_ref().map(location).unwrap_or_default()
         );
     }
     close_table(o);
     o.push_str("</section>\n");
+}
+
+/// A message in Chinese with its English beneath, as the checks show theirs (the English alone
+/// when both are the same: a verdict of schema 1 has no Chinese).
+fn bilingual(zh: &str, en: &str) -> String {
+    if zh == en {
+        return format!("<span lang=\"en\">{}</span>", esc(en));
+    }
+    format!("{}<br><span class=\"en\" lang=\"en\">{}</span>", esc(zh), esc(en))
 }
 
 fn files(o: &mut String, r: &Report) {

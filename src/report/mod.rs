@@ -161,7 +161,8 @@ pub struct FindingRow {
     pub severity: Severity,
     /// The stable code (`package.unsafe_entry_name`).
     pub code: &'static str,
-    pub message: String,
+    pub message_zh: String,
+    pub message_en: String,
     pub source: Option<Location>,
 }
 
@@ -235,7 +236,8 @@ impl Report {
                 .map(|f| FindingRow {
                     severity: f.severity,
                     code: f.code.as_str(),
-                    message: f.message.clone(),
+                    message_zh: f.messages.zh.clone(),
+                    message_en: f.messages.en.clone(),
                     source: f.source.as_ref().map(Location::of),
                 })
                 .collect(),

@@ -211,7 +211,7 @@ fn attention(o: &mut String, r: &Report, p: Paint) {
         );
     }
     for f in r.findings.iter().filter(|f| f.severity != Severity::Info) {
-        finding_line(&mut lines, f, p);
+        finding_line(&mut lines, f, p, false);
     }
     if lines.is_empty() {
         let _ = writeln!(o, "\n无需处理的事项 nothing needs attention");
@@ -318,7 +318,7 @@ fn all(o: &mut String, r: &Report, p: Paint) {
     if !r.findings.is_empty() {
         let _ = writeln!(o, "\n发现 findings：");
         for f in &r.findings {
-            finding_line(o, f, p);
+            finding_line(o, f, p, true);
         }
     }
     if let Some(e) = &r.ocr {
@@ -363,8 +363,8 @@ fn evidence_line(o: &mut String, e: &EvidenceRow, p: Paint) {
     let _ = writeln!(o, "{}", line.trim_end());
 }
 
-/// `  警告 warning  basic_info.bad_value  message  [file]`.
-fn finding_line(o: &mut String, f: &super::FindingRow, p: Paint) {
+/// `  警告 warning  basic_info.bad_value  中文说明  [file]`, and with `all` the English beneath.
+fn finding_line(o: &mut String, f: &super::FindingRow, p: Paint, all: bool) {
     let code = match f.severity {
         Severity::Error => "31",
         Severity::Warning => "33",
@@ -384,9 +384,12 @@ fn finding_line(o: &mut String, f: &super::FindingRow, p: Paint) {
             &format!("{} {}", severity_zh(f.severity), severity_id(f.severity))
         ),
         f.code,
-        f.message,
+        f.message_zh,
         p.on("2", &file)
     );
+    if all && f.message_en != f.message_zh {
+        let _ = writeln!(o, "      {}", p.on("2", &f.message_en));
+    }
 }
 
 /// `  ← a.pdf, b.pdf` (base names), or nothing.

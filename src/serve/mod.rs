@@ -66,6 +66,9 @@ pub struct ServeConfig {
     pub cache_entries: usize,
     /// How long a shutdown waits for running reviews.
     pub drain: Duration,
+    /// A line on stderr per answered review (`-v`): package name, sha256 prefix, stage,
+    /// verdict, milliseconds, whether the cache answered.
+    pub log_reviews: bool,
 }
 
 /// Binds `config.listen` (so a caller learns the port of `:0` before serving).
@@ -448,6 +451,7 @@ impl Drop for Admission<'_> {
 
 /// `POST /v1/check`: reviews the package in the body.
 async fn check(State(svc): State<Arc<Service>>, RawQuery(raw): RawQuery, req: Request) -> Response {
+    let started = std::time::Instant::now();
     let query = match upload::parse_query(raw.as_deref()) {
         Ok(q) => q,
         Err(e) => return problem(StatusCode::BAD_REQUEST, &e),
@@ -586,6 +590,14 @@ async fn check(State(svc): State<Arc<Service>>, RawQuery(raw): RawQuery, req: Re
     };
     drop(scratch);
     svc.metrics.verdict(&stage, &verdict);
+    if svc.config.log_reviews {
+        eprintln!(
+            "pingshen serve: {name} {} {stage} {verdict} {} ms{}",
+            stored.sha256.get(..12).unwrap_or(&stored.sha256),
+            started.elapsed().as_millis(),
+            if hit { " (cache)" } else { "" }
+        );
+    }
     let mut r = match answer {
         AnswerFormat::Json => with_type(json.to_string(), "application/json"),
         AnswerFormat::Html => match render_html(&json) {
