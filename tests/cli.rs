@@ -585,3 +585,38 @@ fn a_batch_killed_midway_resumes_to_the_same_verdicts_as_an_uninterrupted_run() 
     assert_eq!(names.len(), total + 1);
     assert_same_files(&out, &fresh, names.iter().filter(|n| *n != "summary.json"));
 }
+
+/// The `text` block of README.md that follows the line holding `after`.
+fn readme_block(after: &str) -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let from = readme.find(after).unwrap_or_else(|| panic!("README names {after}"));
+    let rest = &readme[from..];
+    let start = rest.find("```text\n").expect("a text block follows") + "```text\n".len();
+    let end = rest[start..].find("```").expect("the block ends");
+    rest[start..start + end].to_string()
+}
+
+#[test]
+fn the_readme_shows_what_check_prints() {
+    // The quick start's package, as the binary prints it now.
+    let o = bin()
+        .args(["check", "--color", "never"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/commissioning-complete.zip"
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        readme_block("cargo run --release -- check fixtures/commissioning-complete.zip"),
+        stdout(&o)
+    );
+    // The failing example is the reviewed snapshot of tests/report_text.rs.
+    let snap = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/snapshots/report_text__commissioning_fail_compact.snap"
+    ))
+    .unwrap();
+    let body = snap.splitn(3, "---\n").nth(2).unwrap();
+    assert_eq!(readme_block("(`tests/report_text.rs`):"), body);
+}

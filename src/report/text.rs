@@ -111,6 +111,12 @@ fn summary(o: &mut String, r: &Report, p: Paint) {
     if missing > 0 {
         counts.push(format!("缺 {missing} 份材料"));
     }
+    for (sev, what) in [(Severity::Error, "个错误"), (Severity::Warning, "条警告")] {
+        let n = r.findings.iter().filter(|f| f.severity == sev).count();
+        if n > 0 {
+            counts.push(format!("{n} {what}"));
+        }
+    }
     let stage = h.stage.map_or("阶段未定 stage undecided".to_string(), |s| {
         format!("{} {}", stage_zh(s), s.as_str())
     });
