@@ -212,9 +212,10 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The inverse of [`days_from_civil`]: `(year, month, day)`. Only called with small values.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
+/// The inverse of [`days_from_civil`]: `(year, month, day)` of a day count since 1970-01-01
+/// (H. Hinnant's `civil_from_days`); saturating, so any count gives a date.
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days.saturating_add(719_468);
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -222,7 +223,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let year = yoe.saturating_add(era.saturating_mul(400)) + i64::from(month <= 2);
     (year, month, day)
 }
 

@@ -190,19 +190,6 @@ fn completions_man_page_version_and_json_formats() {
     assert!(d["ocr"]["available"].is_boolean());
 }
 
-fn validate(schema_file: &str, doc: &serde_json::Value) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join(schema_file)).unwrap()).unwrap();
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler.add_resource(schema_file, schema).unwrap();
-    let id = compiler.compile(schema_file, &mut schemas).unwrap();
-    if let Err(e) = schemas.validate(doc, id) {
-        panic!("{schema_file}: {e}\n{doc:#}");
-    }
-}
-
 #[test]
 fn summary_json_and_the_stats_json_follow_their_schemas() {
     let inp = mixed("schemas");
@@ -218,11 +205,11 @@ fn summary_json_and_the_stats_json_follow_their_schemas() {
         assert_eq!(o.status.code(), Some(0));
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-        validate("summary.schema.json", &summary);
+        support::validate_schema("summary.schema.json", &summary);
     }
     let o = bin().args(["stats", "--format", "json"]).arg(&out).output().unwrap();
     let stats: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    validate("stats.schema.json", &stats);
+    support::validate_schema("stats.schema.json", &stats);
     assert!(stats["stages"].as_array().is_some_and(|s| !s.is_empty()));
 }
 

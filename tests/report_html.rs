@@ -180,16 +180,9 @@ fn an_incomplete_package_lists_its_missing_material() {
 #[test]
 fn a_failing_package_shows_the_violated_red_line_its_evidence_and_consequence() {
     let mut files = stage_files("commissioning", Naming::Numbered);
-    let name = files
-        .iter()
-        .find(|(p, _)| p.contains("质保方案") || p.contains("保修方案"))
-        .unwrap()
-        .0
-        .clone();
-    replace_file(
+    support::packages::replace_warranty_plan(
         &mut files,
-        &name,
-        support::docx(&["保修方案", "本项目提供免费质保期23个月，自竣工验收合格之日起计算。"]),
+        &["保修方案", "本项目提供免费质保期23个月，自竣工验收合格之日起计算。"],
     );
     let v = review_files("commissioning-fail.zip", &files);
     assert_eq!(v.verdict, VerdictKind::Fail);

@@ -7,7 +7,7 @@ use pingshen::report::{render, Style};
 use pingshen::verdict::{CheckStatus, Verdict};
 use pingshen::{review, Options, Reviewer};
 use support::packages::{data_directory_tables, replace_file, stage_files, table_xlsx, zip_files, Naming};
-use support::{docx, s};
+use support::s;
 
 fn verdict(name: &str, files: &[(String, Vec<u8>)]) -> Verdict {
     review(
@@ -33,16 +33,9 @@ fn commissioning_with_one_system_off_the_chain() -> Vec<(String, Vec<u8>)> {
     }
     let dir = files.iter().find(|(p, _)| p.contains("数据目录")).unwrap().0.clone();
     replace_file(&mut files, &dir, table_xlsx(&sheets));
-    let plan = files
-        .iter()
-        .find(|(p, _)| p.contains("质保方案") || p.contains("保修方案"))
-        .unwrap()
-        .0
-        .clone();
-    replace_file(
+    support::packages::replace_warranty_plan(
         &mut files,
-        &plan,
-        docx(&["保修方案", "本项目提供免费质保期23个月，自竣工验收合格之日起计算。"]),
+        &["保修方案", "本项目提供免费质保期23个月，自竣工验收合格之日起计算。"],
     );
     files
 }
@@ -116,13 +109,7 @@ fn undecided_checks_mark_the_value_not_read_and_nothing_is_marked_on_a_satisfied
     // A review package without its warranty statement: COMM-RL3 undetermined, decided by the
     // value not read.
     let mut files = stage_files("commissioning", Naming::Numbered);
-    let plan = files
-        .iter()
-        .find(|(p, _)| p.contains("质保方案") || p.contains("保修方案"))
-        .unwrap()
-        .0
-        .clone();
-    replace_file(&mut files, &plan, docx(&["保修方案", "按合同约定执行。"]));
+    support::packages::replace_warranty_plan(&mut files, &["保修方案", "按合同约定执行。"]);
     let v = verdict("commissioning.zip", &files);
     let rl3 = v.checks.iter().find(|c| c.id == "COMM-RL3").unwrap();
     assert_eq!(rl3.status, CheckStatus::Undetermined);

@@ -90,16 +90,9 @@ fn review_submitted_after_the_list_approval_expired_fails() {
 #[test]
 fn commissioning_with_a_short_warranty_fails() {
     let mut files = stage_files("commissioning", Naming::Numbered);
-    let name = files
-        .iter()
-        .find(|(p, _)| p.contains("质保方案") || p.contains("保修方案"))
-        .unwrap()
-        .0
-        .clone();
-    replace_file(
+    support::packages::replace_warranty_plan(
         &mut files,
-        &name,
-        docx(&["保修方案", "本项目提供免费质保期23个月，自竣工验收合格之日起计算。"]),
+        &["保修方案", "本项目提供免费质保期23个月，自竣工验收合格之日起计算。"],
     );
     insta::assert_snapshot!(verdict_json("commissioning.zip", &files));
 }

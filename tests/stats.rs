@@ -611,19 +611,6 @@ fn a_folder_without_verdicts_is_a_usage_error_in_plain_words() {
     let _ = std::fs::remove_dir_all(&z);
 }
 
-/// Validates `doc` against `schemas/<schema_file>`.
-fn validate(schema_file: &str, doc: &Value) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(root.join(schema_file)).unwrap()).unwrap();
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler.add_resource(schema_file, schema).unwrap();
-    let id = compiler.compile(schema_file, &mut schemas).unwrap();
-    if let Err(e) = schemas.validate(doc, id) {
-        panic!("{schema_file}: {e}\n{doc:#}");
-    }
-}
-
 /// The corpus plus two more plan verdicts without a usable 申报日期: one with an impossible date,
 /// one that names no package file (it is named by its verdict file).
 fn corpus_with_unknowns() -> Vec<Value> {
@@ -654,7 +641,7 @@ fn the_unknown_period_names_its_packages_in_every_format() {
     assert!(plan.rows[..plan.rows.len() - 1].iter().all(|r| r.packages.is_empty()));
 
     let j: Value = serde_json::from_str(&s.to_json()).unwrap();
-    validate("stats.schema.json", &j);
+    support::validate_schema("stats.schema.json", &j);
     let periods = j["stages"][0]["periods"].as_array().unwrap();
     assert_eq!(periods.last().unwrap()["period"], "unknown");
     assert_eq!(periods.last().unwrap()["packages"], json!(want));
@@ -677,7 +664,7 @@ fn the_unknown_period_names_its_packages_in_every_format() {
 fn the_stats_json_follows_its_schema() {
     for vs in [corpus_with_unknowns(), Vec::new()] {
         let s = stats::from_verdicts(&vs);
-        validate("stats.schema.json", &serde_json::from_str(&s.to_json()).unwrap());
+        support::validate_schema("stats.schema.json", &serde_json::from_str(&s.to_json()).unwrap());
     }
     let j: Value = serde_json::from_str(&stats().to_json()).unwrap();
     let f = &j["failures"][0];

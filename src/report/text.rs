@@ -202,18 +202,12 @@ fn attention(o: &mut String, r: &Report, p: Paint) {
         );
     }
     for i in r.items.iter().filter(|i| i.status == ItemStatus::NotSupported) {
-        let why: Vec<String> = i
-            .checks
-            .iter()
-            .filter(|c| c.status == CheckStatus::Violated)
-            .map(|c| format!("{} {}", c.id, c.message_zh))
-            .collect();
         let _ = writeln!(
             lines,
             "  {} 项目清单 item  {}：{}",
             p.on("1;31", "✗"),
             i.key,
-            why.join("；")
+            violations(i)
         );
     }
     for f in r.findings.iter().filter(|f| f.severity != Severity::Info) {
@@ -278,13 +272,7 @@ fn all(o: &mut String, r: &Report, p: Paint) {
                 ItemStatus::Supported => ("✓", "32"),
                 ItemStatus::NotSupported => ("✗", "1;31"),
             };
-            let why: Vec<String> = i
-                .checks
-                .iter()
-                .filter(|c| c.status == CheckStatus::Violated)
-                .map(|c| format!("{} {}", c.id, c.message_zh))
-                .collect();
-            let _ = writeln!(o, "  {} {}  {}", p.on(code, mark), i.key, why.join("；"));
+            let _ = writeln!(o, "  {} {}  {}", p.on(code, mark), i.key, violations(i));
         }
     }
     if !r.materials.is_empty() {
@@ -337,6 +325,16 @@ fn all(o: &mut String, r: &Report, p: Paint) {
             )
         );
     }
+}
+
+/// The checks a plan item violates: `PLAN-RL2 对应三定职责为空；…`.
+fn violations(i: &super::ItemRow) -> String {
+    i.checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Violated)
+        .map(|c| format!("{} {}", c.id, c.message_zh))
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// `  ✗ REVIEW-RL1  红线 违反  message`.

@@ -60,3 +60,18 @@ pub fn xml_escape(text: &str) -> String {
     }
     out
 }
+
+/// Validates `doc` against `schemas/<schema_file>` of the repository (JSON Schema 2020-12), and
+/// panics with the error and the document when it does not follow it.
+pub fn validate_schema(schema_file: &str, doc: &serde_json::Value) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(schema_file)).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource(schema_file, schema).unwrap();
+    let id = compiler.compile(schema_file, &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(doc, id) {
+        panic!("{schema_file}: {e}\n{doc:#}");
+    }
+}

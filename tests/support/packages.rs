@@ -751,6 +751,16 @@ pub fn replace_file(files: &mut [(String, Vec<u8>)], needle: &str, data: Vec<u8>
         .1 = data;
 }
 
+/// Replaces the warranty plan (保修方案 or 质保方案) of a stage's files with a docx of these
+/// paragraphs.
+pub fn replace_warranty_plan(files: &mut [(String, Vec<u8>)], paragraphs: &[&str]) {
+    let plan = files
+        .iter_mut()
+        .find(|(p, _)| p.contains("质保方案") || p.contains("保修方案"))
+        .unwrap_or_else(|| panic!("no warranty plan among the files"));
+    plan.1 = super::docs::docx(paragraphs);
+}
+
 /// These files zipped with UTF-8 names (see [`zip_builder_with`]).
 pub fn zip_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     zip_builder_with(files).finish()
