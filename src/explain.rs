@@ -58,6 +58,7 @@ pub fn rules_json(stage: Option<StageId>, ruleset: &str) -> serde_json::Value {
                 "consequence": c.consequence,
                 "per_item": matches!(c.run, Runner::Item(_)),
                 "doc": c.doc,
+                "doc_zh": c.doc_zh,
             })
         })
         .collect();
@@ -85,7 +86,7 @@ pub fn rules(stage: Option<StageId>) -> String {
             };
             let cons = c.consequence.map(|x| format!(" → {x}")).unwrap_or_default();
             let _ = writeln!(o, "  {:<24} {}  {}{per}{cons}", c.id, c.title, kind(c.kind));
-            let _ = writeln!(o, "  {:<24} {}", "", c.doc);
+            let _ = writeln!(o, "  {:<24} {}", "", c.doc_zh);
         }
     }
     o
@@ -126,7 +127,8 @@ pub fn explain(id: &str, schemas: &Schemas) -> Option<String> {
             );
         }
         let _ = writeln!(o, "  {}", basis(c.seed));
-        let _ = writeln!(o, "  判定 decides：{}", c.doc);
+        let _ = writeln!(o, "  判定：{}", c.doc_zh);
+        let _ = writeln!(o, "  decides: {}", c.doc);
         let reads: Vec<String> = c
             .reads
             .iter()
@@ -214,5 +216,14 @@ mod tests {
         assert!(!r.contains("COMM-RL1"));
         let all = rules(None);
         assert!(checks::REGISTRY.iter().all(|c| all.contains(c.id)));
+        // The reviewer reads what each check decides in Chinese.
+        for c in checks::REGISTRY {
+            assert!(
+                c.doc_zh.chars().filter(|&ch| crate::extract::is_cjk(ch)).count() >= 8,
+                "{}",
+                c.id
+            );
+            assert!(all.contains(c.doc_zh));
+        }
     }
 }

@@ -15,6 +15,7 @@ pub static CONTENT: CheckDef = CheckDef {
     reads: &["missing_sections"],
     params: &[],
     doc: "Violated when the addition request lacks one of the six contents.",
+    doc_zh: "追加申请缺少六项基本情况之一时违反。",
     run: Runner::Package(content),
 };
 
@@ -53,6 +54,7 @@ pub static FUNDING: CheckDef = CheckDef {
     reads: &["project_type", "funding_authority"],
     params: &[],
     doc: "Violated when funding was confirmed by the wrong body: 市发展改革委 for 新建, 市财政局 for 升级改造.",
+    doc_zh: "资金审定单位不符时违反：新建项目应为市发展改革委，升级改造项目应为市财政局。",
     run: Runner::Package(funding),
 };
 

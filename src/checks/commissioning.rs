@@ -22,6 +22,7 @@ pub static RL1: CheckDef = CheckDef {
     ],
     params: &[],
     doc: "Violated when a system-sheet row has 是否入云, 上链, 是否更新 or 是否确权 false.",
+    doc_zh: "系统目录中任一系统的是否入云、上链、是否更新或是否确权为否时违反。",
     run: Runner::Package(rl1),
 };
 
@@ -100,6 +101,7 @@ pub static RL2: CheckDef = CheckDef {
     reads: &["data_directory_resources.aggregation"],
     params: &[],
     doc: "Violated when a data-sheet row's 汇聚状态 is not 已汇聚.",
+    doc_zh: "数据目录中任一数据资源的汇聚状态不是已汇聚时违反。",
     run: Runner::Package(rl2),
 };
 
@@ -158,6 +160,7 @@ pub static RL3: CheckDef = CheckDef {
     reads: &["warranty_months"],
     params: &["min_warranty_months"],
     doc: "Violated when the strictest warranty statement is below min_warranty_months (24).",
+    doc_zh: "保修方案中最严格的保修期限少于 min_warranty_months（24 个月）时违反。",
     run: Runner::Package(rl3),
 };
 
@@ -199,6 +202,7 @@ pub static RL4: CheckDef = CheckDef {
     reads: &["submission_date", "final_acceptance_date"],
     params: &["commissioning_deadline_months"],
     doc: "Violated when 申报日期 is after add_months(final acceptance date, commissioning_deadline_months (6)).",
+    doc_zh: "申报日期晚于终验日期后 commissioning_deadline_months（6 个月）时违反。",
     run: Runner::Package(rl4),
 };
 
@@ -242,6 +246,7 @@ pub static ACCEPTANCE: CheckDef = CheckDef {
     reads: &["final_acceptance_passed"],
     params: &[],
     doc: "Violated when the final acceptance opinion does not pass the project (不同意 / 未通过).",
+    doc_zh: "竣工验收意见不同意或未通过验收时违反。",
     run: Runner::Package(acceptance),
 };
 
@@ -279,6 +284,7 @@ pub static CONSISTENCY: CheckDef = CheckDef {
     reads: &["content_comparison.approved_amount", "content_comparison.actual_amount"],
     params: &[],
     doc: "Violated when the comparison table's actual total exceeds its approved total (compared in cents); a changed row only makes change_documents required.",
+    doc_zh: "建设内容对比表的实际金额合计超过批复金额合计时违反（按分比较）；有变更的行只使变更材料成为必备材料。",
     run: Runner::Package(consistency),
 };
 
@@ -352,6 +358,7 @@ pub static SECURITY: CheckDef = CheckDef {
     reads: &["security_acceptance_report", "mlps_filing", "mlps_test_report", "classified_test_report", "secrecy_approval", "mlps_filing_number"],
     params: &[],
     doc: "Violated when a security material required for the project's type and classification is missing, or a readable MLPS filing has no 备案编号 of the form \\d{11}-\\d{5}; undetermined when one is unreadable.",
+    doc_zh: "按项目类型和涉密情况应提供的安全材料缺失，或等保备案证明中没有“11 位数字-5 位数字”格式的备案编号时违反；材料无法读取时无法判定。",
     run: Runner::Package(security),
 };
 

@@ -251,6 +251,8 @@ pub struct CheckDef {
     pub params: &'static [&'static str],
     /// What it decides, in one sentence.
     pub doc: &'static str,
+    /// The same in Chinese, for the reviewer (`explain`, `rules`).
+    pub doc_zh: &'static str,
     pub run: Runner,
 }
 

@@ -16,6 +16,7 @@ pub static DEADLINE: CheckDef = CheckDef {
     reads: &["submission_date", "commissioning_approval_date"],
     params: &["self_evaluation_deadline_months"],
     doc: "Violated when 申报日期 is after add_months(投入使用批复日期, self_evaluation_deadline_months (12)).",
+    doc_zh: "申报日期晚于投入使用批复日期后 self_evaluation_deadline_months（12 个月）时违反。",
     run: Runner::Package(deadline),
 };
 
@@ -62,6 +63,7 @@ pub static DEPT_DEADLINE: CheckDef = CheckDef {
     reads: &["submission_date", "evaluation_year"],
     params: &[],
     doc: "With 评价年度: violated when 申报日期 is after December 31 of that year; without it, not applicable.",
+    doc_zh: "有评价年度时，申报日期晚于该年 12 月 31 日则违反；没有评价年度时不适用。",
     run: Runner::Package(dept_deadline),
 };
 
@@ -109,6 +111,7 @@ pub static CONTENT: CheckDef = CheckDef {
     reads: &["missing_sections"],
     params: &[],
     doc: "Violated when the project performance report lacks one of the six contents.",
+    doc_zh: "项目绩效报告缺少六项内容之一时违反。",
     run: Runner::Package(content),
 };
 

@@ -26,6 +26,7 @@ pub static RL1: CheckDef = CheckDef {
     reads: &["catalogued", "turnkey_rate", "share_response_rate", "history_complete_rate", "update_timely_rate"],
     params: &["rate_floor_percent"],
     doc: "Violated when 存量数据编目注册 is 否 or any of the four rates is below rate_floor_percent (60).",
+    doc_zh: "存量数据编目注册为否，或四项比率之一低于 rate_floor_percent（60%）时违反。",
     run: Runner::Package(rl1),
 };
 
@@ -86,6 +87,7 @@ pub static RL2: CheckDef = CheckDef {
     reads: &["project_list.duties"],
     params: &[],
     doc: "Per project_list row: violated when 对应三定职责 is empty.",
+    doc_zh: "逐项：项目清单中对应三定职责为空时违反。",
     run: Runner::Item(rl2),
 };
 
@@ -124,6 +126,7 @@ pub static RL3: CheckDef = CheckDef {
     reads: &["project_list.systems", "data_directory_systems.system_name"],
     params: &[],
     doc: "Per row: violated when 涉及系统 is empty or names a system missing from the data directory's system sheet.",
+    doc_zh: "逐项：涉及系统为空，或所列系统不在数据目录的系统表中时违反。",
     run: Runner::Item(rl3),
 };
 
@@ -175,6 +178,7 @@ pub static RL4: CheckDef = CheckDef {
     reads: &["project_list.guidance_direction", "reference:guidance_directions"],
     params: &[],
     doc: "Per row: violated when 对应指引方向 is not one of the guidance directions (reference data).",
+    doc_zh: "逐项：对应指引方向不在指引建设方向（参考数据）之中时违反。",
     run: Runner::Item(rl4),
 };
 
@@ -210,6 +214,7 @@ pub static RL5: CheckDef = CheckDef {
     reads: &["project_list.uses_shared_platform"],
     params: &[],
     doc: "Per row: violated when 是否使用全市共性平台 is 否.",
+    doc_zh: "逐项：是否使用全市共性平台为否时违反。",
     run: Runner::Item(rl5),
 };
 
@@ -238,6 +243,7 @@ pub static RL6: CheckDef = CheckDef {
     reads: &["project_list.project_type", "project_list.systems", "data_directory_systems.running_status", "progress_table.running_status"],
     params: &[],
     doc: "Per 升级改造 row: violated when one of its systems is not in operation (system sheet 运行状态, else the progress table's).",
+    doc_zh: "逐项（升级改造）：所涉系统之一未投入运行时违反（依系统表的运行状态，否则依进度表）。",
     run: Runner::Item(rl6),
 };
 

@@ -18,6 +18,7 @@ pub static RL1: CheckDef = CheckDef {
     reads: &["project_type", "prior_commissioning_ref", "reference:approved_commissioning"],
     params: &[],
     doc: "An upgrade project without 前期项目投入使用批复文号, or (with reference data) with one that is not an approved commissioning.",
+    doc_zh: "升级改造项目没有前期项目投入使用批复文号，或（有参考数据时）该文号不在已批复投入使用清单中时违反。",
     run: Runner::Package(rl1),
 };
 
@@ -71,6 +72,7 @@ pub static RL2: CheckDef = CheckDef {
     reads: &["submission_date", "list_approval_valid_until"],
     params: &[],
     doc: "Violated when 申报日期 is after the list approval's validity end (that day itself is valid).",
+    doc_zh: "申报日期晚于清单批复有效期的最后一天时违反（当天仍有效）。",
     run: Runner::Package(rl2),
 };
 
@@ -118,6 +120,7 @@ pub static RL3: CheckDef = CheckDef {
     reads: &["monitored", "applicant", "reference:monitored_departments", "data_directory_systems.on_chain", "data_directory_systems.chain_id"],
     params: &[],
     doc: "For a monitored department: violated when a system of the data directory is not registered on the directory chain (是否上链, else 目录链注册编号).",
+    doc_zh: "月报季评部门：数据目录中任一系统未在目录链注册（是否上链，否则目录链注册编号）时违反。",
     run: Runner::Package(rl3),
 };
 
@@ -218,6 +221,7 @@ pub static RL4: CheckDef = CheckDef {
     reads: &["uses_shared_platform"],
     params: &[],
     doc: "Violated when 是否统筹使用全市共性平台 is 否.",
+    doc_zh: "是否统筹使用全市共性平台为否时违反。",
     run: Runner::Package(rl4),
 };
 
@@ -255,6 +259,7 @@ pub static RL5: CheckDef = CheckDef {
     reads: &["application_form", "proposal"],
     params: &[],
     doc: "Consistency with laws, policies and standards: no machine can decide it; always manual.",
+    doc_zh: "与法律法规、政策文件、标准规范的一致性无法由机器判定，始终由评审专家人工核对。",
     run: Runner::Package(rl5),
 };
 
@@ -278,6 +283,7 @@ pub static RL6: CheckDef = CheckDef {
     reads: &["mentions_cybersecurity", "mentions_cryptography"],
     params: &[],
     doc: "Violated when the application form (upgrade) or proposal (new) never mentions 网络安全/等级保护 or 密码.",
+    doc_zh: "申报书（升级改造）或建设方案（新建）从未提及网络安全/等级保护或密码应用时违反。",
     run: Runner::Package(rl6),
 };
 
