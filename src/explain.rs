@@ -180,6 +180,7 @@ pub fn explain(id: &str, schemas: &Schemas) -> Option<String> {
         crate::report::severity_zh(sev),
         crate::report::severity_id(sev)
     );
+    let _ = writeln!(o, "  {}", code.description_zh());
     let _ = writeln!(o, "  {}", code.description());
     Some(o)
 }

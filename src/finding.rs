@@ -96,6 +96,49 @@ codes! {
     ValueBadDate = "value.bad_date", Info, "A value looks like a date but names no real day (2月30日); it is not used as a date. Warning for a basic-info date field, info elsewhere (SPEC §7).";
 }
 
+impl Code {
+    /// What the code means, in Chinese (`pingshen explain`).
+    pub fn description_zh(self) -> &'static str {
+        match self {
+            Code::PackageEmpty => "压缩包是空文件（0 字节）。",
+            Code::PackageNotZip => "压缩包不是 zip 文件；写明识别出的格式（RAR、7z、gzip、tar、PDF 等）。",
+            Code::PackageCorrupt => "zip 压缩包无法读取：文件不完整、缺少中央目录或文件头不一致。",
+            Code::PackageLimitExceeded => "超过了安全限制（压缩包大小、条目数、解压后大小、压缩比），超出部分未解压。",
+            Code::PackageUnreadable => "无法从磁盘读取压缩包文件。",
+            Code::PackageInternalError => "评审该材料包时程序内部出错；该包判为无法评审，批量评审继续。",
+            Code::PackageTimeout => "评审用时超过时限（--timeout）；评审进程已停止，批量评审继续。",
+            Code::PackageOutOfMemory => "评审进程内存不足（--max-memory）；已更换进程，批量评审继续。",
+            Code::PackageWorkerCrashed => "评审进程意外终止（中止、信号、栈溢出）；已更换进程，批量评审继续。",
+            Code::PackageUnsafeEntryName => "条目名称含有 ..、绝对路径或盘符，已忽略该条目。",
+            Code::PackageDoubleZip => "压缩包内唯一的有效条目是另一个 zip，已解开一层。",
+            Code::PackageEncryptedEntry => "条目已加密，其文件无法读取，其余材料照常评审。",
+            Code::PackageUnsupportedCompression => "条目使用了不支持的压缩方式，其文件无法读取。",
+            Code::PackageCorruptEntry => "条目数据无法解压（校验值不符或数据损坏），其文件无法读取。",
+            Code::PackageDuplicateEntry => "两个条目的路径相同，两者都保留。",
+            Code::StageUndecided => "无法从 --stage、基本情况表、压缩包名称或材料确定申报阶段。",
+            Code::StageUnknownValue => "基本情况表中的申报阶段不是已知阶段。",
+            Code::StageConflict => "基本情况表中的申报阶段与命令行指定的阶段不一致。",
+            Code::FileExtensionMismatch => "文件内容与扩展名不符，已按内容读取。",
+            Code::FileOverBudget => "读取该文件所需内存超过限额（单个文件 max_file_bytes、同时保留 max_held_bytes），未解压，视为无法读取，其余材料照常评审。",
+            Code::FileUnreadable => "文件内容无法读取（加密、旧版 .doc/.wps/.et、图片、不支持的格式或已损坏）。",
+            Code::FileUnmappedText => "PDF 页面有文字，但大多无法对应到字符，文字无法读取；有 OCR 引擎时改用 OCR 识读。",
+            Code::MaterialAmbiguous => "文件名同样程度地匹配多项材料，对每项都计入。",
+            Code::MaterialUnmatched => "文件名称和标题都不匹配本阶段的任何材料。",
+            Code::MaterialWrongFormat => "材料的文件格式与本阶段要求不符（应为表格的给了文档，或相反）。",
+            Code::BasicInfoMissingField => "基本情况表缺少本阶段必填的字段，或该字段为空。",
+            Code::BasicInfoBadValue => "基本情况表中的值无法按字段类型读取。",
+            Code::BasicInfoInvalidCreditCode => "统一社会信用代码未通过 GB 32100 校验，该字段不予采用。",
+            Code::BasicInfoUnreadable => "基本情况表无法作为表格读取。",
+            Code::DataDirectoryBadValue => "数据目录中的取值不在该列允许的取值范围内。",
+            Code::TableNotFound => "表格材料中找不到表头列名相符的表格。",
+            Code::ConsistencyAmountMismatch => "基本情况表的项目金额与来源文件（建议书或申请中的总投资、对比表的批复合计）不一致。",
+            Code::OcrUnavailable => "扫描件中有检查所需的字段，但没有可用的 OCR 引擎，字段未读取。",
+            Code::OcrRequired => "指定了 --ocr require，但没有可用的 OCR 引擎，扫描件无法读取。",
+            Code::ValueBadDate => "看似日期的值不是真实存在的日期（如 2月30日），不作为日期使用。",
+        }
+    }
+}
+
 impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -271,6 +314,7 @@ mod tests {
             assert!(seen.insert(c.as_str()), "duplicate code {}", c.as_str());
             assert_eq!(Code::from_id(c.as_str()), Some(c));
             assert!(!c.description().is_empty());
+            assert!(c.description_zh().chars().any(crate::extract::is_cjk), "{}", c.as_str());
             assert!(c.as_str().contains('.'), "codes are namespaced: {}", c.as_str());
         }
     }
