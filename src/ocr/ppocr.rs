@@ -435,19 +435,20 @@ impl Reader<'_> {
     /// costs in proportion to width, and the rest of the line decides no value this guards.
     fn reread(&mut self, crops: &[(Quad, db::Crop)], reads: &[Read]) -> Result<Vec<Vec<bool>>, OcrError> {
         let mut out: Vec<Vec<bool>> = reads.iter().map(|r| vec![false; r.chars.len()]).collect();
-        let spans: Vec<(usize, Span)> = reads
+        // (line, its span, the span's pixels at the smaller scale), one per line with numerals.
+        let spans: Vec<(usize, Span, db::Crop)> = reads
             .iter()
             .zip(crops)
             .enumerate()
-            .filter_map(|(i, (r, (_, c)))| reread_span(r, c).map(|s| (i, s)))
+            .filter_map(|(i, (r, (_, c)))| {
+                reread_span(r, c).map(|s| {
+                    let smaller = scaled_crop(&columns(c, s.x0, s.x1), REREAD_SCALE);
+                    (i, s, smaller)
+                })
+            })
             .collect();
-        let smaller: Vec<db::Crop> = spans
-            .iter()
-            .filter_map(|(i, span)| crops.get(*i).map(|(_, c)| (c, span)))
-            .map(|(c, span)| scaled_crop(&columns(c, span.x0, span.x1), REREAD_SCALE))
-            .collect();
-        let again = self.recognize(&smaller.iter().collect::<Vec<_>>())?;
-        for ((i, span), second) in spans.iter().zip(&again) {
+        let again = self.recognize(&spans.iter().map(|(.., c)| c).collect::<Vec<_>>())?;
+        for ((i, span, _), second) in spans.iter().zip(&again) {
             if let (Some(first), Some(marks)) = (reads.get(*i), out.get_mut(*i)) {
                 let part: String = first
                     .text
