@@ -44,24 +44,20 @@ pub enum Format {
 }
 
 impl Format {
-    fn token(self) -> &'static str {
+    /// The format's word in the worker protocol: `pretty`, `line`, `html`, or `text` with
+    /// `-all` and `-color` as its style asks.
+    fn token(self) -> String {
         match self {
-            Format::Pretty => "pretty",
-            Format::Line => "line",
-            Format::Text(Style {
-                color: false,
-                all: false,
-            }) => "text",
-            Format::Text(Style {
-                color: true,
-                all: false,
-            }) => "text-color",
-            Format::Text(Style {
-                color: false,
-                all: true,
-            }) => "text-all",
-            Format::Text(Style { color: true, all: true }) => "text-all-color",
-            Format::Html => "html",
+            Format::Pretty => "pretty".into(),
+            Format::Line => "line".into(),
+            Format::Text(Style { color, all }) => {
+                format!(
+                    "text{}{}",
+                    if all { "-all" } else { "" },
+                    if color { "-color" } else { "" }
+                )
+            }
+            Format::Html => "html".into(),
         }
     }
 
@@ -69,21 +65,16 @@ impl Format {
         Some(match token {
             "pretty" => Format::Pretty,
             "line" => Format::Line,
-            "text" => Format::Text(Style {
-                color: false,
-                all: false,
-            }),
-            "text-color" => Format::Text(Style {
-                color: true,
-                all: false,
-            }),
-            "text-all" => Format::Text(Style {
-                color: false,
-                all: true,
-            }),
-            "text-all-color" => Format::Text(Style { color: true, all: true }),
             "html" => Format::Html,
-            _ => return None,
+            _ => {
+                let rest = token.strip_prefix("text")?;
+                let (all, rest) = rest.strip_prefix("-all").map_or((false, rest), |r| (true, r));
+                let (color, rest) = rest.strip_prefix("-color").map_or((false, rest), |r| (true, r));
+                if !rest.is_empty() {
+                    return None;
+                }
+                Format::Text(Style { color, all })
+            }
         })
     }
 
@@ -718,7 +709,11 @@ mod tests {
             Format::Text(Style { color: true, all: true }),
             Format::Html,
         ] {
-            assert_eq!(Format::parse(f.token()), Some(f));
+            assert_eq!(Format::parse(&f.token()), Some(f));
+        }
+        assert_eq!(Format::Text(Style { color: true, all: true }).token(), "text-all-color");
+        for bad in ["text-color-all", "textx", "text-", "texts", ""] {
+            assert_eq!(Format::parse(bad), None, "{bad}");
         }
     }
 
