@@ -309,6 +309,25 @@ impl Raster {
         }
     }
 
+    /// The `width × height` part of the raster whose top-left pixel is (`left`, `top`), clamped
+    /// to the raster.
+    pub fn cropped(&self, left: u32, top: u32, width: u32, height: u32) -> Raster {
+        let c = usize::from(self.channels);
+        let (sw, sh) = (self.width as usize, self.height as usize);
+        let (x0, y0) = ((left as usize).min(sw), (top as usize).min(sh));
+        let (x1, y1) = ((x0 + width as usize).min(sw), (y0 + height as usize).min(sh));
+        let mut data = Vec::with_capacity((x1 - x0) * (y1 - y0) * c);
+        for y in y0..y1 {
+            data.extend(self.data.get((y * sw + x0) * c..(y * sw + x1) * c).unwrap_or_default());
+        }
+        Raster {
+            width: (x1 - x0) as u32,
+            height: (y1 - y0) as u32,
+            channels: self.channels,
+            data,
+        }
+    }
+
     /// The raster scaled to `width × height` by bilinear sampling (pixel centres aligned, as
     /// OpenCV's `INTER_LINEAR`).
     pub fn resized(&self, width: u32, height: u32) -> Raster {
@@ -385,6 +404,16 @@ mod tests {
         assert_eq!(r.rotated(3).data, b"cfbead");
         assert_eq!(r.rotated(4), r);
         assert_eq!(r.rotated(1).rotated(3), r);
+    }
+
+    #[test]
+    fn a_crop_takes_the_asked_part_and_stops_at_the_edges() {
+        // 3×2: a b c / d e f
+        let r = raster(3, 2, 1, b"abcdef");
+        assert_eq!(r.cropped(1, 0, 2, 2).data, b"bcef");
+        assert_eq!(r.cropped(2, 1, 5, 5), raster(1, 1, 1, b"f"));
+        assert_eq!(r.cropped(7, 7, 1, 1).data, b"");
+        assert_eq!(raster(2, 1, 3, b"abcdef").cropped(1, 0, 1, 1).data, b"def");
     }
 
     #[test]

@@ -61,6 +61,15 @@ pub const SIZE_VAR: &str = "PINGSHEN_OCR_MODEL";
 /// detection 3–4 times slower on the same lines (measured on `fixtures/scans/`: the same
 /// boxes, 2.7–3.5 s against 0.7–1.0 s a page on one core).
 const DET_SIDE: u32 = 960;
+/// White kept around the inked part of a page that detection reads, in detection pixels: the
+/// model sees a line's surroundings as on the whole page.
+const DET_MARGIN: u32 = 32;
+/// The squares a page is cut into to find its inked part, in detection pixels: about the
+/// height of body text at the detection scale.
+const DET_CELL: u32 = 16;
+/// Below this luminance a pixel is ink, for finding the part of a page that holds text (faint
+/// grey print included; paper, even yellowed, is lighter).
+const INK_LUMA: u8 = 192;
 /// Recognition input height and the narrowest batch width (RapidOCR `rec_img_shape`).
 const REC_HEIGHT: u32 = 48;
 const REC_MIN_WIDTH: u32 = 320;
@@ -468,11 +477,28 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    /// Text boxes of a page (RGB), in its pixels, in reading order.
+    /// Text boxes of a page (RGB), in its pixels, in reading order. Detection runs on the part
+    /// of the page that holds ink ([`ink_region`]), at the scale the whole page would be read at:
+    /// the model costs in proportion to the pixels it is given, and a page's white margins and
+    /// empty lower half hold no text to find.
     fn detect(&mut self, page: &Raster) -> Result<Vec<db::TextBox>, OcrError> {
         self.check_time()?;
-        let (w, h) = det_size(page.width, page.height);
-        let input = page.resized(w, h);
+        let scale = det_scale(page.width, page.height);
+        let region = ink_region(
+            page,
+            (DET_CELL as f32 / scale).ceil() as u32,
+            (DET_MARGIN as f32 / scale).ceil() as u32,
+        );
+        let part;
+        let (src, left, top) = match region {
+            Some((l, t, w, h)) => {
+                part = page.cropped(l, t, w, h);
+                (&part, l, t)
+            }
+            None => (page, 0, 0),
+        };
+        let (w, h) = det_size(src.width, src.height, scale);
+        let input = src.resized(w, h);
         let tensor = Tensor::from_array((
             [1usize, 3, h as usize, w as usize],
             planar_bgr(&input, 0, w).into_boxed_slice(),
@@ -485,14 +511,15 @@ impl Reader<'_> {
             [_, _, mh, mw] | [_, mh, mw] => (*mh as usize, *mw as usize),
             _ => return Err(OcrError::Runtime(format!("detection output of shape {dims:?}"))),
         };
-        Ok(db::detect_boxes(
-            prob,
-            mw,
-            mh,
-            page.width,
-            page.height,
-            &DbParams::default(),
-        ))
+        let boxes = db::detect_boxes(prob, mw, mh, src.width, src.height, &DbParams::default());
+        let (dx, dy) = (left as f32, top as f32);
+        Ok(boxes
+            .into_iter()
+            .map(|b| db::TextBox {
+                quad: Quad(b.quad.0.map(|(x, y)| (x + dx, y + dy))),
+                score: b.score,
+            })
+            .collect())
     }
 
     /// Whether the orientation model says most of the page's longest lines are upside down.
@@ -831,13 +858,67 @@ fn lies_on_its_side(boxes: &[db::TextBox]) -> bool {
     tall_n >= 3 && tall > wide * 2.0
 }
 
-/// The detection input size: the page scaled so its longer side is [`DET_SIDE`] pixels (down
-/// for a fine scan, up for a coarse one), each side rounded to a multiple of 32 (at least 32).
-fn det_size(w: u32, h: u32) -> (u32, u32) {
-    let (wf, hf) = (w.max(1) as f32, h.max(1) as f32);
-    let ratio = DET_SIDE as f32 / wf.max(hf);
+/// The scale a page is detected at: its longer side becomes [`DET_SIDE`] pixels (down for a
+/// fine scan, up for a coarse one).
+fn det_scale(w: u32, h: u32) -> f32 {
+    DET_SIDE as f32 / w.max(h).max(1) as f32
+}
+
+/// The detection input size of a `w × h` image at `scale`, each side rounded to a multiple of
+/// 32 (at least 32).
+fn det_size(w: u32, h: u32, scale: f32) -> (u32, u32) {
     let round32 = |v: f32| (((v / 32.0).round() as u32) * 32).max(32);
-    (round32(wf * ratio), round32(hf * ratio))
+    (round32(w.max(1) as f32 * scale), round32(h.max(1) as f32 * scale))
+}
+
+/// The part of a page that holds ink, `(left, top, width, height)`, grown by `margin` pixels
+/// on every side; `None` when that part is most of the page (reading the whole page then costs
+/// little more and keeps it as it is).
+///
+/// The page is cut into `cell × cell` squares; a square counts when at least one pixel in
+/// fifty of it, and sixteen pixels at least, are darker than [`INK_LUMA`]. A square is about a
+/// glyph at the detection scale, so text always counts, while a speck of dust or scanner noise
+/// (a few pixels) does not stretch the part.
+fn ink_region(page: &Raster, cell: u32, margin: u32) -> Option<(u32, u32, u32, u32)> {
+    let (w, h, c) = (page.width as usize, page.height as usize, usize::from(page.channels));
+    let cell = cell.max(1) as usize;
+    if w == 0 || h == 0 || c == 0 || page.data.len() != w * h * c {
+        return None;
+    }
+    let (gw, gh) = (w.div_ceil(cell), h.div_ceil(cell));
+    let mut dark = vec![0u32; gw * gh];
+    for (y, row) in page.data.chunks_exact(w * c).enumerate() {
+        let base = (y / cell) * gw;
+        for (x, px) in row.chunks_exact(c).enumerate() {
+            let is_dark = match px {
+                [r, g, b] => crate::image::luma(*r, *g, *b) < INK_LUMA,
+                [v, ..] => *v < INK_LUMA,
+                [] => false,
+            };
+            if is_dark {
+                if let Some(n) = dark.get_mut(base + x / cell) {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    let least = ((cell * cell) as u32 / 50).max(16);
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+    for (i, _) in dark.iter().enumerate().filter(|(_, &n)| n >= least) {
+        let (gx, gy) = (i % gw, i / gw);
+        (x0, y0, x1, y1) = (x0.min(gx), y0.min(gy), x1.max(gx), y1.max(gy));
+    }
+    if x0 > x1 || y0 > y1 {
+        return None;
+    }
+    let px = |g: usize| u32::try_from(g * cell).unwrap_or(u32::MAX);
+    let left = px(x0).saturating_sub(margin);
+    let top = px(y0).saturating_sub(margin);
+    let right = px(x1 + 1).saturating_add(margin).min(page.width);
+    let bottom = px(y1 + 1).saturating_add(margin).min(page.height);
+    let (rw, rh) = (right.saturating_sub(left), bottom.saturating_sub(top));
+    let page_area = u64::from(page.width) * u64::from(page.height);
+    (u64::from(rw) * u64::from(rh) * 5 < page_area * 4).then_some((left, top, rw, rh))
 }
 
 /// Width over height of a crop.
@@ -924,12 +1005,81 @@ mod tests {
 
     #[test]
     fn detection_input_has_a_longer_side_of_960_in_multiples_of_32() {
-        assert_eq!(det_size(1240, 1754), (672, 960));
-        assert_eq!(det_size(595, 842), (672, 960));
-        assert_eq!(det_size(1754, 1240), (960, 672));
-        assert_eq!(det_size(1654, 2339), (672, 960));
-        assert_eq!(det_size(0, 0), (960, 960));
-        assert_eq!(det_size(10_000, 1), (960, 32));
+        let at = |w, h| det_size(w, h, det_scale(w, h));
+        assert_eq!(at(1240, 1754), (672, 960));
+        assert_eq!(at(595, 842), (672, 960));
+        assert_eq!(at(1754, 1240), (960, 672));
+        assert_eq!(at(1654, 2339), (672, 960));
+        assert_eq!(at(0, 0), (960, 960));
+        assert_eq!(at(10_000, 1), (960, 32));
+        // A part of a page keeps the page's scale.
+        assert_eq!(det_size(827, 585, det_scale(1654, 2339)), (352, 256));
+    }
+
+    /// A white `w × h` RGB page with dark rectangles `(x0, y0, x1, y1)` (exclusive ends).
+    fn page_with(w: u32, h: u32, dark: &[(u32, u32, u32, u32)]) -> Raster {
+        let mut data = vec![255u8; (w * h * 3) as usize];
+        for &(x0, y0, x1, y1) in dark {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    let i = ((y * w + x) * 3) as usize;
+                    data[i..i + 3].copy_from_slice(&[20, 20, 20]);
+                }
+            }
+        }
+        Raster {
+            width: w,
+            height: h,
+            channels: 3,
+            data,
+        }
+    }
+
+    #[test]
+    fn detection_reads_only_the_inked_part_of_a_page_with_a_margin() {
+        // Text in the upper left quarter of an A4-like page, a signature line lower down.
+        let p = page_with(1000, 1400, &[(100, 120, 500, 160), (120, 600, 380, 640)]);
+        assert_eq!(ink_region(&p, 10, 30), Some((70, 90, 460, 580)));
+        // The margin stops at the page's edges.
+        let p = page_with(1000, 1400, &[(5, 3, 300, 40)]);
+        assert_eq!(ink_region(&p, 10, 30), Some((0, 0, 330, 70)));
+    }
+
+    #[test]
+    fn a_page_inked_nearly_edge_to_edge_or_blank_is_read_whole() {
+        let p = page_with(1000, 1400, &[(40, 40, 960, 1360)]);
+        assert_eq!(ink_region(&p, 10, 30), None);
+        assert_eq!(ink_region(&page_with(1000, 1400, &[]), 10, 30), None);
+        // Two far corners make the part the whole page.
+        let p = page_with(1000, 1400, &[(0, 0, 10, 10), (990, 1390, 1000, 1400)]);
+        assert_eq!(ink_region(&p, 10, 0), None);
+    }
+
+    #[test]
+    fn a_lone_speck_of_noise_does_not_stretch_the_inked_part() {
+        let mut p = page_with(1000, 1400, &[(100, 120, 500, 160)]);
+        // Specks of dust of three by three pixels in far places.
+        for (x, y) in [(900, 1300), (10, 1390), (990, 5), (45, 700)] {
+            for (dx, dy) in (0..3).flat_map(|dx| (0..3).map(move |dy| (dx, dy))) {
+                let i = (((y + dy) * 1000 + x + dx) * 3) as usize;
+                p.data[i..i + 3].copy_from_slice(&[0, 0, 0]);
+            }
+        }
+        assert_eq!(ink_region(&p, 10, 30), Some((70, 90, 460, 100)));
+        // Faint grey print is ink; yellowed paper is not.
+        let mut p = page_with(1000, 1400, &[]);
+        for y in 200..230 {
+            for x in 300..400 {
+                let i = ((y * 1000 + x) * 3) as usize;
+                p.data[i..i + 3].copy_from_slice(&[170, 170, 170]);
+            }
+        }
+        for px in p.data.chunks_exact_mut(3).take(500_000) {
+            if px == [255, 255, 255] {
+                px.copy_from_slice(&[240, 230, 200]);
+            }
+        }
+        assert_eq!(ink_region(&p, 10, 10), Some((290, 190, 120, 50)));
     }
 
     #[test]
