@@ -691,11 +691,44 @@ fn first_output<'o>(out: &'o ort::session::SessionOutputs<'_>) -> Result<(&'o or
 
 /// A character where dates, periods and numbers are written: a digit or a Chinese numeral.
 fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || "〇○零一二两三四五六七八九十百千年月日壹贰叁肆伍陆柒捌玖拾".contains(c)
+    is_digit(c) || "〇○零一二两三四五六七八九十百千年月日壹贰叁肆伍陆柒捌玖拾".contains(c)
 }
 
-/// The part of a line [`Reader::reread`] reads again: the characters from the one before its
-/// first numeral to the one after its last, and the crop's columns `x0..x1` that hold them.
+/// An ASCII or full-width digit.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// The positions of a line's characters that may belong to a value (a date, a period, a sum):
+/// runs of numerals, with the characters that join them inside a value (`个` of `三个月`, `半`
+/// of `一年半`, a decimal point), that hold a digit or two numerals at least. Every form
+/// `values` reads — `2023年6月15日`, `二〇二三年六月十五日`, `三年`, `三个月`, `半年`, `1.5年`,
+/// `500万元` — is such a run; a lone Chinese numeral in a word (`一致`, `统一`) or numbering a
+/// list (`一、`) is not, and reading it again would guard no value.
+fn value_chars(text: &str) -> Vec<usize> {
+    let joins = |c: char| "个半.．点".contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let in_run = |c: &char| is_numeral(*c) || joins(*c);
+        let len = chars.iter().skip(i).take_while(|c| in_run(c)).count();
+        if len == 0 {
+            i += 1;
+            continue;
+        }
+        let run = chars.get(i..i + len).unwrap_or_default();
+        let numerals = run.iter().filter(|c| is_numeral(**c)).count();
+        if run.iter().any(|c| is_digit(*c)) || (numerals >= 1 && len >= 2) {
+            out.extend(i..i + len);
+        }
+        i += len;
+    }
+    out
+}
+
+/// The part of a line [`Reader::reread`] reads again: the characters from the one before the
+/// first that may belong to a value ([`value_chars`]) to the one after the last, and the crop's columns `x0..x1` that hold them.
 #[derive(Debug, Clone, PartialEq)]
 struct Span {
     chars: std::ops::Range<usize>,
@@ -703,17 +736,11 @@ struct Span {
     x1: u32,
 }
 
-/// The [`Span`] of a read line, or `None` when it holds no numeral. A character's place is its
+/// The [`Span`] of a read line, or `None` when no character of it may belong to a value. A character's place is its
 /// CTC step, narrower than its glyph, so the span reaches a neighbour further on each side and
 /// half the line's height beyond; a span over most of the line is the whole line.
 fn reread_span(read: &Read, crop: &db::Crop) -> Option<Span> {
-    let numerals: Vec<usize> = read
-        .text
-        .chars()
-        .enumerate()
-        .filter(|(_, c)| is_numeral(*c))
-        .map(|(i, _)| i)
-        .collect();
+    let numerals = value_chars(&read.text);
     let (&first, &last) = (numerals.first()?, numerals.last()?);
     let n = read.text.chars().count().min(read.chars.len());
     if n == 0 || last >= n {
@@ -1172,8 +1199,28 @@ mod tests {
     }
 
     #[test]
+    fn the_characters_of_values_are_runs_of_numerals_with_a_digit_or_two_numerals() {
+        let marked = |t: &str| -> String {
+            let v = value_chars(t);
+            t.chars()
+                .enumerate()
+                .map(|(i, c)| if v.contains(&i) { c } else { '_' })
+                .collect()
+        };
+        assert_eq!(marked("已于2023年3月1日上线"), "__2023年3月1日__");
+        assert_eq!(marked("二〇二三年六月十五日"), "二〇二三年六月十五日");
+        assert_eq!(marked("质保期为三年，三个月，一年半"), "____三年_三个月_一年半");
+        assert_eq!(marked("质保期：1.5年，合计５００万元"), "____1.5年___５００__");
+        // A lone numeral in a word or numbering a list holds no value.
+        assert_eq!(marked("一、项目一致同意，进一步统一"), "______________");
+        assert_eq!(marked("第3项"), "_3_");
+    }
+
+    #[test]
     fn a_line_without_numerals_is_not_read_again_and_one_mostly_numerals_is_read_whole() {
         let (read, crop) = line("项目文档资料齐全、规范");
+        assert_eq!(reread_span(&read, &crop), None);
+        let (read, crop) = line("二、项目文档资料齐全、规范");
         assert_eq!(reread_span(&read, &crop), None);
         let (read, crop) = line("2023年6月15日");
         assert_eq!(
