@@ -2,8 +2,8 @@
 //! decoded raster an OCR engine works on. This module sits below both the document readers
 //! (`extract`, which take images out) and `ocr` (which reads them), so neither imports the other.
 //!
-//! JPEG is decoded here (zune-jpeg, pure Rust, with a size ceiling set before any pixel is
-//! decoded); JPEG 2000 is not: an engine that needs pixels reports it as an image it cannot read.
+//! JPEG (zune-jpeg) and JPEG 2000 (hayro-jpeg2000) are decoded here, both pure Rust, with a size
+//! ceiling checked before any pixel is decoded.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -167,12 +167,15 @@ impl fmt::Debug for Raster {
 
 impl Image {
     /// The pixels of the image, decoded: JPEG through zune-jpeg (gray JPEGs stay gray, any other
-    /// colour model becomes RGB), bilevel expanded to gray. JPEG 2000 is not decoded.
+    /// colour model becomes RGB), JPEG 2000 through hayro-jpeg2000 (likewise), bilevel expanded
+    /// to gray.
     pub fn decode(&self) -> Result<Raster, BadImage> {
         self.check()?;
         match self {
             Image::Jpeg(d) => decode_jpeg(d),
-            Image::Jpx(_) => Err(BadImage("JPEG 2000 images are not decoded".to_string())),
+            // The decoder is young: a panic on a hostile stream is a bad image, not a lost package.
+            Image::Jpx(d) => std::panic::catch_unwind(|| decode_jpx(d))
+                .unwrap_or_else(|_| Err(BadImage("JPEG 2000 cannot be decoded: the decoder failed".to_string()))),
             Image::Gray { width, height, data } => Ok(Raster {
                 width: *width,
                 height: *height,
@@ -203,6 +206,70 @@ impl Image {
             }
         }
     }
+}
+
+/// Decodes a JPEG 2000 image (a JP2 file or a raw codestream) through hayro-jpeg2000,
+/// refusing past [`MAX_PIXELS`] before any pixel is decoded: gray stays gray, RGB stays RGB,
+/// CMYK becomes RGB, an alpha channel is dropped (a scan's pixels are under it), and a palette
+/// is resolved to its colours. Other colour spaces are a [`BadImage`].
+fn decode_jpx(bytes: &[u8]) -> Result<Raster, BadImage> {
+    use hayro_jpeg2000::{ColorSpace, DecodeSettings, DecoderContext};
+    let bad = |e: &dyn fmt::Display| BadImage(format!("JPEG 2000 cannot be decoded: {e}"));
+    let image = hayro_jpeg2000::Image::new(bytes, &DecodeSettings::default()).map_err(|e| bad(&e))?;
+    let (width, height) = (image.width(), image.height());
+    if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(BadImage(format!(
+            "JPEG 2000 of {width}×{height} pixels is outside 1..{MAX_PIXELS}"
+        )));
+    }
+    let colors = match image.color_space() {
+        ColorSpace::Gray => 1,
+        ColorSpace::RGB => 3,
+        ColorSpace::CMYK => 4,
+        ColorSpace::Unknown { num_channels } | ColorSpace::Icc { num_channels, .. } => *num_channels,
+    };
+    if !matches!(colors, 1 | 3 | 4) {
+        return Err(BadImage(format!("JPEG 2000 with {colors} colour channels")));
+    }
+    let stride = usize::from(colors) + usize::from(image.has_alpha());
+    let mut ctx = DecoderContext::default();
+    let data = image.decode(&mut ctx).map_err(|e| bad(&e))?.data_u8();
+    let pixels = width as usize * height as usize;
+    if data.len() != pixels * stride {
+        return Err(BadImage(format!(
+            "JPEG 2000 decoded to {} bytes for {width}×{height}×{stride}",
+            data.len()
+        )));
+    }
+    let (channels, data): (u8, Vec<u8>) = match colors {
+        1 if stride == 1 => (1, data),
+        1 => (
+            1,
+            data.chunks_exact(stride).filter_map(|p| p.first().copied()).collect(),
+        ),
+        3 if stride == 3 => (3, data),
+        3 => (
+            3,
+            data.chunks_exact(stride)
+                .flat_map(|p| p.iter().take(3).copied())
+                .collect(),
+        ),
+        _ => (
+            3,
+            data.chunks_exact(stride)
+                .flat_map(|p| {
+                    let [c, m, y, k] = [0, 1, 2, 3].map(|i| u32::from(p.get(i).copied().unwrap_or(0)));
+                    [c, m, y].map(|v| ((255 - v) * (255 - k) / 255) as u8)
+                })
+                .collect(),
+        ),
+    };
+    Ok(Raster {
+        width,
+        height,
+        channels,
+        data,
+    })
 }
 
 /// Decodes a JPEG, refusing past [`MAX_PIXELS`] before any pixel is decoded.

@@ -1,6 +1,6 @@
 //! Page images of scanned documents, taken out of PDF and OFD pages as they are stored (no
 //! rendering): JPEG and JPEG 2000 bytes as they are, other pixels unpacked to 8-bit gray, RGB or
-//! 1-bit bilevel for [`crate::ocr`].
+//! 1-bit bilevel for [`crate::ocr`] (CCITT fax and JBIG2: [`super::bilevel`]).
 //!
 //! This module holds what both readers share: the [`PageImage`] they return, the unpacking of
 //! packed samples (1, 2, 4, 8 or 16 bits per component) into [`Image`]s, and a PNG decoder for

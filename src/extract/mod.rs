@@ -2,6 +2,7 @@
 //! same [`Document`]: lines of text in reading order, each with its page where the format has
 //! pages, and the tables it holds.
 pub mod biff;
+pub mod bilevel;
 pub mod cmap;
 pub mod docx;
 pub mod html;
@@ -189,8 +190,8 @@ fn check_lines(doc: &Document) -> Result<(), DocError> {
 /// The scanned pages among the first `max_pages` pages of a PDF or OFD: for each page whose
 /// largest image covers at least half of it, that image as the document stores it (no
 /// rendering), with its page (1-based) and the share of the page it covers. Pages with no such
-/// image, or whose image is in a form that cannot be handed to OCR (CCITT fax, JBIG2, a broken
-/// or oversized image), are left out. Other formats are [`DocError::Unsupported`].
+/// image, or whose image cannot be handed to OCR (a broken or oversized image, an OFD image in
+/// TIFF, JBIG2 or BMP), are left out. Other formats are [`DocError::Unsupported`].
 pub fn page_images(bytes: &[u8], kind: FileKind, max_pages: usize) -> Result<Vec<PageImage>, DocError> {
     match kind {
         FileKind::Pdf => pdf::page_images(bytes, max_pages),

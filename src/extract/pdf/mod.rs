@@ -96,9 +96,10 @@ pub fn read_pdf(bytes: &[u8], opts: ReadOptions) -> Result<Document, DocError> {
 /// streams come as [`Image::Jpeg`] and `/JPXDecode` as [`Image::Jpx`], their bytes as stored;
 /// other images are decoded (Flate with its predictors, LZW, ASCII85, …) and unpacked to gray
 /// (`/DeviceGray`, `/CalGray`, one-component `/ICCBased`), RGB (RGB, CMYK and `/Indexed` spaces)
-/// or, at one bit a pixel and for image masks, bilevel. A page whose image is CCITT fax or JBIG2,
-/// decodes to another size than its dimensions say, or has more than
-/// [`crate::ocr::MAX_PIXELS`] pixels is left out. Inline images are not returned.
+/// or, at one bit a pixel and for image masks, bilevel; CCITT fax and JBIG2 streams are decoded
+/// to bilevel ([`crate::extract::bilevel`]). A page whose image cannot be decoded, decodes to
+/// another size than its dimensions say, or has more than [`crate::ocr::MAX_PIXELS`] pixels is
+/// left out. Inline images are not returned.
 pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, DocError> {
     let doc = load(bytes)?;
     guarded(|| extract_images(&doc, max_pages))

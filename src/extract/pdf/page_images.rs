@@ -6,6 +6,7 @@ use lopdf::{Object, Stream};
 use super::interp::Interp;
 use super::objects::*;
 use super::{DocError, SCAN_COVERAGE};
+use crate::extract::bilevel;
 use crate::extract::images::{self, Colors, PageImage, MAX_IMAGE_BYTES};
 use crate::ocr::Image;
 
@@ -67,7 +68,7 @@ pub(super) fn image_of(doc: &lopdf::Document, stream: &Stream) -> Option<Image> 
             let image = match last {
                 b"DCTDecode" | b"DCT" => Image::Jpeg(bytes),
                 b"JPXDecode" => Image::Jpx(bytes),
-                _ => return None,
+                _ => coded_bilevel(doc, d, last, filters.len() - 1, &bytes)?,
             };
             return image.check().ok().map(|()| image);
         }
@@ -115,6 +116,77 @@ pub(super) fn image_of(doc: &lopdf::Document, stream: &Stream) -> Option<Image> 
         images::unpack(width, height, bits, &colors, invert, &data)?
     };
     image.check().ok().map(|()| image)
+}
+
+/// A CCITT fax or JBIG2 image (`filter`, the `index`th of the stream's filters, `bytes` its
+/// input) decoded to black and white, with the parameters of that filter and the image's
+/// `/Decode`. `None` when it is another filter, cannot be decoded, or decodes to another size
+/// than the image's `/Width` and `/Height`.
+fn coded_bilevel(
+    doc: &lopdf::Document,
+    d: &lopdf::Dictionary,
+    filter: &[u8],
+    index: usize,
+    bytes: &[u8],
+) -> Option<Image> {
+    let parms = match get(doc, d, b"DecodeParms") {
+        Object::Dictionary(p) => Some(p),
+        Object::Array(a) => match a.get(index).map(|o| deref(doc, o)) {
+            Some(Object::Dictionary(p)) => Some(p),
+            _ => None,
+        },
+        _ => None,
+    };
+    let inverted = get_array(doc, d, b"Decode")
+        .and_then(|a| nums::<2>(doc, a))
+        .is_some_and(|[lo, hi]| lo > hi);
+    let height = get_num(doc, d, b"Height")
+        .filter(|h| h.fract() == 0.0 && *h >= 1.0 && *h <= f64::from(u32::MAX))
+        .map_or(0, |h| h as u32);
+    let int = |key: &[u8]| parms.and_then(|p| get_num(doc, p, key)).filter(|v| v.fract() == 0.0);
+    let flag = |key: &[u8], default: bool| match parms.map(|p| get(doc, p, key)) {
+        Some(Object::Boolean(b)) => *b,
+        _ => default,
+    };
+    let width = get_num(doc, d, b"Width")
+        .filter(|w| w.fract() == 0.0 && *w >= 1.0 && *w <= f64::from(u32::MAX))
+        .map_or(0, |w| w as u32);
+    let image = match filter {
+        b"CCITTFaxDecode" | b"CCF" => {
+            let defaults = bilevel::FaxParams::default();
+            let columns = int(b"Columns").map_or(Some(defaults.columns), |c| {
+                (c >= 1.0 && c <= f64::from(u32::MAX)).then_some(c as u32)
+            })?;
+            let rows = int(b"Rows")
+                .filter(|r| *r >= 1.0 && *r <= f64::from(u32::MAX))
+                .map_or(0, |r| r as u32);
+            let p = bilevel::FaxParams {
+                k: int(b"K").map_or(0, |k| k.clamp(-1.0, 1.0) as i64),
+                columns,
+                rows,
+                black_is_1: flag(b"BlackIs1", false),
+                byte_align: flag(b"EncodedByteAlign", false),
+                end_of_line: flag(b"EndOfLine", false),
+                end_of_block: flag(b"EndOfBlock", true),
+            };
+            bilevel::decode_fax(bytes, &p, height, inverted)
+        }
+        b"JBIG2Decode" => {
+            let globals = match parms.and_then(|p| p.get(b"JBIG2Globals").ok()).map(|o| deref(doc, o)) {
+                Some(Object::Stream(g)) => Some(decode_stream(g, MAX_IMAGE_BYTES).ok()??),
+                _ => None,
+            };
+            bilevel::decode_jbig2(bytes, globals.as_deref(), inverted)
+        }
+        _ => None,
+    }?;
+    // Coded at another size than the image says: which is right cannot be told.
+    match image {
+        Image::Bilevel {
+            width: w, height: h, ..
+        } if (w, h) == (width, height) => Some(image),
+        _ => None,
+    }
 }
 
 /// The stream's data through its first `n` filters only (those before `/DCTDecode` or
