@@ -788,6 +788,26 @@ mod tests {
             .map(|(_, f)| f)
     }
 
+    /// A line PP-OCR saw but could not read (`〓`, crate::ocr::ppocr::UNREAD) after the last
+    /// date that was read: that date may not be the last, so it decides nothing; nor is a value
+    /// made of the unread line.
+    #[test]
+    fn an_unread_line_after_the_last_date_makes_it_doubtful() {
+        let t = ocr_text(&[
+            ("已于2023年3月1日上线试运行。", 99.0),
+            ("专家组一致同意该项目通过竣工验收。", 99.0),
+            ("〓〓〓〓〓〓〓〓〓〓", 21.0),
+        ]);
+        let e = final_acceptance(&t);
+        let date = date_field(&e).expect("the earlier date is found");
+        assert!(date.source.doubt.is_some(), "{:?}", date.source);
+        let without = ocr_text(&[
+            ("已于2023年3月1日上线试运行。", 99.0),
+            ("专家组一致同意该项目通过竣工验收。", 99.0),
+        ]);
+        assert_eq!(date_field(&final_acceptance(&without)).unwrap().source.doubt, None);
+    }
+
     #[test]
     fn ocr_values_carry_their_line_confidence() {
         let t = ocr_text(&[

@@ -85,9 +85,13 @@ const CLS_WIDTH: u32 = 192;
 const CLS_THRESHOLD: f32 = 0.9;
 /// Lines the orientation model is asked about (the longest ones).
 const CLS_SAMPLE: usize = 12;
-/// Lines read with less than this confidence (0–1) are noise: a signature, a speck, a seal's
-/// broken ring. RapidOCR drops below 0.5; lower here, so doubtful text stays visible as such.
+/// Lines read with less than this confidence (0–1) are not read: what the recogniser made of
+/// them is not given, only [`UNREAD`] in their place ([`unread_line`]). RapidOCR drops them
+/// below 0.5; lower here, so doubtful text stays visible as such.
 const MIN_LINE_SCORE: f32 = 0.3;
+/// The geta mark, the typesetter's sign for a character that cannot be set: a character of a
+/// line seen but not read. No value is made of it.
+pub const UNREAD: char = '〓';
 /// The scale lines holding numerals are read again at, to find characters that change.
 const REREAD_SCALE: f32 = 0.8;
 /// Share of a character's box that seal ink must cover for the character to count as under it.
@@ -382,7 +386,11 @@ impl Reader<'_> {
         let mut lines = Vec::new();
         for (((quad, crop), read), unstable) in crops.iter().zip(reads).zip(unstable) {
             let text = read.text.trim();
-            if text.is_empty() || read.score < MIN_LINE_SCORE {
+            if text.is_empty() {
+                continue;
+            }
+            if read.score < MIN_LINE_SCORE {
+                lines.push(unread_line(text.chars().count(), read.score, quad));
                 continue;
             }
             let turned = crop.width as f32 != quad.width().round().max(1.0);
@@ -407,16 +415,10 @@ impl Reader<'_> {
             // The text was trimmed: keep the characters that remain.
             let lead = read.text.chars().take_while(|c| c.is_whitespace()).count();
             let chars: Vec<CharRead> = chars.into_iter().skip(lead).take(text.chars().count()).collect();
-            let (x0, y0, x1, y1) = quad.bounds();
             lines.push(OcrLine {
                 text: text.to_string(),
                 confidence: round1(read.score * 100.0),
-                bbox: BBox {
-                    left: x0.max(0.0) as u32,
-                    top: y0.max(0.0) as u32,
-                    width: (x1 - x0).max(0.0) as u32,
-                    height: (y1 - y0).max(0.0) as u32,
-                },
+                bbox: bbox_of(quad),
                 chars,
             });
         }
@@ -676,6 +678,41 @@ impl Reader<'_> {
             });
         }
         Ok(out)
+    }
+}
+
+/// The axis-aligned box around a quad, in whole pixels.
+fn bbox_of(quad: &Quad) -> BBox {
+    let (x0, y0, x1, y1) = quad.bounds();
+    BBox {
+        left: x0.max(0.0) as u32,
+        top: y0.max(0.0) as u32,
+        width: (x1 - x0).max(0.0) as u32,
+        height: (y1 - y0).max(0.0) as u32,
+    }
+}
+
+/// A line the recogniser read something on, but below [`MIN_LINE_SCORE`]: its place is kept,
+/// its `chars` characters each shown as [`UNREAD`] at the line's confidence, every one unsure.
+/// Dropped, it would leave no trace: a date line under a seal read as noise would let "the last
+/// date" of a document be an earlier one, read cleanly and wrongly decisive. Kept, the text says
+/// a line was there and not read, no value can be made of it, and a value found before it is
+/// doubted (the text after it is not read clearly).
+fn unread_line(chars: usize, score: f32, quad: &Quad) -> OcrLine {
+    let n = chars.max(1);
+    let confidence = round1(score.clamp(0.0, 1.0) * 100.0);
+    OcrLine {
+        text: UNREAD.to_string().repeat(n),
+        confidence,
+        bbox: bbox_of(quad),
+        chars: vec![
+            CharRead {
+                confidence,
+                under_seal: false,
+                unstable: true,
+            };
+            n
+        ],
     }
 }
 
@@ -1234,6 +1271,26 @@ mod tests {
         // Columns past the crop are clamped, not a panic.
         assert_eq!(columns(&crop, 390, 9_000).width, 10);
         assert_eq!(columns(&crop, 500, 600).width, 0);
+    }
+
+    #[test]
+    fn a_line_read_below_the_floor_keeps_its_place_as_unread_characters() {
+        let quad = Quad([(10.0, 20.0), (110.0, 20.0), (110.0, 50.0), (10.0, 50.0)]);
+        let l = unread_line(3, 0.214, &quad);
+        assert_eq!(l.text, "〓〓〓");
+        assert_eq!(l.confidence, 21.4);
+        assert_eq!(l.chars.len(), 3);
+        assert!(l.chars.iter().all(|c| c.confidence == 21.4 && c.unstable));
+        assert_eq!(
+            l.bbox,
+            BBox {
+                left: 10,
+                top: 20,
+                width: 100,
+                height: 30
+            }
+        );
+        assert_eq!(unread_line(0, -1.0, &quad).text, "〓");
     }
 
     #[test]
