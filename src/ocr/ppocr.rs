@@ -422,6 +422,10 @@ impl Reader<'_> {
                 chars,
             });
         }
+        // Nothing read but lines that could not be: the page has no text (never "readable").
+        if lines.iter().all(|l| l.text.chars().all(|c| c == UNREAD)) {
+            lines.clear();
+        }
         self.check_time()?;
         let seals = self.seals(&page, &mask)?;
         let mean_confidence = if lines.is_empty() {
