@@ -422,10 +422,7 @@ impl Reader<'_> {
                 chars,
             });
         }
-        // Nothing read but lines that could not be: the page has no text (never "readable").
-        if lines.iter().all(|l| l.text.chars().all(|c| c == UNREAD)) {
-            lines.clear();
-        }
+        let lines = unless_all_unread(lines);
         self.check_time()?;
         let seals = self.seals(&page, &mask)?;
         let mean_confidence = if lines.is_empty() {
@@ -717,6 +714,16 @@ fn unread_line(chars: usize, score: f32, quad: &Quad) -> OcrLine {
             };
             n
         ],
+    }
+}
+
+/// The lines of a page, or none when every one is unread ([`unread_line`]): a page on which
+/// nothing was read has no text, and must never make its file "readable".
+fn unless_all_unread(lines: Vec<OcrLine>) -> Vec<OcrLine> {
+    if lines.iter().all(|l| l.text.chars().all(|c| c == UNREAD)) {
+        Vec::new()
+    } else {
+        lines
     }
 }
 
@@ -1295,6 +1302,13 @@ mod tests {
             }
         );
         assert_eq!(unread_line(0, -1.0, &quad).text, "〓");
+        // A page of unread lines only has no text; one line read keeps them all.
+        assert!(unless_all_unread(vec![l.clone(), unread_line(5, 0.1, &quad)]).is_empty());
+        let read = OcrLine {
+            text: "2023年6月15日".to_string(),
+            ..l.clone()
+        };
+        assert_eq!(unless_all_unread(vec![read.clone(), l.clone()]), vec![read, l]);
     }
 
     #[test]
