@@ -547,6 +547,36 @@ fn an_ofd_png_scan_is_decoded_to_pixels() {
     );
 }
 
+/// An OFD whose page image is a JBIG2 file (`.jb2`, how OFD writers store black-and-white
+/// scans): the file is made of pdfminer.six's JBIG2 sample — a file header, then its global
+/// segments and its page's segments in sequence — and decodes to the same pixels as the PDF.
+#[test]
+fn an_ofd_jbig2_scan_is_decoded_to_the_pixels_of_the_same_stream_in_a_pdf() {
+    let doc = lopdf::Document::load_mem(&fixture("pdfminer-pdf-with-jbig2.pdf")).unwrap();
+    let content = |id: u32| doc.get_object((id, 0)).unwrap().as_stream().unwrap().content.clone();
+    // Sequential organisation, number of pages unknown (flags 0b11): no page count follows.
+    let mut jb2 = vec![0x97, b'J', b'B', b'2', 0x0D, 0x0A, 0x1A, 0x0A, 0b11];
+    jb2.extend(content(5)); // /JBIG2Globals
+    jb2.extend(content(6)); // the image's stream
+    let ofd = ofd_with_image("page.jb2", &jb2, "0 0 210 297");
+    let found = page_images(&ofd, FileKind::Ofd, 10).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        bilevel_summary(&found[0].image),
+        bilevel_summary(&only_image_any("pdfminer-pdf-with-jbig2.pdf"))
+    );
+    // Cut short: what was decoded, or nothing, never a panic.
+    let cut = ofd_with_image("page.jb2", &jb2[..jb2.len() / 2], "0 0 210 297");
+    assert!(page_images(&cut, FileKind::Ofd, 10).is_ok());
+}
+
+/// The one page image of a file, whatever share of its page it covers.
+fn only_image_any(name: &str) -> Image {
+    let mut found = images_of(name);
+    assert_eq!(found.len(), 1, "{name}: {found:?}");
+    found.remove(0).image
+}
+
 #[test]
 fn an_ofd_image_covering_a_quarter_of_the_page_is_not_a_scan() {
     let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0xFF, 0xD9];

@@ -184,6 +184,20 @@ pub fn decode_jbig2(data: &[u8], globals: Option<&[u8]>, inverted: bool) -> Opti
     out.into_image(inverted)
 }
 
+/// The signature of a JBIG2 file (T.88 annex D.4.1), as OFD packages store black-and-white scans
+/// (`.jb2`).
+pub const JBIG2_FILE_SIGNATURE: &[u8] = &[0x97, b'J', b'B', b'2', 0x0D, 0x0A, 0x1A, 0x0A];
+
+/// The first page of a JBIG2 file (sequential or random-access organisation) as black and
+/// white (JBIG2's 1 is black).
+pub fn decode_jbig2_file(data: &[u8]) -> Option<Image> {
+    let file = hayro_jbig2::File::new(data, &hayro_jbig2::DecodeSettings::default()).ok()?;
+    let page = file.page(0)?;
+    let mut out = Rows::new(page.width(), page.height())?;
+    let _ = page.decode(&mut out);
+    out.into_image(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

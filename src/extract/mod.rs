@@ -191,7 +191,7 @@ fn check_lines(doc: &Document) -> Result<(), DocError> {
 /// largest image covers at least half of it, that image as the document stores it (no
 /// rendering), with its page (1-based) and the share of the page it covers. Pages with no such
 /// image, or whose image cannot be handed to OCR (a broken or oversized image, an OFD image in
-/// TIFF, JBIG2 or BMP), are left out. Other formats are [`DocError::Unsupported`].
+/// TIFF or BMP), are left out. Other formats are [`DocError::Unsupported`].
 pub fn page_images(bytes: &[u8], kind: FileKind, max_pages: usize) -> Result<Vec<PageImage>, DocError> {
     match kind {
         FileKind::Pdf => pdf::page_images(bytes, max_pages),

@@ -21,6 +21,7 @@ use std::rc::Rc;
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::bilevel;
 use super::docx::package::{attr, parent_dir, push_entity, resolve, Package, Xml};
 use super::images::{self, PageImage, PNG_SIGNATURE};
 use super::text::decode_xml;
@@ -305,9 +306,9 @@ fn page_templates(
 /// (its own or its templates') covers at least half of the page box by its `Boundary`, the
 /// image file its `ResourceID` names (an `ofd:MultiMedia` of the document's `PublicRes`,
 /// `DocumentRes` or the page's `PageRes`). JPEG comes as [`Image::Jpeg`] and JPEG 2000 as
-/// [`Image::Jpx`], as stored; PNG is decoded to gray or RGB pixels. Pages whose image is missing,
-/// in another format (TIFF, JBIG2, BMP), broken or larger than [`crate::ocr::MAX_PIXELS`] are
-/// left out.
+/// [`Image::Jpx`], as stored; PNG is decoded to gray or RGB pixels, a JBIG2 file (`.jb2`, a
+/// black-and-white scan) to bilevel. Pages whose image is missing, in another format (TIFF,
+/// BMP), broken or larger than [`crate::ocr::MAX_PIXELS`] are left out.
 ///
 /// Errors as [`read_ofd`] for the package, `Document.xml` and the limits.
 pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, DocError> {
@@ -361,7 +362,8 @@ pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, Doc
     Ok(out.into_vec())
 }
 
-/// An image file of an OFD as OCR takes it: JPEG and JPEG 2000 as they are, PNG decoded.
+/// An image file of an OFD as OCR takes it: JPEG and JPEG 2000 as they are, PNG and JBIG2
+/// decoded.
 fn image_file(file: Vec<u8>) -> Option<Image> {
     let image = if file.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Image::Jpeg(file)
@@ -369,6 +371,8 @@ fn image_file(file: Vec<u8>) -> Option<Image> {
         images::decode_png(&file)?
     } else if file.starts_with(&[0, 0, 0, 0x0C, b'j', b'P']) || file.starts_with(&[0xFF, 0x4F, 0xFF, 0x51]) {
         Image::Jpx(file)
+    } else if file.starts_with(bilevel::JBIG2_FILE_SIGNATURE) {
+        bilevel::decode_jbig2_file(&file)?
     } else {
         return None;
     };
