@@ -178,8 +178,12 @@ pub fn decode_jbig2(data: &[u8], globals: Option<&[u8]>, inverted: bool) -> Opti
         None => None,
     };
     let page = hayro_jbig2::Page::new_embedded(data, globals.as_ref(), &settings).ok()?;
+    jbig2_page(&page, inverted)
+}
+
+/// A JBIG2 page's pixels, its size checked first; as for fax, the rows before a break are kept.
+fn jbig2_page(page: &hayro_jbig2::Page<'_>, inverted: bool) -> Option<Image> {
     let mut out = Rows::new(page.width(), page.height())?;
-    // As for fax: the rows before a break are kept.
     let _ = page.decode(&mut out);
     out.into_image(inverted)
 }
@@ -192,10 +196,7 @@ pub const JBIG2_FILE_SIGNATURE: &[u8] = &[0x97, b'J', b'B', b'2', 0x0D, 0x0A, 0x
 /// white (JBIG2's 1 is black).
 pub fn decode_jbig2_file(data: &[u8]) -> Option<Image> {
     let file = hayro_jbig2::File::new(data, &hayro_jbig2::DecodeSettings::default()).ok()?;
-    let page = file.page(0)?;
-    let mut out = Rows::new(page.width(), page.height())?;
-    let _ = page.decode(&mut out);
-    out.into_image(false)
+    jbig2_page(&file.page(0)?, false)
 }
 
 #[cfg(test)]

@@ -55,6 +55,13 @@ pub(super) fn image_of(doc: &lopdf::Document, stream: &Stream) -> Option<Image> 
             b"DCTDecode" | b"DCT" | b"JPXDecode" | b"CCITTFaxDecode" | b"CCF" | b"JBIG2Decode"
         )
     };
+    let dim = |key: &[u8]| {
+        let v = get_num(doc, d, key)?;
+        (v.fract() == 0.0 && v >= 1.0 && v <= f64::from(u32::MAX)).then_some(v as u32)
+    };
+    let inverted = get_array(doc, d, b"Decode")
+        .and_then(|a| nums::<2>(doc, a))
+        .is_some_and(|[lo, hi]| lo > hi);
     if let Some((&last, prefix)) = filters.split_last() {
         if prefix.iter().any(|f| image_filter(f)) {
             return None;
@@ -68,15 +75,19 @@ pub(super) fn image_of(doc: &lopdf::Document, stream: &Stream) -> Option<Image> 
             let image = match last {
                 b"DCTDecode" | b"DCT" => Image::Jpeg(bytes),
                 b"JPXDecode" => Image::Jpx(bytes),
-                _ => coded_bilevel(doc, d, last, filters.len() - 1, &bytes)?,
+                _ => coded_bilevel(
+                    doc,
+                    d,
+                    last,
+                    filters.len() - 1,
+                    &bytes,
+                    (dim(b"Width")?, dim(b"Height")?),
+                    inverted,
+                )?,
             };
             return image.check().ok().map(|()| image);
         }
     }
-    let dim = |key: &[u8]| {
-        let v = get_num(doc, d, key)?;
-        (v.fract() == 0.0 && v >= 1.0 && v <= f64::from(u32::MAX)).then_some(v as u32)
-    };
     let (width, height) = (dim(b"Width")?, dim(b"Height")?);
     let mask = matches!(get(doc, d, b"ImageMask"), Object::Boolean(true));
     let bits = if mask {
@@ -92,9 +103,6 @@ pub(super) fn image_of(doc: &lopdf::Document, stream: &Stream) -> Option<Image> 
     } else {
         color_space(doc, get(doc, d, b"ColorSpace"), 0)?
     };
-    let inverted = get_array(doc, d, b"Decode")
-        .and_then(|a| nums::<2>(doc, a))
-        .is_some_and(|[lo, hi]| lo > hi);
     let expected = images::packed_len(width, height, colors.components(), bits)?;
     let data = if filters.is_empty() {
         stream.content.clone()
@@ -119,15 +127,17 @@ pub(super) fn image_of(doc: &lopdf::Document, stream: &Stream) -> Option<Image> 
 }
 
 /// A CCITT fax or JBIG2 image (`filter`, the `index`th of the stream's filters, `bytes` its
-/// input) decoded to black and white, with the parameters of that filter and the image's
-/// `/Decode`. `None` when it is another filter, cannot be decoded, or decodes to another size
-/// than the image's `/Width` and `/Height`.
+/// input) of `/Width` × `/Height` decoded to black and white, with the parameters of that filter
+/// and the image's `/Decode` (`inverted`). `None` when it is another filter, cannot be decoded,
+/// or decodes to another size.
 fn coded_bilevel(
     doc: &lopdf::Document,
     d: &lopdf::Dictionary,
     filter: &[u8],
     index: usize,
     bytes: &[u8],
+    (width, height): (u32, u32),
+    inverted: bool,
 ) -> Option<Image> {
     let parms = match get(doc, d, b"DecodeParms") {
         Object::Dictionary(p) => Some(p),
@@ -137,20 +147,11 @@ fn coded_bilevel(
         },
         _ => None,
     };
-    let inverted = get_array(doc, d, b"Decode")
-        .and_then(|a| nums::<2>(doc, a))
-        .is_some_and(|[lo, hi]| lo > hi);
-    let height = get_num(doc, d, b"Height")
-        .filter(|h| h.fract() == 0.0 && *h >= 1.0 && *h <= f64::from(u32::MAX))
-        .map_or(0, |h| h as u32);
     let int = |key: &[u8]| parms.and_then(|p| get_num(doc, p, key)).filter(|v| v.fract() == 0.0);
     let flag = |key: &[u8], default: bool| match parms.map(|p| get(doc, p, key)) {
         Some(Object::Boolean(b)) => *b,
         _ => default,
     };
-    let width = get_num(doc, d, b"Width")
-        .filter(|w| w.fract() == 0.0 && *w >= 1.0 && *w <= f64::from(u32::MAX))
-        .map_or(0, |w| w as u32);
     let image = match filter {
         b"CCITTFaxDecode" | b"CCF" => {
             let defaults = bilevel::FaxParams::default();
