@@ -26,8 +26,9 @@
 //! 4. **Detection**: the page scaled so its longer side is 960 pixels, sides multiples of 32,
 //!    BGR, `(x/255 − 0.5)/0.5`; DB post-processing in [`super::db`].
 //! 5. **Recognition**: each line cut out and straightened, height 48, one line a run at its own
-//!    width (not padded to RapidOCR's 320), greedy CTC decoding. Each character keeps its probability and its place on the page, and is
-//!    marked when seal ink covers 5 % or more of its box.
+//!    width (not padded to RapidOCR's 320), greedy CTC decoding. Each character keeps its
+//!    probability and its place on the page, and is marked when seal ink covers 5 % or more of
+//!    its box.
 //! 6. **Seals**: each seal's ring unrolled into a strip and its inner line cut out, both read by
 //!    the recognizer, as evidence ([`super::SealRead`]).
 //!
