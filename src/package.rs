@@ -37,6 +37,10 @@ pub fn unreadable_reason(entry: &Entry, kind: FileKind) -> Option<String> {
     kind_unreadable_reason(kind, bytes)
 }
 
+/// Why an image file is unreadable before OCR reads it (SPEC §4: an image file counts as present
+/// but unreadable unless its text can be read).
+pub const IMAGE_NO_TEXT: &str = "image: no text layer";
+
 /// Why a file of this kind (with these bytes, which name a legacy format the kind does not) cannot
 /// be read, or `None` when pingshen has a reader for it.
 pub fn kind_unreadable_reason(kind: FileKind, bytes: &[u8]) -> Option<String> {
@@ -51,7 +55,7 @@ pub fn kind_unreadable_reason(kind: FileKind, bytes: &[u8]) -> Option<String> {
         FileKind::Doc => Some("legacy binary document (.doc/.wps): its text is not read".into()),
         FileKind::Ole => Some("OLE compound file of an unknown kind".into()),
         FileKind::Empty => Some("empty file".into()),
-        k if k.is_image() => Some("image: no text layer".into()),
+        k if k.is_image() => Some(IMAGE_NO_TEXT.into()),
         k if k.is_archive() => Some("archive inside the package: not expanded (SPEC §3)".into()),
         _ => Some(crate::sniff::legacy_format(bytes).unwrap_or("unknown file type").into()),
     }
@@ -783,7 +787,8 @@ fn read_scans(
     if mode == crate::OcrMode::Off {
         return out;
     }
-    // SPEC §6: scans, and pages whose text does not map to Unicode, are read by OCR.
+    // SPEC §6: scans, and pages whose text does not map to Unicode, are read by OCR; so is an
+    // image file whose pixels pingshen can take out (SPEC §4: "unless their text can be read").
     let for_ocr = [
         crate::extract::DocError::NoTextLayer.to_string(),
         crate::extract::DocError::UnmappedText.to_string(),
@@ -792,10 +797,11 @@ fn read_scans(
         .iter()
         .enumerate()
         .filter(|(_, f)| {
-            !f.readable
-                && matches!(f.sniffed, FileKind::Pdf | FileKind::Ofd)
-                && f.reason.as_ref().is_some_and(|r| for_ocr.contains(r))
-                && f.materials.iter().any(|m| materials.contains(&m.as_str()))
+            let scan = matches!(f.sniffed, FileKind::Pdf | FileKind::Ofd)
+                && f.reason.as_ref().is_some_and(|r| for_ocr.contains(r));
+            let image =
+                crate::extract::images::is_readable_image(f.sniffed) && f.reason.as_deref() == Some(IMAGE_NO_TEXT);
+            !f.readable && (scan || image) && f.materials.iter().any(|m| materials.contains(&m.as_str()))
         })
         .map(|(i, _)| i)
         .collect();

@@ -405,6 +405,11 @@ fn read_kind(name: &str, bytes: &[u8], kind: FileKind, ocr: &Ocr) -> FileText {
         FileKind::Text if is_csv(name) => read_sheets(name, bytes, kind),
         FileKind::Text => read_doc(name, bytes, kind, ocr),
         FileKind::Xlsx | FileKind::Xls | FileKind::Ods => read_sheets(name, bytes, kind),
+        // SPEC §4/§6: an image file whose pixels can be taken out is read by OCR as a scan.
+        k if extract::images::is_readable_image(k) => match ocr.engine() {
+            Some(engine) => read_scan(name, bytes, k, engine, package::IMAGE_NO_TEXT.to_string()),
+            None => FileText::unreadable(name, k, package::IMAGE_NO_TEXT.to_string()),
+        },
         other => {
             let reason =
                 package::kind_unreadable_reason(other, bytes).unwrap_or_else(|| format!("no reader for {other}"));

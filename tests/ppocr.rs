@@ -246,6 +246,92 @@ fn the_pages_give_their_text_and_their_seals() {
     }
 }
 
+/// A PNG file of gray or RGB pixels (the test's own writer: one IDAT, filter 0 on every row).
+fn png(image: &pingshen::ocr::Image) -> Vec<u8> {
+    use std::io::Write;
+    let (width, height, colour, data, channels) = match image {
+        pingshen::ocr::Image::Gray { width, height, data } => (*width, *height, 0u8, data, 1usize),
+        pingshen::ocr::Image::Rgb { width, height, data } => (*width, *height, 2u8, data, 3usize),
+        other => panic!("not pixels: {other:?}"),
+    };
+    let mut raw = Vec::new();
+    for row in data.chunks_exact(width as usize * channels) {
+        raw.push(0u8);
+        raw.extend_from_slice(row);
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    z.write_all(&raw).unwrap();
+    let idat = z.finish().unwrap();
+    let mut ihdr = Vec::new();
+    ihdr.extend(width.to_be_bytes());
+    ihdr.extend(height.to_be_bytes());
+    ihdr.extend([8, colour, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, body) in [(&b"IHDR"[..], ihdr), (&b"IDAT"[..], idat), (&b"IEND"[..], Vec::new())] {
+        let mut chunk = kind.to_vec();
+        chunk.extend(&body);
+        out.extend((body.len() as u32).to_be_bytes());
+        out.extend(&chunk);
+        out.extend(support::zip_builder::crc32(&chunk).to_be_bytes());
+    }
+    out
+}
+
+/// A scanned opinion kept in the package as an image file of its own (`…竣工验收意见.jpg` or
+/// `.png`, SPEC §4: present but unreadable "unless their text can be read") is read by OCR as
+/// the one page it is: the same fields, from that file, and the same check outcome as the
+/// scanned PDF holding the same picture.
+#[test]
+fn a_scan_kept_as_an_image_file_is_read_like_the_scanned_pdf() {
+    let Some(_) = ppocr() else { return };
+    for (scan, ext) in [
+        ("opinion-sealed-150dpi.pdf", "jpg"),
+        ("acceptance-opinion-scan-flate.pdf", "png"),
+    ] {
+        let page = pingshen::extract::page_images(&fixture(scan), FileKind::Pdf, 1)
+            .unwrap()
+            .remove(0);
+        let image = match &page.image {
+            pingshen::ocr::Image::Jpeg(bytes) => bytes.clone(),
+            pixels => png(pixels),
+        };
+        assert_eq!(
+            pingshen::sniff::sniff(&image),
+            if ext == "jpg" { FileKind::Jpeg } else { FileKind::Png }
+        );
+        let mut files = stage_files("commissioning", Naming::Plain);
+        let f = files.iter_mut().find(|(p, _)| p.contains("竣工验收意见")).unwrap();
+        let name = format!("{}.{ext}", f.0.rsplit_once('.').unwrap().0);
+        f.0.clone_from(&name);
+        f.1 = image;
+        let (v, json) = reviewed(&zip_files(&files));
+        let (pv, pdf) = reviewed(&package_with("final_acceptance", scan));
+        for field in ["final_acceptance_date", "final_acceptance_passed"] {
+            let got = &json["fields"][field];
+            assert_eq!(got["value"], pdf["fields"][field]["value"], "{scan} as .{ext}: {got:#}");
+            assert_eq!(
+                got["source"]["doubt"], pdf["fields"][field]["source"]["doubt"],
+                "{scan}: {got:#}"
+            );
+            assert_eq!(got["source"]["file"], name.as_str(), "{got:#}");
+            assert_eq!(got["source"]["ocr"], true, "{got:#}");
+            assert_eq!(got["source"]["page"], 1, "{got:#}");
+        }
+        assert_eq!(json["fields"]["final_acceptance_date"]["value"], "2023-06-15");
+        for id in ["COMM-RL4", "COMM-REQ-ACCEPTANCE"] {
+            assert_eq!(check_status(&v, id), check_status(&pv, id), "{scan} as .{ext}: {id}");
+        }
+        let file = json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == name.as_str())
+            .unwrap();
+        assert_eq!(file["readable"], true, "{file:#}");
+        assert_eq!(file["read_by"], "ocr", "{file:#}");
+    }
+}
+
 /// The verdict names the engine and the models that read the scans, and the seals are on the
 /// material as evidence; the same package gives byte-identical JSON twice.
 #[test]

@@ -175,7 +175,12 @@ fn an_unreadable_entry_makes_the_package_exit_1() {
     assert_eq!(lines[0]["readable"], true);
     assert_eq!(lines[1]["file"], "b.png");
     assert_eq!(lines[1]["readable"], false);
-    assert_eq!(lines[1]["reason"], "image: no text layer");
+    // With an OCR engine the broken image is tried and the reason says why OCR could not read it.
+    assert!(
+        lines[1]["reason"].as_str().unwrap().starts_with("image: no text layer"),
+        "{}",
+        lines[1]
+    );
 }
 
 #[test]

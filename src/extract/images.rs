@@ -79,6 +79,36 @@ impl Collected {
     }
 }
 
+/// Whether pingshen can take the pixels out of an image file of this kind, to read it by OCR
+/// as a one-page scan ([`file_pages`]).
+pub fn is_readable_image(kind: crate::sniff::FileKind) -> bool {
+    use crate::sniff::FileKind;
+    matches!(kind, FileKind::Jpeg | FileKind::Png)
+}
+
+/// An image file kept in a package as a document of its own (a scanned or photographed letter,
+/// `申请函.jpg`), as the one page OCR reads: JPEG as it is, PNG decoded. SPEC §4: image files
+/// count as present but unreadable "unless their text can be read"; SPEC §6 reads them as a scan.
+///
+/// Errors: [`super::DocError::Unsupported`] for a kind [`is_readable_image`] refuses,
+/// [`super::DocError::Broken`] for a file whose pixels cannot be taken out (broken, interlaced
+/// PNG, larger than [`MAX_PIXELS`]).
+pub fn file_pages(bytes: &[u8], kind: crate::sniff::FileKind) -> Result<Vec<PageImage>, super::DocError> {
+    use crate::sniff::FileKind;
+    let image = match kind {
+        FileKind::Jpeg => Some(Image::Jpeg(bytes.to_vec())),
+        FileKind::Png => decode_png(bytes),
+        other if !is_readable_image(other) => return Err(super::DocError::Unsupported(other.as_str())),
+        _ => None,
+    };
+    let image = image
+        .filter(|i| i.check().is_ok())
+        .ok_or_else(|| super::DocError::Broken(format!("the {} image cannot be decoded", kind.as_str())))?;
+    let mut out = Collected::default();
+    out.push(0, image, 1.0)?;
+    Ok(out.into_vec())
+}
+
 /// How samples map to colour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Colors {
@@ -419,6 +449,37 @@ mod tests {
         chunk(b"IDAT", &zlib(raw));
         chunk(b"IEND", &[]);
         out
+    }
+
+    #[test]
+    fn an_image_file_is_one_page_covering_it_whole_or_an_error_saying_why() {
+        use crate::sniff::FileKind;
+        let gray = png(2, 1, 8, 0, &[0, 7, 9]);
+        let pages = file_pages(&gray, FileKind::Png).unwrap();
+        assert_eq!(pages.len(), 1);
+        assert_eq!((pages[0].page, pages[0].coverage), (1, 1.0));
+        assert_eq!(
+            pages[0].image,
+            Image::Gray {
+                width: 2,
+                height: 1,
+                data: vec![7, 9]
+            }
+        );
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10];
+        assert_eq!(
+            file_pages(&jpeg, FileKind::Jpeg).unwrap()[0].image,
+            Image::Jpeg(jpeg.to_vec())
+        );
+        assert!(matches!(
+            file_pages(&gray[..20], FileKind::Png),
+            Err(crate::extract::DocError::Broken(_))
+        ));
+        assert!(!is_readable_image(FileKind::Gif));
+        assert_eq!(
+            file_pages(b"GIF89a", FileKind::Gif),
+            Err(crate::extract::DocError::Unsupported("gif"))
+        );
     }
 
     #[test]
