@@ -932,6 +932,24 @@ mod tests {
     }
 
     #[test]
+    fn a_signing_date_whose_year_lost_a_character_makes_the_last_date_doubtful() {
+        // `二〇二三年` read `二二三年` (the 〇 dropped, the reader sure of it): no date, and the
+        // trial-run date before it is not the signing date.
+        for signed in ["二二三年六月十五日", "223年6月15日"] {
+            let t = ocr_text(&[
+                ("系统已于2023年3月1日上线试运行", 99.0),
+                ("同意通过验收", 99.0),
+                (signed, 99.0),
+            ]);
+            let d = date_field(&final_acceptance(&t)).cloned().unwrap();
+            assert_eq!(
+                d.source.doubt.as_deref(),
+                Some(format!("{signed} is not a well-formed date").as_str())
+            );
+        }
+    }
+
+    #[test]
     fn a_word_not_found_in_ocr_text_proves_no_absence() {
         let t = ocr_text(&[("本项目落实网络安全等级保护要求", 99.0)]);
         let e = mentions(&t);

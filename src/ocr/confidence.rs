@@ -90,10 +90,14 @@ pub fn one_char_apart(a: &str, b: &str) -> bool {
 
 /// A Chinese-numeral or Arabic year, 年, up to three characters, 月, then up to five characters
 /// and 日 if they are there: the start of a date, whatever the characters between. A date under
-/// a seal loses or changes its end (`二〇二三年六月个五`, `2023年6月15月`), not its start.
+/// a seal loses or changes its end (`二〇二三年六月个五`, `2023年6月15月`), not its start. The
+/// year is three to five characters: a recogniser drops a character of a year, and is sure of
+/// it (`二〇二三年` read `二二三年` at 0.95: the 〇 of a bold or serif face), or doubles one.
 static DATE_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:[0-9]{4}|[〇零○O0一二三四五六七八九]{4})年[^年月日。，,；;]{1,3}月(?:[^年月日。，,；;]{1,5}日)?")
-        .unwrap_or_else(|e| panic!("date shape pattern: {e}"))
+    Regex::new(
+        r"(?:[0-9]{3,5}|[〇零○O0一二三四五六七八九]{3,5})年[^年月日。，,；;]{1,3}月(?:[^年月日。，,；;]{1,5}日)?",
+    )
+    .unwrap_or_else(|e| panic!("date shape pattern: {e}"))
 });
 
 /// The spans of `text` shaped like the start of a date (year, 年, …月) that overlap none of
@@ -134,6 +138,11 @@ mod tests {
             vec![0.."二〇二三年六月".len()]
         );
         assert_eq!(malformed_dates("2023年6月15月", &[]), vec![0.."2023年6月".len()]);
+        // A year with a character dropped or doubled.
+        assert_eq!(malformed_dates("二二三年六月十五日", &[]).len(), 1);
+        assert_eq!(malformed_dates("223年6月15日", &[]).len(), 1);
+        assert_eq!(malformed_dates("二〇〇二三年六月十五日", &[]).len(), 1);
+        assert!(malformed_dates("保修期三年，自二〇二三年起", &[]).is_empty());
         assert!(malformed_dates("本项目于六月完成", &[]).is_empty());
     }
 

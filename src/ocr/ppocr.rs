@@ -861,8 +861,12 @@ fn scaled_crop(c: &db::Crop, factor: f32) -> db::Crop {
     }
 }
 
-/// For each character of `first`, whether it lies outside the longest common subsequence of
-/// `first` and `second`: the characters a second reading does not confirm. Lines are short (a
+/// For each character of `first`, whether the second reading fails to confirm it: it lies
+/// outside the longest common subsequence of `first` and `second`, or next to a place inside
+/// `first` where `second` reads more characters (`六月五日` against `六月十五日`: the first reading
+/// may have dropped the `十`, so `月` and `五` are not confirmed — a dropped character has no
+/// probability of its own to doubt). Characters `second` has before or after everything they
+/// share are the edges of the span read again and confirm or doubt nothing. Lines are short (a
 /// few dozen characters), so the quadratic table is small; past 400 characters every character
 /// counts as confirmed only when the texts are equal.
 fn unconfirmed(first: &str, second: &str) -> Vec<bool> {
@@ -892,18 +896,33 @@ fn unconfirmed(first: &str, second: &str) -> Vec<bool> {
         }
     }
     let mut marks = vec![true; a.len()];
+    let mut matched: Vec<(usize, usize)> = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         if a.get(i) == b.get(j) {
             if let Some(m) = marks.get_mut(i) {
                 *m = false;
             }
+            matched.push((i, j));
             i += 1;
             j += 1;
         } else if t.get(at(i + 1, j)) >= t.get(at(i, j + 1)) {
             i += 1;
         } else {
             j += 1;
+        }
+    }
+    for pair in matched.windows(2) {
+        if let [(i0, j0), (i1, j1)] = *pair {
+            // More characters read there the second time than the first (a substitution, as
+            // many each side, already leaves the first's characters unconfirmed).
+            if j1 - j0 > i1 - i0 {
+                for k in [i0, i1] {
+                    if let Some(m) = marks.get_mut(k) {
+                        *m = true;
+                    }
+                }
+            }
         }
     }
     marks
@@ -1211,9 +1230,17 @@ mod tests {
             unconfirmed("2001年3月", "2021年3月"),
             vec![false, false, true, false, false, false, false]
         );
-        // A character dropped in the second reading is not confirmed; one added is ignored.
+        // A character dropped in the second reading is not confirmed; one added at an edge of
+        // the span is ignored; one added inside doubts its two neighbours of the first reading,
+        // which may have dropped it.
         assert_eq!(unconfirmed("十五日", "五日"), vec![true, false, false]);
         assert_eq!(unconfirmed("五日", "十五日"), vec![false, false]);
+        assert_eq!(unconfirmed("五日", "五日期"), vec![false, false]);
+        assert_eq!(unconfirmed("六月五日", "六月十五日"), vec![false, true, true, false]);
+        assert_eq!(
+            unconfirmed("二二三年六月", "二〇二三年六月"),
+            vec![true, true, false, false, false, false]
+        );
         assert_eq!(unconfirmed("", "abc"), Vec::<bool>::new());
         assert!(is_numeral('〇') && is_numeral('7') && !is_numeral('验'));
     }
