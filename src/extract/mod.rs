@@ -3,6 +3,7 @@
 //! pages, and the tables it holds.
 pub mod biff;
 pub mod bilevel;
+pub mod bmp;
 pub mod cmap;
 pub mod docx;
 pub mod html;
@@ -12,6 +13,7 @@ pub mod ofd;
 pub mod pdf;
 pub mod sheet;
 pub mod text;
+pub mod tiff;
 
 use crate::sniff::FileKind;
 

@@ -21,10 +21,10 @@ use std::rc::Rc;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::bilevel;
 use super::docx::package::{attr, parent_dir, push_entity, resolve, Package, Xml};
 use super::images::{self, PageImage, PNG_SIGNATURE};
 use super::text::decode_xml;
+use super::{bilevel, bmp, tiff};
 use super::{DocError, Document, Line, ReadOptions};
 use crate::ocr::Image;
 
@@ -306,9 +306,11 @@ fn page_templates(
 /// (its own or its templates') covers at least half of the page box by its `Boundary`, the
 /// image file its `ResourceID` names (an `ofd:MultiMedia` of the document's `PublicRes`,
 /// `DocumentRes` or the page's `PageRes`). JPEG comes as [`Image::Jpeg`] and JPEG 2000 as
-/// [`Image::Jpx`], as stored; PNG is decoded to gray or RGB pixels, a JBIG2 file (`.jb2`, a
-/// black-and-white scan) to bilevel. Pages whose image is missing, in another format (TIFF,
-/// BMP), broken or larger than [`crate::ocr::MAX_PIXELS`] are left out.
+/// [`Image::Jpx`], as stored; PNG, TIFF and BMP are decoded to gray, RGB or bilevel pixels
+/// ([`images::decode_png`], [`tiff::decode_tiff`]: the TIFF's first page only, and
+/// [`bmp::decode_bmp`]), a JBIG2 file (`.jb2`, a black-and-white scan) to bilevel. Pages whose
+/// image is missing, in another format, broken or larger than [`crate::ocr::MAX_PIXELS`] are
+/// left out.
 ///
 /// Errors as [`read_ofd`] for the package, `Document.xml` and the limits.
 pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, DocError> {
@@ -362,7 +364,8 @@ pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, Doc
     Ok(out.into_vec())
 }
 
-/// An image file of an OFD as OCR takes it: JPEG and JPEG 2000 as they are, PNG and JBIG2
+/// An image file of an OFD as OCR takes it, known by its first bytes: JPEG and JPEG 2000 as
+/// they are, PNG, TIFF (first page; a JPEG-coded TIFF may come back as its JPEG), BMP and JBIG2
 /// decoded.
 fn image_file(file: Vec<u8>) -> Option<Image> {
     let image = if file.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -373,6 +376,10 @@ fn image_file(file: Vec<u8>) -> Option<Image> {
         Image::Jpx(file)
     } else if file.starts_with(bilevel::JBIG2_FILE_SIGNATURE) {
         bilevel::decode_jbig2_file(&file)?
+    } else if file.starts_with(tiff::TIFF_LE) || file.starts_with(tiff::TIFF_BE) {
+        tiff::decode_tiff(&file)?
+    } else if bmp::is_bmp(&file) {
+        bmp::decode_bmp(&file)?
     } else {
         return None;
     };
@@ -1341,6 +1348,90 @@ mod tests {
             ])
             .as_deref(),
             Some("11")
+        );
+    }
+
+    /// A one-page OFD whose page is covered by the image `Res/<file>` (resource 5 of
+    /// `DocumentRes.xml`), as `tests/scans.rs` writes them.
+    fn ofd_with_image(file: &str, data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        const NS: &str = "http://www.ofdspec.org/2016";
+        let parts: [(String, Vec<u8>); 5] = [
+            (
+                "OFD.xml".into(),
+                format!(r#"<ofd:OFD xmlns:ofd="{NS}"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"#).into_bytes(),
+            ),
+            (
+                "Doc_0/Document.xml".into(),
+                format!(
+                    concat!(
+                        r#"<ofd:Document xmlns:ofd="{ns}"><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"#,
+                        "<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData>",
+                        r#"<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>"#
+                    ),
+                    ns = NS
+                )
+                .into_bytes(),
+            ),
+            (
+                "Doc_0/DocumentRes.xml".into(),
+                format!(r#"<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res"><ofd:MultiMedias><ofd:MultiMedia ID="5" Type="Image"><ofd:MediaFile>{file}</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias></ofd:Res>"#).into_bytes(),
+            ),
+            (
+                "Doc_0/Pages/Page_0/Content.xml".into(),
+                format!(r#"<ofd:Page xmlns:ofd="{NS}"><ofd:Content><ofd:Layer ID="2"><ofd:ImageObject ID="3" ResourceID="5" Boundary="0 0 210 297" CTM="210 0 0 297 0 0"/></ofd:Layer></ofd:Content></ofd:Page>"#).into_bytes(),
+            ),
+            (format!("Doc_0/Res/{file}"), data.to_vec()),
+        ];
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, body) in parts {
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(&body).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn an_ofd_page_stored_as_a_tiff_or_a_bmp_is_read_as_that_page() {
+        use crate::extract::tiff::tests::fixture;
+        for (name, expected) in [
+            (
+                "opinion-bilevel-g4.tif",
+                tiff::decode_tiff(&fixture("opinion-bilevel-g4.tif")),
+            ),
+            (
+                "seal-rgb-deflate-tiled-bigendian.tif",
+                tiff::decode_tiff(&fixture("seal-rgb-deflate-tiled-bigendian.tif")),
+            ),
+            (
+                "opinion-two-pages.tif",
+                tiff::decode_tiff(&fixture("opinion-bilevel-g4.tif")),
+            ),
+            (
+                "opinion-gray-jpeg.tif",
+                tiff::decode_tiff(&fixture("opinion-gray-jpeg.tif")),
+            ),
+            ("opinion-bilevel.bmp", bmp::decode_bmp(&fixture("opinion-bilevel.bmp"))),
+            (
+                "seal-palette-rle.bmp",
+                bmp::decode_bmp(&fixture("seal-palette-rle.bmp")),
+            ),
+        ] {
+            let expected = expected.unwrap();
+            // The file's name says nothing: its first bytes do.
+            let ofd = ofd_with_image("image_5.bin", &fixture(name));
+            let found = page_images(&ofd, 10).unwrap();
+            assert_eq!(found.len(), 1, "{name}");
+            assert_eq!(found[0].page, 1);
+            assert_eq!(found[0].image, expected, "{name}");
+        }
+        // Broken: the page is left out, the document still read.
+        let mut broken = fixture("opinion-gray-lzw-predictor.tif");
+        broken.truncate(broken.len() / 2);
+        assert_eq!(page_images(&ofd_with_image("p.tif", &broken), 10).unwrap(), Vec::new());
+        assert_eq!(
+            page_images(&ofd_with_image("p.bmp", b"BM\0\0\0\0"), 10).unwrap(),
+            Vec::new()
         );
     }
 
