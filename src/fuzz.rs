@@ -30,6 +30,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("docx_parts", docx_parts),
     ("ofd", ofd),
     ("ofd_parts", ofd_parts),
+    ("image", image),
     ("pdf", pdf),
     ("pdf_content", pdf_content),
     ("cmap", cmap),
@@ -166,6 +167,14 @@ pub const OFD_PARTS: &[&str] = &[
     "OFD.xml",
     "Doc_0/PublicRes.xml",
 ];
+
+/// An image file as a scan is taken out of it for OCR (a package's `.png`, `.tif`, `.bmp`, and
+/// the same decoders for an OFD's page images): PNG, every TIFF page asked for, BMP.
+pub fn image(data: &[u8]) {
+    for kind in [FileKind::Png, FileKind::Tiff, FileKind::Bmp] {
+        let _ = crate::extract::images::file_pages(data, kind, 3);
+    }
+}
 
 /// A PDF file.
 pub fn pdf(data: &[u8]) {

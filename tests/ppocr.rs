@@ -278,8 +278,41 @@ fn png(image: &pingshen::ocr::Image) -> Vec<u8> {
     out
 }
 
-/// A scanned opinion kept in the package as an image file of its own (`…竣工验收意见.jpg` or
-/// `.png`, SPEC §4: present but unreadable "unless their text can be read") is read by OCR as
+/// A 24-bit BMP file of gray or RGB pixels (the test's own writer: bottom-up rows, BGR, each
+/// row padded to four bytes).
+fn bmp(image: &pingshen::ocr::Image) -> Vec<u8> {
+    let (width, height, data, channels) = match image {
+        pingshen::ocr::Image::Gray { width, height, data } => (*width, *height, data, 1usize),
+        pingshen::ocr::Image::Rgb { width, height, data } => (*width, *height, data, 3usize),
+        other => panic!("not pixels: {other:?}"),
+    };
+    let row = (width as usize * 3).div_ceil(4) * 4;
+    let mut out = b"BM".to_vec();
+    out.extend(((54 + row * height as usize) as u32).to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend(54u32.to_le_bytes());
+    out.extend(40u32.to_le_bytes());
+    out.extend((width as i32).to_le_bytes());
+    out.extend((height as i32).to_le_bytes());
+    out.extend(1u16.to_le_bytes());
+    out.extend(24u16.to_le_bytes());
+    out.extend([0u8; 24]);
+    for y in (0..height as usize).rev() {
+        let start = out.len();
+        for px in data[y * width as usize * channels..][..width as usize * channels].chunks_exact(channels) {
+            match px {
+                [v] => out.extend([*v, *v, *v]),
+                [r, g, b] => out.extend([*b, *g, *r]),
+                _ => unreachable!(),
+            }
+        }
+        out.resize(start + row, 0);
+    }
+    out
+}
+
+/// A scanned opinion kept in the package as an image file of its own (`…竣工验收意见.jpg`,
+/// `.png` or `.bmp`, SPEC §4: present but unreadable "unless their text can be read") is read by OCR as
 /// the one page it is: the same fields, from that file, and the same check outcome as the
 /// scanned PDF holding the same picture.
 #[test]
@@ -288,18 +321,17 @@ fn a_scan_kept_as_an_image_file_is_read_like_the_scanned_pdf() {
     for (scan, ext) in [
         ("opinion-sealed-150dpi.pdf", "jpg"),
         ("acceptance-opinion-scan-flate.pdf", "png"),
+        ("acceptance-opinion-scan-flate.pdf", "bmp"),
     ] {
         let page = pingshen::extract::page_images(&fixture(scan), FileKind::Pdf, 1)
             .unwrap()
             .remove(0);
-        let image = match &page.image {
-            pingshen::ocr::Image::Jpeg(bytes) => bytes.clone(),
-            pixels => png(pixels),
+        let (image, sniffed) = match (&page.image, ext) {
+            (pingshen::ocr::Image::Jpeg(bytes), _) => (bytes.clone(), FileKind::Jpeg),
+            (pixels, "bmp") => (bmp(pixels), FileKind::Bmp),
+            (pixels, _) => (png(pixels), FileKind::Png),
         };
-        assert_eq!(
-            pingshen::sniff::sniff(&image),
-            if ext == "jpg" { FileKind::Jpeg } else { FileKind::Png }
-        );
+        assert_eq!(pingshen::sniff::sniff(&image), sniffed, "{scan} as .{ext}");
         let mut files = stage_files("commissioning", Naming::Plain);
         let f = files.iter_mut().find(|(p, _)| p.contains("竣工验收意见")).unwrap();
         let name = format!("{}.{ext}", f.0.rsplit_once('.').unwrap().0);

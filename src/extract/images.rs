@@ -80,33 +80,49 @@ impl Collected {
 }
 
 /// Whether pingshen can take the pixels out of an image file of this kind, to read it by OCR
-/// as a one-page scan ([`file_pages`]).
+/// as a scan ([`file_pages`]). GIF and WebP cannot.
 pub fn is_readable_image(kind: crate::sniff::FileKind) -> bool {
     use crate::sniff::FileKind;
-    matches!(kind, FileKind::Jpeg | FileKind::Png)
+    matches!(kind, FileKind::Jpeg | FileKind::Png | FileKind::Tiff | FileKind::Bmp)
 }
 
 /// An image file kept in a package as a document of its own (a scanned or photographed letter,
-/// `申请函.jpg`), as the one page OCR reads: JPEG as it is, PNG decoded. SPEC §4: image files
-/// count as present but unreadable "unless their text can be read"; SPEC §6 reads them as a scan.
+/// `申请函.jpg`), as the pages OCR reads, each covering its page whole: JPEG as it is; PNG and
+/// BMP decoded; a TIFF's first `max_pages` pages decoded (its thumbnails are no pages), a page
+/// that cannot be decoded left out. SPEC §4: image files count as present but unreadable
+/// "unless their text can be read"; SPEC §6 reads them as a scan.
 ///
 /// Errors: [`super::DocError::Unsupported`] for a kind [`is_readable_image`] refuses,
-/// [`super::DocError::Broken`] for a file whose pixels cannot be taken out (broken, interlaced
-/// PNG, larger than [`MAX_PIXELS`]).
-pub fn file_pages(bytes: &[u8], kind: crate::sniff::FileKind) -> Result<Vec<PageImage>, super::DocError> {
+/// [`super::DocError::Broken`] when no page's pixels can be taken out (broken, interlaced PNG,
+/// BigTIFF, larger than [`MAX_PIXELS`]), [`super::DocError::Limit`] past
+/// [`MAX_DOCUMENT_IMAGE_BYTES`].
+pub fn file_pages(
+    bytes: &[u8],
+    kind: crate::sniff::FileKind,
+    max_pages: usize,
+) -> Result<Vec<PageImage>, super::DocError> {
     use crate::sniff::FileKind;
-    let image = match kind {
-        FileKind::Jpeg => Some(Image::Jpeg(bytes.to_vec())),
-        FileKind::Png => decode_png(bytes),
-        other if !is_readable_image(other) => return Err(super::DocError::Unsupported(other.as_str())),
-        _ => None,
+    let images = match kind {
+        FileKind::Jpeg => vec![Some(Image::Jpeg(bytes.to_vec()))],
+        FileKind::Png => vec![decode_png(bytes)],
+        FileKind::Tiff => super::tiff::decode_tiff_pages(bytes, max_pages),
+        FileKind::Bmp => vec![super::bmp::decode_bmp(bytes)],
+        other => return Err(super::DocError::Unsupported(other.as_str())),
     };
-    let image = image
-        .filter(|i| i.check().is_ok())
-        .ok_or_else(|| super::DocError::Broken(format!("the {} image cannot be decoded", kind.as_str())))?;
     let mut out = Collected::default();
-    out.push(0, image, 1.0)?;
-    Ok(out.into_vec())
+    for (i, image) in images.into_iter().enumerate().take(max_pages) {
+        if let Some(image) = image.filter(|i| i.check().is_ok()) {
+            out.push(i, image, 1.0)?;
+        }
+    }
+    let pages = out.into_vec();
+    if pages.is_empty() && max_pages > 0 {
+        return Err(super::DocError::Broken(format!(
+            "the {} image cannot be decoded",
+            kind.as_str()
+        )));
+    }
+    Ok(pages)
 }
 
 /// How samples map to colour.
@@ -455,7 +471,7 @@ mod tests {
     fn an_image_file_is_one_page_covering_it_whole_or_an_error_saying_why() {
         use crate::sniff::FileKind;
         let gray = png(2, 1, 8, 0, &[0, 7, 9]);
-        let pages = file_pages(&gray, FileKind::Png).unwrap();
+        let pages = file_pages(&gray, FileKind::Png, 3).unwrap();
         assert_eq!(pages.len(), 1);
         assert_eq!((pages[0].page, pages[0].coverage), (1, 1.0));
         assert_eq!(
@@ -468,18 +484,30 @@ mod tests {
         );
         let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10];
         assert_eq!(
-            file_pages(&jpeg, FileKind::Jpeg).unwrap()[0].image,
+            file_pages(&jpeg, FileKind::Jpeg, 3).unwrap()[0].image,
             Image::Jpeg(jpeg.to_vec())
         );
         assert!(matches!(
-            file_pages(&gray[..20], FileKind::Png),
+            file_pages(&gray[..20], FileKind::Png, 3),
             Err(crate::extract::DocError::Broken(_))
         ));
         assert!(!is_readable_image(FileKind::Gif));
         assert_eq!(
-            file_pages(b"GIF89a", FileKind::Gif),
+            file_pages(b"GIF89a", FileKind::Gif, 3),
             Err(crate::extract::DocError::Unsupported("gif"))
         );
+        // A TIFF of two pages gives both, numbered from one, or as many as asked for; a BMP its
+        // one page.
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/images"));
+        let two = std::fs::read(dir.join("opinion-two-pages.tif")).unwrap();
+        let pages = file_pages(&two, FileKind::Tiff, 3).unwrap();
+        assert_eq!(pages.iter().map(|p| p.page).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(file_pages(&two, FileKind::Tiff, 1).unwrap().len(), 1);
+        let bmp = std::fs::read(dir.join("opinion-bilevel.bmp")).unwrap();
+        assert!(matches!(
+            file_pages(&bmp, FileKind::Bmp, 3).unwrap()[0].image,
+            Image::Bilevel { .. }
+        ));
     }
 
     #[test]

@@ -193,13 +193,14 @@ fn check_lines(doc: &Document) -> Result<(), DocError> {
 /// largest image covers at least half of it, that image as the document stores it (no
 /// rendering), with its page (1-based) and the share of the page it covers. Pages with no such
 /// image, or whose image cannot be handed to OCR (a broken or oversized image, an OFD image in
-/// TIFF or BMP), are left out. An image file a package keeps as a document is its one page
-/// ([`images::file_pages`]). Other formats are [`DocError::Unsupported`].
+/// a format pingshen does not decode), are left out. An image file a package keeps as a
+/// document (JPEG, PNG, TIFF, BMP) is its pages ([`images::file_pages`]). Other formats are
+/// [`DocError::Unsupported`].
 pub fn page_images(bytes: &[u8], kind: FileKind, max_pages: usize) -> Result<Vec<PageImage>, DocError> {
     match kind {
         FileKind::Pdf => pdf::page_images(bytes, max_pages),
         FileKind::Ofd => ofd::page_images(bytes, max_pages),
-        k if images::is_readable_image(k) => images::file_pages(bytes, k),
+        k if images::is_readable_image(k) => images::file_pages(bytes, k, max_pages),
         other => Err(DocError::Unsupported(other.as_str())),
     }
 }
