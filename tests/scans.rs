@@ -530,6 +530,58 @@ fn png(width: u32, height: u32, color: u8, raw: &[u8]) -> Vec<u8> {
     out
 }
 
+fn image_fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/images").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// An OFD page stored as a TIFF (fax G4, tiled big-endian Deflate, the first of two pages, JPEG)
+/// or a BMP (1-bit, RLE palette) is that page, decoded as the file alone decodes; the file's
+/// name says nothing, its first bytes do. A broken one is left out and the document still read.
+#[test]
+fn an_ofd_page_stored_as_a_tiff_or_a_bmp_is_read_as_that_page() {
+    use pingshen::extract::{bmp, tiff};
+    for (name, expected) in [
+        (
+            "opinion-bilevel-g4.tif",
+            tiff::decode_tiff(&image_fixture("opinion-bilevel-g4.tif")),
+        ),
+        (
+            "seal-rgb-deflate-tiled-bigendian.tif",
+            tiff::decode_tiff(&image_fixture("seal-rgb-deflate-tiled-bigendian.tif")),
+        ),
+        (
+            "opinion-two-pages.tif",
+            tiff::decode_tiff(&image_fixture("opinion-bilevel-g4.tif")),
+        ),
+        (
+            "opinion-gray-jpeg.tif",
+            tiff::decode_tiff(&image_fixture("opinion-gray-jpeg.tif")),
+        ),
+        (
+            "opinion-bilevel.bmp",
+            bmp::decode_bmp(&image_fixture("opinion-bilevel.bmp")),
+        ),
+        (
+            "seal-palette-rle.bmp",
+            bmp::decode_bmp(&image_fixture("seal-palette-rle.bmp")),
+        ),
+    ] {
+        let expected = expected.unwrap();
+        let ofd = ofd_with_image("image_5.bin", &image_fixture(name), "0 0 210 297");
+        let found = page_images(&ofd, FileKind::Ofd, 10).unwrap();
+        assert_eq!(found.len(), 1, "{name}");
+        assert_eq!(found[0].page, 1);
+        assert_eq!(found[0].image, expected, "{name}");
+    }
+    let mut broken = image_fixture("opinion-gray-lzw-predictor.tif");
+    broken.truncate(broken.len() / 2);
+    let ofd = ofd_with_image("p.tif", &broken, "0 0 210 297");
+    assert_eq!(page_images(&ofd, FileKind::Ofd, 10).unwrap(), Vec::new());
+    let ofd = ofd_with_image("p.bmp", b"BM\0\0\0\0", "0 0 210 297");
+    assert_eq!(page_images(&ofd, FileKind::Ofd, 10).unwrap(), Vec::new());
+}
+
 #[test]
 fn an_ofd_png_scan_is_decoded_to_pixels() {
     // 2×2 RGB, rows with filter None.

@@ -125,6 +125,15 @@ pub fn file_pages(
     Ok(pages)
 }
 
+/// Decoded pixels as an [`Image`]: one byte a pixel when `gray`, else three (RGB).
+pub fn gray_or_rgb(width: u32, height: u32, gray: bool, data: Vec<u8>) -> Image {
+    if gray {
+        Image::Gray { width, height, data }
+    } else {
+        Image::Rgb { width, height, data }
+    }
+}
+
 /// How samples map to colour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Colors {
@@ -421,19 +430,7 @@ pub fn decode_png(file: &[u8]) -> Option<Image> {
                     out.extend_from_slice(&[over(at(0), a), over(at(1), a), over(at(2), a)]);
                 }
             }
-            Some(if color == 4 {
-                Image::Gray {
-                    width,
-                    height,
-                    data: out,
-                }
-            } else {
-                Image::Rgb {
-                    width,
-                    height,
-                    data: out,
-                }
-            })
+            Some(gray_or_rgb(width, height, color == 4, out))
         }
     }
 }

@@ -772,19 +772,7 @@ fn with_extra_samples(
     if out.len() != n.checked_mul(out_channels)? {
         return None;
     }
-    Some(if out_channels == 1 {
-        Image::Gray {
-            width,
-            height,
-            data: out,
-        }
-    } else {
-        Image::Rgb {
-            width,
-            height,
-            data: out,
-        }
-    })
+    Some(images::gray_or_rgb(width, height, out_channels == 1, out))
 }
 
 /// A JPEG-coded image ("new-style", compression 7) held whole in one strip (or one tile the
