@@ -12,7 +12,8 @@
 //! A page is read in these steps, each as RapidOCR runs the same models (its defaults, so the
 //! models see what they were trained on):
 //!
-//! 1. **Decode** the image (RGB or gray; JPEG decoded here).
+//! 1. **Decode** the image (RGB or gray; JPEG decoded here). A page without a glyph's worth of
+//!    ink anywhere, even faint or red, is blank and read no further ([`is_blank`]).
 //! 2. **Orientation.** Detection on the page as it is; when most of the text boxes (by area) are
 //!    taller than wide the page lies on its side and is turned a quarter clockwise. Then the
 //!    orientation model votes on the longest lines: when most say 180° with a score over 0.9 the
@@ -71,6 +72,8 @@ const DET_CELL: u32 = 16;
 /// Below this luminance a pixel is ink, for finding the part of a page that holds text (faint
 /// grey print included; paper, even yellowed, is lighter).
 const INK_LUMA: u8 = 192;
+/// A page with no square of ink even below this luminance is blank ([`is_blank`]).
+const BLANK_LUMA: u8 = 224;
 /// Recognition input height (RapidOCR `rec_img_shape`).
 const REC_HEIGHT: u32 = 48;
 /// The narrowest recognition input: one character's square. RapidOCR pads every run to 320
@@ -353,6 +356,15 @@ impl Reader<'_> {
 
     fn page(mut self, page: Raster) -> Result<OcrPage, OcrError> {
         let mut page = page.to_rgb();
+        let cell = (DET_CELL as f32 / det_scale(page.width, page.height)).ceil() as u32;
+        if is_blank(&page, cell) {
+            return Ok(OcrPage {
+                lines: Vec::new(),
+                mean_confidence: 0.0,
+                rotation: 0,
+                seals: Vec::new(),
+            });
+        }
         // Orientation: a page on its side, then upside down. Text is found on the page with its
         // seal ink whitened, the same page the lines are then read from.
         let mut rotation = 0u16;
@@ -980,6 +992,30 @@ fn det_size(w: u32, h: u32, scale: f32) -> (u32, u32) {
 /// glyph at the detection scale, so text always counts, while a speck of dust or scanner noise
 /// (a few pixels) does not stretch the part.
 fn ink_region(page: &Raster, cell: u32, margin: u32) -> Option<(u32, u32, u32, u32)> {
+    let (x0, y0, x1, y1) = inked_cells(page, cell, INK_LUMA)?;
+    let cell = cell.max(1) as usize;
+    let px = |g: usize| u32::try_from(g * cell).unwrap_or(u32::MAX);
+    let left = px(x0).saturating_sub(margin);
+    let top = px(y0).saturating_sub(margin);
+    let right = px(x1 + 1).saturating_add(margin).min(page.width);
+    let bottom = px(y1 + 1).saturating_add(margin).min(page.height);
+    let (rw, rh) = (right.saturating_sub(left), bottom.saturating_sub(top));
+    let page_area = u64::from(page.width) * u64::from(page.height);
+    (u64::from(rw) * u64::from(rh) * 5 < page_area * 4).then_some((left, top, rw, rh))
+}
+
+/// Whether a page holds nothing to read: not one `cell × cell` square of it has the ink of a
+/// glyph ([`inked_cells`]) even at [`BLANK_LUMA`], paler than any print. Such a page (the back
+/// of a sheet scanned both sides) gives no line and no seal, and is not detected at all; a page
+/// with faint print, a grey or yellowed paper, or a seal is read as any other.
+fn is_blank(page: &Raster, cell: u32) -> bool {
+    inked_cells(page, cell, BLANK_LUMA).is_none()
+}
+
+/// The squares (`cell × cell` pixels) of a page that hold ink — one pixel in fifty of them, and
+/// sixteen pixels at least, darker than `luma` — as the first and last column and row of squares
+/// holding any: `(x0, y0, x1, y1)`; `None` when none does (or the raster is malformed).
+fn inked_cells(page: &Raster, cell: u32, luma: u8) -> Option<(usize, usize, usize, usize)> {
     let (w, h, c) = (page.width as usize, page.height as usize, usize::from(page.channels));
     let cell = cell.max(1) as usize;
     if w == 0 || h == 0 || c == 0 || page.data.len() != w * h * c {
@@ -991,8 +1027,8 @@ fn ink_region(page: &Raster, cell: u32, margin: u32) -> Option<(u32, u32, u32, u
         let base = (y / cell) * gw;
         for (x, px) in row.chunks_exact(c).enumerate() {
             let is_dark = match px {
-                [r, g, b] => crate::image::luma(*r, *g, *b) < INK_LUMA,
-                [v, ..] => *v < INK_LUMA,
+                [r, g, b] => crate::image::luma(*r, *g, *b) < luma,
+                [v, ..] => *v < luma,
                 [] => false,
             };
             if is_dark {
@@ -1008,17 +1044,7 @@ fn ink_region(page: &Raster, cell: u32, margin: u32) -> Option<(u32, u32, u32, u
         let (gx, gy) = (i % gw, i / gw);
         (x0, y0, x1, y1) = (x0.min(gx), y0.min(gy), x1.max(gx), y1.max(gy));
     }
-    if x0 > x1 || y0 > y1 {
-        return None;
-    }
-    let px = |g: usize| u32::try_from(g * cell).unwrap_or(u32::MAX);
-    let left = px(x0).saturating_sub(margin);
-    let top = px(y0).saturating_sub(margin);
-    let right = px(x1 + 1).saturating_add(margin).min(page.width);
-    let bottom = px(y1 + 1).saturating_add(margin).min(page.height);
-    let (rw, rh) = (right.saturating_sub(left), bottom.saturating_sub(top));
-    let page_area = u64::from(page.width) * u64::from(page.height);
-    (u64::from(rw) * u64::from(rh) * 5 < page_area * 4).then_some((left, top, rw, rh))
+    (x0 <= x1 && y0 <= y1).then_some((x0, y0, x1, y1))
 }
 
 /// Width over height of a crop.
@@ -1153,6 +1179,30 @@ mod tests {
         // Two far corners make the part the whole page.
         let p = page_with(1000, 1400, &[(0, 0, 10, 10), (990, 1390, 1000, 1400)]);
         assert_eq!(ink_region(&p, 10, 0), None);
+    }
+
+    #[test]
+    fn only_a_page_without_a_glyph_of_ink_even_faint_or_red_is_blank() {
+        assert!(is_blank(&page_with(1000, 1400, &[]), 10));
+        // Specks of dust (three by three) are no glyph.
+        let specks: Vec<(u32, u32, u32, u32)> = (0..20)
+            .map(|i| (i * 45 + 5, i * 60 + 7, i * 45 + 8, i * 60 + 10))
+            .collect();
+        assert!(is_blank(&page_with(1000, 1400, &specks), 10));
+        // A line of text.
+        assert!(!is_blank(&page_with(1000, 1400, &[(100, 120, 500, 140)]), 10));
+        // Faint grey print (luma 210, paler than INK_LUMA) and a red seal are still something.
+        let mut faint = page_with(1000, 1400, &[]);
+        let mut red = page_with(1000, 1400, &[]);
+        for y in 300..330usize {
+            for x in 200..400usize {
+                let i = (y * 1000 + x) * 3;
+                faint.data[i..i + 3].copy_from_slice(&[210, 210, 210]);
+                red.data[i..i + 3].copy_from_slice(&[220, 40, 40]);
+            }
+        }
+        assert!(!is_blank(&faint, 10));
+        assert!(!is_blank(&red, 10));
     }
 
     #[test]
