@@ -50,6 +50,15 @@ pub const TIFF_LE: &[u8] = b"II*\0";
 pub const TIFF_BE: &[u8] = b"MM\0*";
 
 /// Tags read.
+/// Values read of a per-sample field (BitsPerSample, SampleFormat): more than any supported
+/// image has samples.
+const MAX_SAMPLES: usize = 16;
+/// Thumbnail directories a page chain may skip beyond the pages asked for.
+const MAX_THUMBNAILS: usize = 16;
+/// Strips or tiles an image may have: a 10 000-row image in one-row strips has 10 000, one of
+/// 10 000 × 10 000 pixels in 16-pixel tiles about 390 000.
+const MAX_PIECES: usize = 1 << 20;
+
 const NEW_SUBFILE_TYPE: u16 = 254;
 const IMAGE_WIDTH: u16 = 256;
 const IMAGE_LENGTH: u16 = 257;
@@ -93,7 +102,10 @@ pub fn decode_tiff_pages(file: &[u8], max_pages: usize) -> Vec<Option<Image>> {
     };
     let mut seen = HashSet::new();
     let mut offset = first;
-    while out.len() < max_pages && offset != 0 && seen.insert(offset) {
+    // Thumbnails are skipped but counted: a chain of them cannot run on through the file.
+    let mut directories = max_pages.saturating_add(MAX_THUMBNAILS);
+    while out.len() < max_pages && offset != 0 && directories > 0 && seen.insert(offset) {
+        directories -= 1;
         let Some(ifd) = Ifd::read(file, order, offset) else {
             break;
         };
@@ -216,8 +228,10 @@ impl<'a> Ifd<'a> {
         self.entries.iter().find(|e| e.tag == tag)
     }
 
-    /// The unsigned integer values of a BYTE, SHORT, LONG or LONG8 field.
-    fn uints(&self, tag: u16) -> Option<Vec<u64>> {
+    /// The first `limit` unsigned integer values of a BYTE, SHORT, LONG or LONG8 field: a field
+    /// may declare hundreds of millions of values, of which a reader needs a known few (one
+    /// offset a strip), so no more are made.
+    fn uints(&self, tag: u16, limit: usize) -> Option<Vec<u64>> {
         let e = self.get(tag)?;
         let size = match e.kind {
             1 | 7 => 1,
@@ -226,8 +240,8 @@ impl<'a> Ifd<'a> {
             16 => 8,
             _ => return None,
         };
-        let mut out = Vec::with_capacity(e.count);
-        for v in e.data.chunks_exact(size) {
+        let mut out = Vec::with_capacity(e.count.min(limit));
+        for v in e.data.chunks_exact(size).take(limit) {
             out.push(match *v {
                 [a] => u64::from(a),
                 [a, b] => u64::from(if self.big {
@@ -255,7 +269,7 @@ impl<'a> Ifd<'a> {
 
     /// The first value of an integer field.
     fn uint(&self, tag: u16) -> Option<u64> {
-        self.uints(tag)?.first().copied()
+        self.uints(tag, 1)?.first().copied()
     }
 
     /// A field's first value as `u32` (a value that does not fit is `None`).
@@ -283,12 +297,12 @@ fn decode_ifd(ifd: &Ifd<'_>) -> Option<Image> {
     images::pixels(width, height)?;
     let compression = ifd.uint(COMPRESSION).unwrap_or(1);
     let spp = ifd.u32(SAMPLES_PER_PIXEL).unwrap_or(1);
-    let bits_all = ifd.uints(BITS_PER_SAMPLE).unwrap_or_else(|| vec![1]);
+    let bits_all = ifd.uints(BITS_PER_SAMPLE, MAX_SAMPLES).unwrap_or_else(|| vec![1]);
     let bps = u8::try_from(*bits_all.first()?).ok()?;
     if bits_all.iter().any(|&b| b != u64::from(bps)) || !matches!(bps, 1 | 2 | 4 | 8 | 16) {
         return None;
     }
-    if let Some(formats) = ifd.uints(SAMPLE_FORMAT) {
+    if let Some(formats) = ifd.uints(SAMPLE_FORMAT, MAX_SAMPLES) {
         if formats.iter().any(|&f| f != 1) {
             return None;
         }
@@ -410,23 +424,27 @@ fn decode_ifd(ifd: &Ifd<'_>) -> Option<Image> {
 /// The strips or tiles of a directory, with as many offsets and byte counts as the image needs.
 fn layout(ifd: &Ifd<'_>, width: u32, height: u32, planes: u32, compression: u64, bps: u8, spp: u32) -> Option<Layout> {
     let tiled = ifd.get(TILE_WIDTH).is_some();
-    let (chunk_w, chunk_h, offsets, counts) = if tiled {
+    let (chunk_w, chunk_h, offsets_tag, counts_tag) = if tiled {
         let tw = ifd.u32(TILE_WIDTH)?;
         let th = ifd.u32(TILE_LENGTH)?;
-        (tw, th, ifd.uints(TILE_OFFSETS)?, ifd.uints(TILE_BYTE_COUNTS))
+        (tw, th, TILE_OFFSETS, TILE_BYTE_COUNTS)
     } else {
         let rps = match ifd.u32(ROWS_PER_STRIP) {
             Some(0) | None => height,
             Some(r) => r.min(height),
         };
-        (width, rps, ifd.uints(STRIP_OFFSETS)?, ifd.uints(STRIP_BYTE_COUNTS))
+        (width, rps, STRIP_OFFSETS, STRIP_BYTE_COUNTS)
     };
     if chunk_w == 0 || chunk_h == 0 {
         return None;
     }
     let across = width.div_ceil(chunk_w);
     let down = height.div_ceil(chunk_h);
-    let pieces = usize::try_from(u64::from(across) * u64::from(down) * u64::from(planes)).ok()?;
+    let pieces = usize::try_from(u64::from(across) * u64::from(down) * u64::from(planes))
+        .ok()
+        .filter(|&p| p <= MAX_PIECES)?;
+    let offsets = ifd.uints(offsets_tag, pieces)?;
+    let counts = ifd.uints(counts_tag, pieces);
     if offsets.len() < pieces {
         return None;
     }
@@ -700,7 +718,7 @@ fn palette(ifd: &Ifd<'_>, bits: u8) -> Option<Vec<[u8; 3]>> {
     if bits > 8 {
         return None;
     }
-    let map = ifd.uints(COLOR_MAP)?;
+    let map = ifd.uints(COLOR_MAP, 3 << 16)?;
     let n = 1usize << bits;
     if map.len() < 3 * n {
         return None;
@@ -1546,6 +1564,38 @@ pub(crate) mod tests {
                 data: vec![1, 2]
             })
         );
+    }
+
+    #[test]
+    fn a_chain_of_thumbnails_ends_and_a_huge_offset_list_is_read_only_as_far_as_needed() {
+        let thumb = || Page {
+            extra: vec![(254, 4, vec![1])],
+            ..Page::new(1, 1, 8, 1, 1, vec![9])
+        };
+        let page = Page::new(2, 1, 8, 1, 1, vec![1, 2]);
+        // A page after as many thumbnails as the chain may skip is found; after more, not.
+        let mut pages: Vec<Page> = (0..MAX_THUMBNAILS).map(|_| thumb()).collect();
+        pages.push(page.clone());
+        assert!(decode_tiff(&write_tiff(&pages, false).0).is_some());
+        let mut pages: Vec<Page> = (0..=MAX_THUMBNAILS).map(|_| thumb()).collect();
+        pages.push(page);
+        assert_eq!(decode_tiff(&write_tiff(&pages, false).0), None);
+        // One strip, but a byte-count field of a million values: the first one is all it takes.
+        let (mut file, dirs) = write_tiff(&[Page::new(2, 1, 8, 1, 1, vec![1, 2])], false);
+        let dir = dirs[0];
+        let counts = file.len();
+        file.extend(std::iter::repeat_n(2u8, 4_000_000));
+        let ifd = Ifd::read(&file, false, dir as u32).unwrap();
+        let e = ifd.entries.iter().find(|e| e.tag == STRIP_BYTE_COUNTS).unwrap();
+        assert_eq!(e.count, 1);
+        // Point the field at the million LONGs (type 4) appended.
+        let at = dir + 2 + 12 * ifd.entries.iter().position(|e| e.tag == STRIP_BYTE_COUNTS).unwrap();
+        file[at + 2..at + 4].copy_from_slice(&4u16.to_le_bytes());
+        file[at + 4..at + 8].copy_from_slice(&1_000_000u32.to_le_bytes());
+        file[at + 8..at + 12].copy_from_slice(&(counts as u32).to_le_bytes());
+        let ifd = Ifd::read(&file, false, dir as u32).unwrap();
+        assert_eq!(ifd.uints(STRIP_BYTE_COUNTS, 1).unwrap().len(), 1);
+        assert_eq!(ifd.uints(STRIP_BYTE_COUNTS, 3).unwrap(), vec![0x0202_0202; 3]);
     }
 
     #[test]

@@ -927,8 +927,10 @@ fn unconfirmed(first: &str, second: &str) -> Vec<bool> {
     for pair in matched.windows(2) {
         if let [(i0, j0), (i1, j1)] = *pair {
             // More characters read there the second time than the first (a substitution, as
-            // many each side, already leaves the first's characters unconfirmed).
-            if j1 - j0 > i1 - i0 {
+            // many each side, already leaves the first's characters unconfirmed), one of them a
+            // numeral: a space or a comma read at one scale and not the other drops no digit.
+            let numeral = (j0 + 1..j1).filter_map(|j| b.get(j)).any(|&c| is_numeral(c));
+            if j1 - j0 > i1 - i0 && numeral {
                 for k in [i0, i1] {
                     if let Some(m) = marks.get_mut(k) {
                         *m = true;
@@ -1009,7 +1011,9 @@ fn ink_region(page: &Raster, cell: u32, margin: u32) -> Option<(u32, u32, u32, u
 /// of a sheet scanned both sides) gives no line and no seal, and is not detected at all; a page
 /// with faint print, a grey or yellowed paper, or a seal is read as any other.
 fn is_blank(page: &Raster, cell: u32) -> bool {
-    inked_cells(page, cell, BLANK_LUMA).is_none()
+    // Squares of fewer than 8 × 8 pixels (an image under about 420 pixels long) cannot hold the
+    // sixteen dark pixels a square needs when its text is thin: such a small image is read.
+    cell >= 8 && inked_cells(page, cell, BLANK_LUMA).is_none()
 }
 
 /// The squares (`cell × cell` pixels) of a page that hold ink — one pixel in fifty of them, and
@@ -1203,6 +1207,8 @@ mod tests {
         }
         assert!(!is_blank(&faint, 10));
         assert!(!is_blank(&red, 10));
+        // An image too small for a square to hold sixteen pixels of thin text is never blank.
+        assert!(!is_blank(&page_with(200, 100, &[]), 4));
     }
 
     #[test]
@@ -1287,6 +1293,7 @@ mod tests {
         assert_eq!(unconfirmed("五日", "十五日"), vec![false, false]);
         assert_eq!(unconfirmed("五日", "五日期"), vec![false, false]);
         assert_eq!(unconfirmed("六月五日", "六月十五日"), vec![false, true, true, false]);
+        assert_eq!(unconfirmed("2023年6月", "2023年 6月"), vec![false; 7]);
         assert_eq!(
             unconfirmed("二二三年六月", "二〇二三年六月"),
             vec![true, true, false, false, false, false]
