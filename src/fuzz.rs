@@ -168,12 +168,11 @@ pub const OFD_PARTS: &[&str] = &[
     "Doc_0/PublicRes.xml",
 ];
 
-/// An image file as a scan is taken out of it for OCR (a package's `.png`, `.tif`, `.bmp`, and
-/// the same decoders for an OFD's page images): PNG, every TIFF page asked for, BMP.
+/// An image file as a scan is taken out of it for OCR (an OFD's page image, a package's `.png`,
+/// `.tif`, `.bmp`): every decoder by the file's first bytes, then every TIFF page asked for.
 pub fn image(data: &[u8]) {
-    for kind in [FileKind::Png, FileKind::Tiff, FileKind::Bmp] {
-        let _ = crate::extract::images::file_pages(data, kind, 3);
-    }
+    let _ = crate::extract::images::decode_file(data.to_vec());
+    let _ = crate::extract::images::file_pages(data, FileKind::Tiff, 3);
 }
 
 /// A PDF file.

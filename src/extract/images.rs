@@ -87,8 +87,8 @@ pub fn is_readable_image(kind: crate::sniff::FileKind) -> bool {
 }
 
 /// An image file kept in a package as a document of its own (a scanned or photographed letter,
-/// `申请函.jpg`), as the pages OCR reads, each covering its page whole: JPEG as it is; PNG and
-/// BMP decoded; a TIFF's first `max_pages` pages decoded (its thumbnails are no pages), a page
+/// `申请函.jpg`), as the pages OCR reads, each covering its page whole: JPEG, PNG and BMP as
+/// [`decode_file`] takes them; a TIFF's first `max_pages` pages decoded (its thumbnails are no pages), a page
 /// that cannot be decoded left out. SPEC §4: image files count as present but unreadable
 /// "unless their text can be read"; SPEC §6 reads them as a scan.
 ///
@@ -103,10 +103,8 @@ pub fn file_pages(
 ) -> Result<Vec<PageImage>, super::DocError> {
     use crate::sniff::FileKind;
     let images = match kind {
-        FileKind::Jpeg => vec![Some(Image::Jpeg(bytes.to_vec()))],
-        FileKind::Png => vec![decode_png(bytes)],
         FileKind::Tiff => super::tiff::decode_tiff_pages(bytes, max_pages),
-        FileKind::Bmp => vec![super::bmp::decode_bmp(bytes)],
+        k if is_readable_image(k) => vec![decode_file(bytes.to_vec())],
         other => return Err(super::DocError::Unsupported(other.as_str())),
     };
     let mut out = Collected::default();
@@ -123,6 +121,29 @@ pub fn file_pages(
         )));
     }
     Ok(pages)
+}
+
+/// An image file as OCR takes it (an OFD's page image, an image file of a package), known by
+/// its first bytes: JPEG and JPEG 2000 as they are, PNG, TIFF (first page; a JPEG-coded TIFF may
+/// come back as its JPEG), BMP and JBIG2 decoded. `None` for another format, or pixels that
+/// cannot be taken out or fail [`Image::check`].
+pub fn decode_file(file: Vec<u8>) -> Option<Image> {
+    let image = if file.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Image::Jpeg(file)
+    } else if file.starts_with(PNG_SIGNATURE) {
+        decode_png(&file)?
+    } else if file.starts_with(&[0, 0, 0, 0x0C, b'j', b'P']) || file.starts_with(&[0xFF, 0x4F, 0xFF, 0x51]) {
+        Image::Jpx(file)
+    } else if file.starts_with(super::bilevel::JBIG2_FILE_SIGNATURE) {
+        super::bilevel::decode_jbig2_file(&file)?
+    } else if file.starts_with(super::tiff::TIFF_LE) || file.starts_with(super::tiff::TIFF_BE) {
+        super::tiff::decode_tiff(&file)?
+    } else if super::bmp::is_bmp(&file) {
+        super::bmp::decode_bmp(&file)?
+    } else {
+        return None;
+    };
+    image.check().ok().map(|()| image)
 }
 
 /// Decoded pixels as an [`Image`]: one byte a pixel when `gray`, else three (RGB).

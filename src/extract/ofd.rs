@@ -22,11 +22,9 @@ use std::rc::Rc;
 use quick_xml::events::{BytesStart, Event};
 
 use super::docx::package::{attr, parent_dir, push_entity, resolve, Package, Xml};
-use super::images::{self, PageImage, PNG_SIGNATURE};
+use super::images::{self, PageImage};
 use super::text::decode_xml;
-use super::{bilevel, bmp, tiff};
 use super::{DocError, Document, Line, ReadOptions};
-use crate::ocr::Image;
 
 /// Largest XML part inflated from an OFD.
 pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
@@ -305,12 +303,10 @@ fn page_templates(
 /// The scanned pages among the first `max_pages`: for each page whose largest `ofd:ImageObject`
 /// (its own or its templates') covers at least half of the page box by its `Boundary`, the
 /// image file its `ResourceID` names (an `ofd:MultiMedia` of the document's `PublicRes`,
-/// `DocumentRes` or the page's `PageRes`). JPEG comes as [`Image::Jpeg`] and JPEG 2000 as
-/// [`Image::Jpx`], as stored; PNG, TIFF and BMP are decoded to gray, RGB or bilevel pixels
-/// ([`images::decode_png`], [`tiff::decode_tiff`]: the TIFF's first page only, and
-/// [`bmp::decode_bmp`]), a JBIG2 file (`.jb2`, a black-and-white scan) to bilevel. Pages whose
-/// image is missing, in another format, broken or larger than [`crate::ocr::MAX_PIXELS`] are
-/// left out.
+/// `DocumentRes` or the page's `PageRes`), as [`images::decode_file`] takes it: JPEG and JPEG
+/// 2000 as stored; PNG, TIFF (its first page only) and BMP decoded to gray, RGB or bilevel
+/// pixels, a JBIG2 file (`.jb2`, a black-and-white scan) to bilevel. Pages whose image is
+/// missing, in another format, broken or larger than [`crate::ocr::MAX_PIXELS`] are left out.
 ///
 /// Errors as [`read_ofd`] for the package, `Document.xml` and the limits.
 pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, DocError> {
@@ -358,32 +354,12 @@ pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, Doc
             Err(DocError::Limit(m)) => return Err(DocError::Limit(m)),
             Err(_) => continue,
         };
-        let Some(image) = image_file(file) else { continue };
+        let Some(image) = images::decode_file(file) else {
+            continue;
+        };
         out.push(i, image, coverage.min(1.0))?;
     }
     Ok(out.into_vec())
-}
-
-/// An image file of an OFD as OCR takes it, known by its first bytes: JPEG and JPEG 2000 as
-/// they are, PNG, TIFF (first page; a JPEG-coded TIFF may come back as its JPEG), BMP and JBIG2
-/// decoded.
-fn image_file(file: Vec<u8>) -> Option<Image> {
-    let image = if file.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Image::Jpeg(file)
-    } else if file.starts_with(PNG_SIGNATURE) {
-        images::decode_png(&file)?
-    } else if file.starts_with(&[0, 0, 0, 0x0C, b'j', b'P']) || file.starts_with(&[0xFF, 0x4F, 0xFF, 0x51]) {
-        Image::Jpx(file)
-    } else if file.starts_with(bilevel::JBIG2_FILE_SIGNATURE) {
-        bilevel::decode_jbig2_file(&file)?
-    } else if file.starts_with(tiff::TIFF_LE) || file.starts_with(tiff::TIFF_BE) {
-        tiff::decode_tiff(&file)?
-    } else if bmp::is_bmp(&file) {
-        bmp::decode_bmp(&file)?
-    } else {
-        return None;
-    };
-    image.check().ok().map(|()| image)
 }
 
 /// Reads a resource part (`PublicRes.xml`, `DocumentRes.xml`, a `PageRes`) and adds its

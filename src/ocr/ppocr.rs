@@ -356,8 +356,7 @@ impl Reader<'_> {
 
     fn page(mut self, page: Raster) -> Result<OcrPage, OcrError> {
         let mut page = page.to_rgb();
-        let cell = (DET_CELL as f32 / det_scale(page.width, page.height)).ceil() as u32;
-        if is_blank(&page, cell) {
+        if is_blank(&page, det_cell(det_scale(page.width, page.height))) {
             return Ok(OcrPage {
                 lines: Vec::new(),
                 mean_confidence: 0.0,
@@ -505,11 +504,7 @@ impl Reader<'_> {
     fn detect(&mut self, page: &Raster) -> Result<Vec<db::TextBox>, OcrError> {
         self.check_time()?;
         let scale = det_scale(page.width, page.height);
-        let region = ink_region(
-            page,
-            (DET_CELL as f32 / scale).ceil() as u32,
-            (DET_MARGIN as f32 / scale).ceil() as u32,
-        );
+        let region = ink_region(page, det_cell(scale), (DET_MARGIN as f32 / scale).ceil() as u32);
         let part;
         let (src, left, top) = match region {
             Some((l, t, w, h)) => {
@@ -976,6 +971,11 @@ fn lies_on_its_side(boxes: &[db::TextBox]) -> bool {
 /// fine scan, up for a coarse one).
 fn det_scale(w: u32, h: u32) -> f32 {
     DET_SIDE as f32 / w.max(h).max(1) as f32
+}
+
+/// [`DET_CELL`] in the pixels of a page detected at `scale`.
+fn det_cell(scale: f32) -> u32 {
+    (DET_CELL as f32 / scale).ceil() as u32
 }
 
 /// The detection input size of a `w × h` image at `scale`, each side rounded to a multiple of
