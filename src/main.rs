@@ -1063,6 +1063,9 @@ fn out(text: &str) -> anyhow::Result<()> {
 }
 
 fn main() -> ExitCode {
+    // First, before any thread or output: the C allocator tuned for the OCR runtime (may start
+    // this binary again, see `pingshen::ocr::malloc`).
+    pingshen::ocr::malloc::restart_tuned();
     use clap::FromArgMatches;
     let cli = match cli_command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(c) => c,
@@ -1113,6 +1116,7 @@ fn doctor(format: TextFormat) -> anyhow::Result<ExitCode> {
         let v = serde_json::json!({
             "text_layers": "built in",
             "ocr_models_dir": models_dir().map(|d| d.display().to_string()),
+            "malloc_tunables": pingshen::ocr::malloc::active(),
             "ocr": match &engine {
                 Ok(e) => serde_json::json!({"available": true, "engine": e.info()}),
                 Err(why) => serde_json::json!({"available": false, "pp_ocr": why.ppocr.to_string(), "tesseract": why.tesseract.to_string()}),
@@ -1136,6 +1140,10 @@ fn doctor(format: TextFormat) -> anyhow::Result<ExitCode> {
             d.display()
         ),
         None => writeln!(o, "ocr models folder: none (set PINGSHEN_OCR_DIR or HOME)"),
+    };
+    let _ = match pingshen::ocr::malloc::active() {
+        Some(t) => writeln!(o, "c allocator: tuned for the OCR runtime (GLIBC_TUNABLES={t})"),
+        None => writeln!(o, "c allocator: as the system set it"),
     };
     match Engine::detect() {
         Ok(e) => {

@@ -317,3 +317,32 @@ fn help_texts_are_pinned() {
         insta::assert_snapshot!(name, String::from_utf8_lossy(&o.stdout));
     }
 }
+
+/// The binary starts itself again with glibc's allocator tuned for the OCR runtime (see
+/// `src/ocr/malloc.rs`), and leaves a user's own choice alone; arguments, streams and exit
+/// codes are those of the command (every other test here runs through that restart).
+#[test]
+fn the_c_allocator_is_tuned_unless_the_user_chose_huge_pages_themselves() {
+    let tunables = |value: Option<&str>| {
+        let mut c = bin();
+        c.args(["doctor", "--format", "json"]);
+        match value {
+            Some(v) => c.env("GLIBC_TUNABLES", v),
+            None => c.env_remove("GLIBC_TUNABLES"),
+        };
+        let o = c.output().unwrap();
+        let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        d["malloc_tunables"].as_str().map(str::to_string)
+    };
+    let ours = pingshen::ocr::malloc::TUNABLES;
+    if cfg!(all(target_os = "linux", target_env = "gnu")) {
+        assert_eq!(tunables(None).as_deref(), Some(ours));
+        assert_eq!(
+            tunables(Some("glibc.malloc.arena_max=4")),
+            Some(format!("{ours}:glibc.malloc.arena_max=4"))
+        );
+    } else {
+        assert_eq!(tunables(None), None);
+    }
+    assert_eq!(tunables(Some("glibc.malloc.hugetlb=0")), None);
+}

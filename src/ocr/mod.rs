@@ -21,6 +21,7 @@
 
 pub mod confidence;
 pub mod db;
+pub mod malloc;
 pub mod ppocr;
 pub mod seal;
 pub mod tesseract;
