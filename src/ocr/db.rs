@@ -664,7 +664,8 @@ fn sample(img: &[u8], w: usize, h: usize, ch: usize, sx: f64, sy: f64, out: &mut
         }
     };
     let (sx, sy) = (fit(sx, w), fit(sy, h));
-    let (x0, y0) = (sx.floor() as usize, sy.floor() as usize);
+    // Both are at least 0 here, so truncation is `floor` (which, without SSE4.1, is a call).
+    let (x0, y0) = (sx as usize, sy as usize);
     let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
     let (fx, fy) = (sx - x0 as f64, sy - y0 as f64);
     let px = |x: usize, y: usize, c: usize| f64::from(img.get((y * w + x) * ch + c).copied().unwrap_or(0));
@@ -672,7 +673,9 @@ fn sample(img: &[u8], w: usize, h: usize, ch: usize, sx: f64, sy: f64, out: &mut
         let top = px(x0, y0, c) * (1.0 - fx) + px(x1, y0, c) * fx;
         let bottom = px(x0, y1, c) * (1.0 - fx) + px(x1, y1, c) * fx;
         let value = top * (1.0 - fy) + bottom * fy;
-        out.push(value.round().clamp(0.0, 255.0) as u8);
+        // `value` lies in 0..=255 (a weighted mean of bytes): adding a half and truncating
+        // rounds it half up, as `round` would, without a call per byte.
+        out.push((value + 0.5) as u8);
     }
 }
 

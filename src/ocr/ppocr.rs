@@ -84,6 +84,12 @@ const REC_HEIGHT: u32 = 48;
 const REC_MIN_WIDTH: u32 = REC_HEIGHT;
 /// Recognition lines are cut at this many pixels wide (an A4 line at 300 dpi is under 2 500).
 const REC_MAX_WIDTH: u32 = 3200;
+/// The most pixels of a line crop recognised: [`REC_MAX_WIDTH`] columns of a line 200 pixels
+/// high.
+const REC_MAX_PIXELS: u64 = REC_MAX_WIDTH as u64 * 200;
+/// The most pixels of a line crop cut at all (the orientation model reads a larger line
+/// scaled down).
+const CROP_MAX_PIXELS: u64 = 4_000_000;
 /// Lines a recognition run takes. RapidOCR runs 6, padded to the widest; on one CPU thread a
 /// batch costs what its lines cost one by one at the padded width (measured: 57 ms a line of 640
 /// either way), so padding is pure loss and one line a run at its own width is a quarter faster
@@ -375,27 +381,24 @@ impl Reader<'_> {
             rotation = 90;
             boxes = self.detect(&clean)?;
         }
-        if self.upside_down(&clean, &boxes)? {
+        // The lines are cut out once, for the orientation model and for recognition alike.
+        let mut cut = line_crops(&clean, &boxes);
+        if self.upside_down(&boxes, &cut)? {
             page = page.rotated(2);
             clean = clean.rotated(2);
             rotation = (rotation + 180) % 360;
             boxes = db::turned_half(&boxes, clean.width, clean.height);
+            cut = line_crops(&clean, &boxes);
         }
         let mask = seal::ink_mask(&page.data, page.width, page.height).unwrap_or_default();
         self.check_time()?;
 
         let crops: Vec<(Quad, db::Crop)> = boxes
             .iter()
-            .filter_map(|b| {
-                db::crop_line(
-                    &clean.data,
-                    clean.width,
-                    clean.height,
-                    3,
-                    &b.quad,
-                    u64::from(REC_MAX_WIDTH) * 200,
-                )
-                .map(|c| (b.quad, c))
+            .zip(cut)
+            .filter_map(|(b, c)| {
+                c.filter(|c| u64::from(c.width) * u64::from(c.height) <= REC_MAX_PIXELS)
+                    .map(|c| (b.quad, c))
             })
             .collect();
         let reads = self.recognize(&crops.iter().map(|(_, c)| c).collect::<Vec<_>>())?;
@@ -539,25 +542,24 @@ impl Reader<'_> {
     }
 
     /// Whether the orientation model says most of the page's longest lines are upside down.
-    fn upside_down(&mut self, page: &Raster, boxes: &[db::TextBox]) -> Result<bool, OcrError> {
+    /// `crops` are the boxes' lines ([`line_crops`]), one per box.
+    fn upside_down(&mut self, boxes: &[db::TextBox], crops: &[Option<db::Crop>]) -> Result<bool, OcrError> {
         if self.s.cls.is_none() || boxes.is_empty() {
             return Ok(false);
         }
-        let mut longest: Vec<&db::TextBox> = boxes
+        let mut longest: Vec<(&db::TextBox, Option<&db::Crop>)> = boxes
             .iter()
-            .filter(|b| b.quad.width() > b.quad.height() * 2.0)
+            .zip(crops.iter().map(Option::as_ref))
+            .filter(|(b, _)| b.quad.width() > b.quad.height() * 2.0)
             .collect();
-        longest.sort_by(|a, b| b.quad.width().total_cmp(&a.quad.width()));
+        longest.sort_by(|(a, _), (b, _)| b.quad.width().total_cmp(&a.quad.width()));
         longest.truncate(CLS_SAMPLE);
-        let crops: Vec<db::Crop> = longest
-            .iter()
-            .filter_map(|b| db::crop_line(&page.data, page.width, page.height, 3, &b.quad, 4_000_000))
-            .collect();
+        let crops: Vec<&db::Crop> = longest.iter().filter_map(|(_, c)| *c).collect();
         if crops.is_empty() {
             return Ok(false);
         }
         let mut input = Vec::with_capacity(crops.len() * 3 * (REC_HEIGHT * CLS_WIDTH) as usize);
-        for c in &crops {
+        for c in crops.iter().copied() {
             let (resized, _) = line_input(c, CLS_WIDTH);
             input.extend(planar_bgr(&resized, 0, CLS_WIDTH));
         }
@@ -693,6 +695,15 @@ impl Reader<'_> {
         }
         Ok(out)
     }
+}
+
+/// Each box's line cut out of `page` (RGB) and straightened, `None` where the box cannot be
+/// cut or would be more than [`CROP_MAX_PIXELS`].
+fn line_crops(page: &Raster, boxes: &[db::TextBox]) -> Vec<Option<db::Crop>> {
+    boxes
+        .iter()
+        .map(|b| db::crop_line(&page.data, page.width, page.height, 3, &b.quad, CROP_MAX_PIXELS))
+        .collect()
 }
 
 /// The axis-aligned box around a quad, in whole pixels.
