@@ -742,10 +742,7 @@ pub fn ctc_greedy(probs: &[f32], steps: usize, classes: usize, dict: &[String]) 
     };
     let mut prev = None;
     for (t, row) in probs.chunks_exact(classes).enumerate() {
-        let (idx, p) = row.iter().enumerate().fold(
-            (0, f32::NEG_INFINITY),
-            |(bi, bp), (i, &v)| if v > bp { (i, v) } else { (bi, bp) },
-        );
+        let (idx, p) = argmax(row);
         if prev != Some(idx) {
             if let Some(s) = label(idx) {
                 out.text.push_str(s);
@@ -759,6 +756,29 @@ pub fn ctc_greedy(probs: &[f32], steps: usize, classes: usize, dict: &[String]) 
         out.confidence = (sum / out.chars.len() as f64) as f32;
     }
     out
+}
+
+/// The first index of a row's largest value and that value; (0, -∞) for a row without a
+/// number. A step's row holds every class of the dictionary (18 710): the maximum is taken in
+/// sixteen lanes the compiler vectorises, then its first position found, instead of one
+/// comparison chain through the row.
+fn argmax(row: &[f32]) -> (usize, f32) {
+    const LANES: usize = 16;
+    let mut lanes = [f32::NEG_INFINITY; LANES];
+    let mut chunks = row.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane = lane.max(v);
+        }
+    }
+    let best = lanes
+        .iter()
+        .chain(chunks.remainder())
+        .fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    match row.iter().position(|&v| v == best) {
+        Some(i) => (i, best),
+        None => (0, f32::NEG_INFINITY),
+    }
 }
 
 /// Maps CTC time step `step` (of `steps`) back to a half-open column range `[start, end)` of the
@@ -780,6 +800,41 @@ pub fn char_span(step: usize, steps: usize, resized_width: u32, padded_width: u3
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn argmax_is_the_first_largest_value_as_a_plain_scan_finds_it() {
+        let scan = |row: &[f32]| {
+            row.iter().enumerate().fold(
+                (0, f32::NEG_INFINITY),
+                |(bi, bp), (i, &v)| {
+                    if v > bp {
+                        (i, v)
+                    } else {
+                        (bi, bp)
+                    }
+                },
+            )
+        };
+        let mut rows: Vec<Vec<f32>> = vec![
+            vec![],
+            vec![0.5],
+            vec![f32::NAN; 40],
+            vec![0.1; 37],
+            vec![-0.0, 0.0, -0.0],
+        ];
+        // Ties across lanes and in the remainder, NaNs among numbers, rows of every length.
+        for n in [15usize, 16, 17, 33, 18_710] {
+            let mut r: Vec<f32> = (0..n).map(|i| ((i * 7919) % 97) as f32 / 97.0).collect();
+            if let Some(v) = r.get_mut(n / 2) {
+                *v = f32::NAN;
+            }
+            rows.push(r);
+        }
+        for row in &rows {
+            let (a, b) = (argmax(row), scan(row));
+            assert_eq!(a.0, b.0, "{row:?}");
+            assert!(a.1 == b.1 || (a.1.is_nan() && b.1.is_nan()), "{row:?}");
+        }
+    }
     use super::*;
 
     /// A `w × h` map of zeros with `value` on each inclusive rectangle `(x0, y0, x1, y1)`.
