@@ -18,9 +18,11 @@ for Tesseract), REPEAT times, and the median is reported:
   run; the load time is printed apart.
 - tesseract: wall time of `tesseract IMG stdout -l chi_sim --psm 1` per page (its model load
   included, as pingshen pays it too when it shells out).
-- pingshen: wall time of `pingshen text --ocr require --format json FILE` per file (model load
-  included) divided by the pages it read by OCR; if its JSON gives a per-page time (a key such
-  as `ocr_ms`), that is shown too. n/a when the binary is absent or reads no page by OCR.
+- pingshen: wall time of `pingshen text --ocr require --format json FILE` per file less the
+  start-up and engine load (the median of `pingshen doctor`), divided by the pages it read by
+  OCR. n/a when the binary is absent or reads no page by OCR.
+- pingshen warm: the same page read after another in the same process (a zip holding the PDF
+  twice less a zip holding it once, runs interleaved), as RapidOCR is timed.
 
 When SCANS/expected.json exists ({"file.pdf": {"must_read": [...]}} or {"file.pdf": [...]}),
 the table also says how many must_read strings each engine's text holds (compared after NFKC
@@ -287,6 +289,46 @@ def run_pingshen(args, pdf: Path):
     return max(wall - load, 0.0) / ocr_pages, wall / ocr_pages, text
 
 
+def run_pingshen_warm(args, pdf: Path, work: Path):
+    """Seconds per page once the engine is loaded and has read a page: `pingshen text` on a zip
+    holding the PDF twice less the same on a zip holding it once, the runs interleaved (once,
+    twice, once, twice, ...) so that a drift of the machine's speed falls on both; the median of
+    each, divided by the PDF's pages read by OCR. This is how RapidOCR is timed (after its load
+    and a warm-up page) and what a batch of many packages pays a page. None when pingshen cannot
+    OCR."""
+    import zipfile
+    binary = args.pingshen
+    if not binary or not os.access(binary, os.X_OK):
+        return None
+    zips = []
+    for n in (1, 2):
+        z = work / f"warm-{pdf.stem}-{n}.zip"
+        with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as zf:
+            for i in range(n):
+                zf.write(pdf, f"{i}-{pdf.name}")
+        zips.append(z)
+    env = dict(os.environ, OMP_THREAD_LIMIT="1", OMP_NUM_THREADS="1")
+    if args.models:
+        env["PINGSHEN_OCR_DIR"] = str(args.models)
+    walls = {1: [], 2: []}
+    pages = 0
+    for _ in range(args.repeat):
+        for n, z in zip((1, 2), zips):
+            cmd = pin_cmd(args.core, [str(binary), "text", "--ocr", "require", "--format", "json", str(z)])
+            t = time.perf_counter()
+            p = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                               preexec_fn=pin_preexec(args.core))
+            walls[n].append(time.perf_counter() - t)
+            if p.returncode != 0:
+                return None
+            if n == 1:
+                pages = sum(1 for line in p.stdout.splitlines() if line.strip()
+                            for pg in json.loads(line).get("pages", []) if pg.get("read_by") == "ocr")
+    if pages == 0:
+        return None
+    return max(statistics.median(walls[2]) - statistics.median(walls[1]), 0.0) / pages
+
+
 def core_ticks(core):
     """(busy, total) clock ticks of one core so far, from /proc/stat; None elsewhere."""
     try:
@@ -378,6 +420,7 @@ def main() -> int:
 
             ps = run_pingshen(args, pdf)
             p_s = ps[0] if ps else None
+            p_warm = run_pingshen_warm(args, pdf, work) if ps else None
             if ps:
                 notes.append(f"{pdf.name}: pingshen {ps[0]:.3f} s/page, {ps[1]:.3f} s/page with "
                              "process start and engine load")
@@ -391,7 +434,7 @@ def main() -> int:
                     if txt is not None:
                         (args.text_out / f"{pdf.stem}.{eng}.txt").write_text(txt, encoding="utf-8")
 
-            row = [pdf.name, pixels, dpi, fmt(r_s), fmt(t_s), fmt(p_s)]
+            row = [pdf.name, pixels, dpi, fmt(r_s), fmt(t_s), fmt(p_s), fmt(p_warm)]
             if expected is not None:
                 must = expected.get(pdf.name)
                 for eng in ("rapidocr", "tesseract", "pingshen"):
@@ -406,7 +449,8 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     ticks1, own1 = core_ticks(args.core), resource.getrusage(resource.RUSAGE_CHILDREN)
 
-    head = ["file", "pixels", "dpi", "rapidocr s/page", "tesseract s/page", "pingshen s/page"]
+    head = ["file", "pixels", "dpi", "rapidocr s/page", "tesseract s/page", "pingshen s/page",
+            "pingshen warm s/page"]
     if expected is not None:
         head += ["must_read rapidocr", "must_read tesseract", "must_read pingshen"]
     print("| " + " | ".join(head) + " |")
@@ -429,6 +473,8 @@ def main() -> int:
               f"and engine load ({'n/a' if load is None else f'{load:.2f} s'}: the median of "
               "`pingshen doctor`, which loads the engine and reads nothing) / pages read by OCR; "
               "n/a where it read no page by OCR.")
+        print("pingshen warm: a page read after another in the same process (the PDF twice in "
+              "one zip less once, interleaved runs), as RapidOCR is timed.")
     else:
         print(f"pingshen: n/a ({args.pingshen} not built)")
     for n in notes:

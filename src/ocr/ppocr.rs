@@ -278,8 +278,10 @@ impl Sessions {
     }
 }
 
-/// One model's session: one thread, no memory arena (a worker's address space is capped), the
-/// same result on every run.
+/// One model's session: one thread, no memory arena (it keeps each session's peak, rounded up to
+/// a power of two, in a worker whose address space is capped; the C allocator's tunables,
+/// [`super::malloc`], keep freed tensors for the next run instead), the same result on every
+/// run.
 fn session(env: &ort::environment::Environment, path: &Path) -> Result<Session, LoadError> {
     let fail = |e: &dyn std::fmt::Display| LoadError::Model {
         path: path.to_path_buf(),
